@@ -1,0 +1,3 @@
+import type { ConvOps } from '../conv-ops.js';
+
+export const referenceConvOps: ConvOps = {};

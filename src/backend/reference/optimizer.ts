@@ -1,0 +1,3 @@
+import type { OptimizerOps } from '../optimizer-ops.js';
+
+export const referenceOptimizerOps: OptimizerOps = {};

@@ -1,0 +1,3 @@
+import type { RecurrentOps } from '../recurrent-ops.js';
+
+export const referenceRecurrentOps: RecurrentOps = {};

@@ -1,0 +1,76 @@
+import type { Backend } from '../backend/backend.js';
+import type { Rng } from '../random/rng.js';
+import type { SequenceMask, Shape, Tensor } from '../tensor/tensor.js';
+
+/** A trainable array and the gradient that backward accumulates into it. */
+export interface Param {
+  /** Keras weight name within the layer: 'kernel', 'recurrent_kernel', 'bias', 'embeddings', … */
+  readonly name: string;
+  readonly value: Tensor;
+  readonly grad: Tensor;
+}
+
+export interface ForwardContext {
+  /** True inside fit: dropout is active and the layer keeps what backward needs. */
+  readonly training: boolean;
+  /** The mask coming from the layer before (Embedding with maskZero), or null. */
+  readonly mask: SequenceMask | null;
+  /** The run's seeded generator: dropout masks are drawn from it. */
+  readonly rng: Rng;
+}
+
+/** Serializable layer settings, as stored in model.json. */
+export type LayerConfig = Record<string, unknown>;
+
+/**
+ * A layer runs forward and backward over a whole batch (whole sequences for recurrent layers).
+ * Shapes passed to build/outputShape exclude the batch dimension. backward() takes dL/dy for the
+ * last forward(), accumulates dL/dw into each Param's grad, and returns dL/dx (null when the
+ * input is not differentiable, as for token ids).
+ */
+export abstract class Layer {
+  /** Keras class name, used in model.json and summary(). */
+  abstract readonly className: string;
+  name: string;
+  protected backend!: Backend;
+  private builtShape: Shape | null = null;
+
+  constructor(name?: string) {
+    this.name = name ?? '';
+  }
+
+  get built(): boolean {
+    return this.builtShape !== null;
+  }
+
+  get inputShape(): Shape {
+    if (this.builtShape === null) throw new Error(`layer ${this.name} is not built yet`);
+    return this.builtShape;
+  }
+
+  /** Creates the weights for this input shape; subclasses override build() and call super. */
+  build(inputShape: Shape, backend: Backend, _rng: Rng): void {
+    this.backend = backend;
+    this.builtShape = [...inputShape];
+  }
+
+  abstract outputShape(inputShape: Shape): Shape;
+  abstract forward(x: Tensor, ctx: ForwardContext): Tensor;
+  abstract backward(dy: Tensor): Tensor | null;
+
+  /** The mask for the next layer. By default a layer passes its input mask on unchanged. */
+  computeMask(_x: Tensor, inputMask: SequenceMask | null): SequenceMask | null {
+    return inputMask;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  /** The constructor options that rebuild this layer (name included). */
+  abstract getConfig(): LayerConfig;
+
+  countParams(): number {
+    return this.params().reduce((n, p) => n + p.value.size, 0);
+  }
+}
