@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const program = new Command('gated')
+  .description(
+    'Sequence models (LSTM, GRU, SimpleRNN, Conv1D) in TypeScript: IMDB sentiment out of the box',
+  )
+  .version(pkg.version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .addCommand(trainCommand())
+  .addCommand(evaluateCommand())
+  .addCommand(predictCommand());
+for (const command of program.commands)
+  command.exitOverride().showHelpAfterError('(run with --help for usage)');
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // commander has already printed its one-line message (or the help / version).
+    process.exitCode = err.exitCode;
+  } else {
+    // Errors from gated itself (bad data, bad model files, …) are one line, not a stack trace.
+    process.stderr.write(`gated: ${(err as Error).message}\n`);
+    if (process.env.GATED_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}

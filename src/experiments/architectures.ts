@@ -1,0 +1,62 @@
+import type { Backend } from '../backend/backend.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import { Conv1D } from '../layers/conv1d.js';
+import { Dense } from '../layers/dense.js';
+import { Embedding } from '../layers/embedding.js';
+import { GRU } from '../layers/gru.js';
+import { LSTM } from '../layers/lstm.js';
+import { GlobalMaxPooling1D } from '../layers/pooling.js';
+import { SimpleRNN } from '../layers/simple-rnn.js';
+import type { Layer } from '../layers/layer.js';
+import { Sequential } from '../models/sequential.js';
+
+export const ARCHITECTURES = ['lstm', 'gru', 'rnn', 'cnn', 'bilstm'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+export interface SentimentModelOptions {
+  architecture: Architecture;
+  numWords: number;
+  maxlen: number;
+  embeddingDim: number;
+  /** Recurrent units (the CNN's filter count is `filters`). */
+  units: number;
+  /** Conv1D filters and width of the Kim-style text CNN. */
+  filters?: number;
+  kernelSize?: number;
+  seed: number;
+  backend?: Backend;
+}
+
+/**
+ * The sentiment classifiers gated compares: Embedding → one sequence encoder → Dense(1, sigmoid).
+ * 'lstm' with the defaults is the reference experiment (1,329,473 parameters).
+ */
+export function buildSentimentModel(o: SentimentModelOptions): Sequential {
+  const model = new Sequential({ seed: o.seed, ...(o.backend ? { backend: o.backend } : {}) });
+  model.add(new Embedding({ inputDim: o.numWords, outputDim: o.embeddingDim }));
+  for (const layer of encoder(o)) model.add(layer);
+  model.add(new Dense({ units: 1, activation: 'sigmoid' }));
+  return model.build([o.maxlen]);
+}
+
+function encoder(o: SentimentModelOptions): Layer[] {
+  switch (o.architecture) {
+    case 'lstm':
+      return [new LSTM({ units: o.units })];
+    case 'gru':
+      return [new GRU({ units: o.units })];
+    case 'rnn':
+      return [new SimpleRNN({ units: o.units })];
+    case 'bilstm':
+      return [new Bidirectional({ layer: new LSTM({ units: o.units }) })];
+    case 'cnn':
+      return [
+        new Conv1D({
+          filters: o.filters ?? 128,
+          kernelSize: o.kernelSize ?? 5,
+          activation: 'relu',
+        }),
+        new GlobalMaxPooling1D({}),
+      ];
+  }
+}

@@ -1,0 +1,378 @@
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
+import type { Layer, Param } from '../layers/layer.js';
+import { getLoss, type Loss } from '../losses/index.js';
+import { getMetric, type Metric } from '../metrics/index.js';
+import { getOptimizer, type Optimizer } from '../optim/index.js';
+import { Rng } from '../random/rng.js';
+import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
+import { BatchGatherer, sliceRows } from './batching.js';
+import { CallbackList, type Callback, type Logs } from './callbacks.js';
+import { renderSummary } from './summary.js';
+
+export interface SequentialOptions {
+  name?: string;
+  /** Seed of the model's one random generator: initial weights, shuffling and dropout. */
+  seed?: number;
+  backend?: Backend;
+}
+
+export interface CompileOptions {
+  optimizer: Optimizer | string;
+  loss: Loss | string;
+  metrics?: string[];
+}
+
+export interface FitOptions {
+  batchSize?: number;
+  epochs?: number;
+  /** Epoch to start from (a resumed run); epochs counts up to this total. */
+  initialEpoch?: number;
+  /** Fraction of the data, taken from the end as in Keras, used for validation only. */
+  validationSplit?: number;
+  validationData?: [Tensor, Tensor];
+  shuffle?: boolean;
+  callbacks?: Callback[];
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+}
+
+/** One epoch's numbers as fit reports them (epoch counted from 1). */
+export type EpochRecord = { epoch: number; seconds: number } & Logs;
+
+export interface History {
+  epochs: EpochRecord[];
+}
+
+/** A named weight in Keras layout: `<layer name>/<weight name>`. */
+export interface NamedWeight {
+  readonly name: string;
+  readonly value: Tensor;
+}
+
+/** Keras's default layer names: the class name in snake case (`SimpleRNN` → `simple_rnn`). */
+function defaultLayerName(className: string): string {
+  return className
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+function positiveInt(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${what} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** A linear stack of layers with Keras's compile / fit / evaluate / predict. */
+export class Sequential {
+  readonly name: string;
+  readonly layers: Layer[] = [];
+  readonly backend: Backend;
+  /** The one generator of this model; its state is part of a checkpoint. */
+  readonly rng: Rng;
+  readonly seed: number;
+  /** The epochs of the latest fit so far, updated before onEpochEnd hooks run (as Keras's model.history). */
+  history: History = { epochs: [] };
+  /** Set by a callback to end fit after the current batch. */
+  stopTraining = false;
+  private inputShapeValue: Shape | null = null;
+  private compiled: { optimizer: Optimizer; loss: Loss; metrics: Metric[] } | null = null;
+  private lossGrad: Tensor | null = null;
+
+  constructor(options: SequentialOptions = {}) {
+    this.name = options.name ?? 'sequential';
+    this.seed = options.seed ?? 1;
+    this.rng = new Rng(this.seed);
+    this.backend = options.backend ?? getBackend();
+  }
+
+  add(layer: Layer): this {
+    if (this.built) throw new Error('cannot add a layer to a model that is already built');
+    const base = layer.name || defaultLayerName(layer.className);
+    let name = base;
+    for (let i = 1; this.layers.some((l) => l.name === name); i++) name = `${base}_${i}`;
+    if (layer.name && name !== layer.name) throw new Error(`duplicate layer name '${layer.name}'`);
+    layer.name = name;
+    this.layers.push(layer);
+    return this;
+  }
+
+  get built(): boolean {
+    return this.inputShapeValue !== null;
+  }
+
+  /** Input shape without the batch axis, e.g. [200] for padded reviews. */
+  get inputShape(): Shape {
+    if (!this.inputShapeValue)
+      throw new Error('the model is not built: call build(inputShape) or fit first');
+    return this.inputShapeValue;
+  }
+
+  /** Creates every layer's weights for inputs of this shape (batch axis excluded). */
+  build(inputShape: Shape): this {
+    if (this.layers.length === 0) throw new Error('the model has no layers: add() some first');
+    let shape = inputShape;
+    for (const layer of this.layers) {
+      layer.build(shape, this.backend, this.rng);
+      shape = layer.outputShape(shape);
+    }
+    this.inputShapeValue = [...inputShape];
+    return this;
+  }
+
+  get optimizer(): Optimizer {
+    return this.requireCompiled().optimizer;
+  }
+
+  get lossName(): string {
+    return this.requireCompiled().loss.name;
+  }
+
+  get metricNames(): string[] {
+    return this.requireCompiled().metrics.map((m) => m.name);
+  }
+
+  compile(options: CompileOptions): this {
+    const loss = typeof options.loss === 'string' ? getLoss(options.loss) : options.loss;
+    const optimizer =
+      typeof options.optimizer === 'string' ? getOptimizer(options.optimizer) : options.optimizer;
+    const metrics = (options.metrics ?? []).map((m) => getMetric(m));
+    this.compiled = { optimizer, loss, metrics };
+    return this;
+  }
+
+  params(): Param[] {
+    return this.layers.flatMap((l) => l.params());
+  }
+
+  /** Every weight under its Keras name, in layer order. */
+  weights(): NamedWeight[] {
+    return this.layers.flatMap((l) =>
+      l.params().map((p) => ({ name: `${l.name}/${p.name}`, value: p.value })),
+    );
+  }
+
+  countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  summary(): string {
+    let shape: Shape | null = this.inputShapeValue;
+    const rows = this.layers.map((layer) => {
+      shape = shape === null ? null : layer.outputShape(shape);
+      return {
+        name: layer.name,
+        className: layer.className,
+        outputShape: shape,
+        params: layer.countParams(),
+      };
+    });
+    return renderSummary(this.name, rows, this.backend.dtype === 'float64' ? 8 : 4);
+  }
+
+  /** Runs the stack on one batch; in training mode layers keep what backward needs. */
+  forward(x: Tensor, training: boolean): Tensor {
+    this.ensureBuilt(x);
+    let mask: SequenceMask | null = null;
+    let out = x;
+    for (const layer of this.layers) {
+      const input = out;
+      out = layer.forward(input, { training, mask, rng: this.rng });
+      mask = layer.computeMask(input, mask);
+    }
+    return out;
+  }
+
+  /** Back-propagates dL/dy through the stack after a training forward, accumulating weight gradients. */
+  backward(dy: Tensor): void {
+    let grad: Tensor | null = dy;
+    for (let i = this.layers.length - 1; i >= 0 && grad !== null; i--) {
+      grad = this.layers[i].backward(grad);
+    }
+  }
+
+  /** One optimisation step on one batch; returns the batch's loss and metric values. */
+  trainOnBatch(x: Tensor, y: Tensor): Logs {
+    const { optimizer, loss, metrics } = this.requireCompiled();
+    const params = this.params();
+    for (const p of params) p.grad.data.fill(0);
+    const yPred = this.forward(x, true);
+    const grad = this.lossGradFor(yPred);
+    const logs: Logs = { loss: loss.compute(yPred, y, grad) };
+    if (!Number.isFinite(logs.loss)) return logs;
+    this.backward(grad);
+    optimizer.apply(params, this.backend);
+    for (const m of metrics) logs[m.name] = m.compute(yPred, y) / y.shape[0];
+    return logs;
+  }
+
+  async fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+    const { loss, metrics } = this.requireCompiled();
+    const batchSize = positiveInt(options.batchSize ?? 32, 'batchSize');
+    const epochs = positiveInt(options.epochs ?? 1, 'epochs');
+    const initialEpoch = options.initialEpoch ?? 0;
+    const split = options.validationSplit ?? 0;
+    if (!(split >= 0 && split < 1))
+      throw new Error(`validationSplit must be in [0, 1), got ${split}`);
+    checkPair(x, y);
+    let [trainX, trainY] = [x, y];
+    let validation = options.validationData ?? null;
+    if (split > 0) {
+      const at = Math.floor(x.shape[0] * (1 - split));
+      if (at < 1 || at >= x.shape[0])
+        throw new Error(`validationSplit ${split} leaves no training or no validation data`);
+      [trainX, trainY] = [sliceRows(x, 0, at), sliceRows(y, 0, at)];
+      validation = [sliceRows(x, at, x.shape[0]), sliceRows(y, at, y.shape[0])];
+    }
+    if (validation) checkPair(...validation);
+    this.ensureBuilt(trainX);
+    const xs = new BatchGatherer(trainX, this.backend);
+    const ys = new BatchGatherer(trainY, this.backend);
+    const samples = xs.rows;
+    const steps = Math.ceil(samples / batchSize);
+    const callbacks = new CallbackList(options.callbacks ?? []);
+    const history: History = { epochs: [] };
+    this.history = history;
+    this.stopTraining = false;
+    await callbacks.call('onTrainBegin', {
+      epochs,
+      initialEpoch,
+      stepsPerEpoch: steps,
+      samples,
+      validationSamples: validation ? validation[0].shape[0] : 0,
+    });
+    let lastLogs: Logs = {};
+    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+      const started = performance.now();
+      await callbacks.call('onEpochBegin', epoch);
+      const order = options.shuffle === false ? null : this.rng.permutation(samples);
+      const totals = new Map<string, number>();
+      let seen = 0;
+      for (let step = 0; step < steps && !this.stopTraining; step++) {
+        await callbacks.call('onBatchBegin', step);
+        const start = step * batchSize;
+        const count = Math.min(batchSize, samples - start);
+        const batchLogs = this.trainOnBatch(
+          xs.gather(order, start, count),
+          ys.gather(order, start, count),
+        );
+        if (!Number.isFinite(batchLogs.loss)) {
+          throw new Error(
+            `loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${step + 1}: lower the learning rate or clip gradients (clipnorm)`,
+          );
+        }
+        for (const [k, v] of Object.entries(batchLogs))
+          totals.set(k, (totals.get(k) ?? 0) + v * count);
+        seen += count;
+        const running: Logs = {};
+        for (const [k, v] of totals) running[k] = v / seen;
+        await callbacks.call('onBatchEnd', step, running);
+        // Let signals, timers and output through between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const logs: Logs = {};
+      for (const [k, v] of totals) logs[k] = v / Math.max(1, seen);
+      if (validation) {
+        const val = this.evaluateWith(validation[0], validation[1], batchSize, loss, metrics);
+        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      history.epochs.push({ epoch: epoch + 1, ...logs, seconds });
+      await callbacks.call('onEpochEnd', epoch, logs);
+      lastLogs = logs;
+    }
+    await callbacks.call('onTrainEnd', lastLogs);
+    return history;
+  }
+
+  /** Loss and metrics over a whole dataset, averaged per sample. */
+  evaluate(x: Tensor, y: Tensor, options: EvaluateOptions = {}): Logs {
+    const { loss, metrics } = this.requireCompiled();
+    checkPair(x, y);
+    return this.evaluateWith(
+      x,
+      y,
+      positiveInt(options.batchSize ?? 32, 'batchSize'),
+      loss,
+      metrics,
+    );
+  }
+
+  /** Model outputs for every row of x, computed batch by batch. */
+  predict(x: Tensor, options: EvaluateOptions = {}): Tensor {
+    const batchSize = positiveInt(options.batchSize ?? 32, 'batchSize');
+    this.ensureBuilt(x);
+    const xs = new BatchGatherer(x, this.backend);
+    let out: Tensor | null = null;
+    for (let start = 0; start < xs.rows; start += batchSize) {
+      const count = Math.min(batchSize, xs.rows - start);
+      const yb = this.forward(xs.gather(null, start, count), false);
+      const rowSize = yb.size / count;
+      out ??= new Tensor(this.backend.alloc(xs.rows * rowSize), [xs.rows, ...yb.shape.slice(1)]);
+      out.data.set(yb.data.subarray(0, count * rowSize), start * rowSize);
+    }
+    if (!out) throw new Error('predict: x has no rows');
+    return out;
+  }
+
+  private evaluateWith(
+    x: Tensor,
+    y: Tensor,
+    batchSize: number,
+    loss: Loss,
+    metrics: Metric[],
+  ): Logs {
+    const xs = new BatchGatherer(x, this.backend);
+    const ys = new BatchGatherer(y, this.backend);
+    const totals: Logs = { loss: 0 };
+    for (const m of metrics) totals[m.name] = 0;
+    for (let start = 0; start < xs.rows; start += batchSize) {
+      const count = Math.min(batchSize, xs.rows - start);
+      const yPred = this.forward(xs.gather(null, start, count), false);
+      const yTrue = ys.gather(null, start, count);
+      totals.loss += loss.compute(yPred, yTrue, this.lossGradFor(yPred)) * count;
+      for (const m of metrics) totals[m.name] += m.compute(yPred, yTrue);
+    }
+    for (const k of Object.keys(totals)) totals[k] /= xs.rows;
+    return totals;
+  }
+
+  /** The dL/dy buffer for a batch of this output shape (reused while the shape stays). */
+  private lossGradFor(yPred: Tensor): Tensor {
+    if (!this.lossGrad || this.lossGrad.shape.join() !== yPred.shape.join()) {
+      this.lossGrad = new Tensor(this.backend.alloc(yPred.size), yPred.shape);
+    }
+    return this.lossGrad;
+  }
+
+  /** The compile settings as model.json stores them, or null before compile. */
+  compiledConfig(): { optimizer: Record<string, unknown>; loss: string; metrics: string[] } | null {
+    if (!this.compiled) return null;
+    const { optimizer, loss, metrics } = this.compiled;
+    return {
+      optimizer: optimizer.getConfig(),
+      loss: loss.name,
+      metrics: metrics.map((m) => m.name),
+    };
+  }
+
+  private ensureBuilt(x: Tensor): void {
+    if (!this.built) this.build(x.shape.slice(1));
+  }
+
+  private requireCompiled(): NonNullable<Sequential['compiled']> {
+    if (!this.compiled)
+      throw new Error('the model is not compiled: call compile({ optimizer, loss }) first');
+    return this.compiled;
+  }
+}
+
+function checkPair(x: Tensor, y: Tensor): void {
+  if (x.shape[0] !== y.shape[0]) {
+    throw new Error(`x has ${x.shape[0]} rows but y has ${y.shape[0]}: they must match`);
+  }
+  if (x.shape[0] === 0) throw new Error('no data: x has 0 rows');
+}
