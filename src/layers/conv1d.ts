@@ -1,0 +1,161 @@
+import type { Backend } from '../backend/backend.js';
+import type { ActivationKind } from '../backend/core-ops.js';
+import { window1d, type Padding, type Window1d } from '../backend/conv-ops.js';
+import type { Rng } from '../random/rng.js';
+import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
+import {
+  boolean,
+  checkKeys,
+  checkSequenceInput,
+  layerLabel,
+  oneOf,
+  optionalName,
+  positiveInt,
+} from './common.js';
+import { ACTIVATIONS, Affine } from './dense.js';
+import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+
+export const PADDINGS: readonly Padding[] = ['valid', 'same'];
+
+export interface Conv1DOptions {
+  filters: number;
+  kernelSize: number;
+  /** Default 1. */
+  strides?: number;
+  /** Default 'valid'. 'same' pads like Keras/TensorFlow (the smaller half on the left). */
+  padding?: Padding;
+  /** Default 1. */
+  dilationRate?: number;
+  /** Default 'linear'. */
+  activation?: ActivationKind;
+  /** Default true. */
+  useBias?: boolean;
+  name?: string;
+}
+
+/**
+ * Keras Conv1D on [B, T, C] (channels last): im2col turns every output step's receptive field
+ * into a row, then one GEMM with the [kernelSize, C, filters] kernel (Keras layout) does the
+ * convolution. kernel glorot_uniform with fanIn = kernelSize·C, fanOut = kernelSize·filters.
+ * Unlike Keras, strides > 1 together with dilationRate > 1 is allowed (the geometry is well
+ * defined). Like Keras, the output carries no mask.
+ */
+export class Conv1D extends Layer {
+  readonly className = 'Conv1D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly padding: Padding;
+  readonly dilationRate: number;
+  readonly activation: ActivationKind;
+  readonly useBias: boolean;
+  private affine: Affine | null = null;
+  private window: Window1d | null = null;
+
+  constructor(options: Conv1DOptions) {
+    checkKeys('Conv1D', options, [
+      'filters',
+      'kernelSize',
+      'strides',
+      'padding',
+      'dilationRate',
+      'activation',
+      'useBias',
+      'name',
+    ]);
+    super(optionalName('Conv1D', options.name));
+    this.filters = positiveInt('Conv1D', 'filters', options.filters);
+    this.kernelSize = positiveInt('Conv1D', 'kernelSize', options.kernelSize);
+    this.strides = positiveInt('Conv1D', 'strides', options.strides ?? 1);
+    this.padding = oneOf('Conv1D', 'padding', options.padding ?? 'valid', PADDINGS);
+    this.dilationRate = positiveInt('Conv1D', 'dilationRate', options.dilationRate ?? 1);
+    this.activation = oneOf('Conv1D', 'activation', options.activation ?? 'linear', ACTIVATIONS);
+    this.useBias = boolean('Conv1D', 'useBias', options.useBias ?? true);
+  }
+
+  override build(inputShape: Shape, backend: Backend, rng: Rng): void {
+    if (inputShape.length !== 2) {
+      throw new Error(
+        `${layerLabel(this)}: expected input shape [steps, channels], got [${inputShape.join(', ')}]`,
+      );
+    }
+    super.build(inputShape, backend, rng);
+    const channels = positiveInt(layerLabel(this), 'input channels', inputShape[1]);
+    const { kernelSize: k, filters } = this;
+    this.affine = new Affine(
+      backend,
+      [k, channels, filters],
+      this.useBias,
+      this.activation,
+      k * channels,
+      k * filters,
+      rng,
+    );
+  }
+
+  outputShape(inputShape: Shape): Shape {
+    const [steps, channels] = inputShape;
+    return [this.geometry(1, steps, channels).outSteps, this.filters];
+  }
+
+  forward(x: Tensor, _ctx: ForwardContext): Tensor {
+    const affine = this.builtAffine();
+    const channels = this.inputShape[1];
+    checkSequenceInput(this, x, channels);
+    const w = this.geometry(x.shape[0], x.shape[1], channels);
+    const rows = w.batch * w.outSteps;
+    const cols = this.backend.alloc(rows * w.size * channels);
+    this.backend.im2col1d(x.data, w, cols);
+    this.window = w;
+    return new Tensor(affine.forward(cols, rows), [w.batch, w.outSteps, this.filters]);
+  }
+
+  backward(dy: Tensor): Tensor {
+    const w = this.window;
+    if (w === null) throw new Error(`${layerLabel(this)}: backward called before forward`);
+    const dCols = this.builtAffine().backward(dy.data);
+    const dx = this.backend.alloc(w.batch * w.steps * w.channels);
+    this.backend.col2im1d(dCols, w, dx);
+    return new Tensor(dx, [w.batch, w.steps, w.channels]);
+  }
+
+  override computeMask(): SequenceMask | null {
+    return null;
+  }
+
+  override params(): Param[] {
+    return this.affine ? this.affine.params() : [];
+  }
+
+  getConfig(): LayerConfig {
+    return {
+      name: this.name,
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: this.activation,
+      useBias: this.useBias,
+    } satisfies Conv1DOptions;
+  }
+
+  private geometry(batch: number, steps: number, channels: number): Window1d {
+    const { kernelSize, strides, dilationRate, padding } = this;
+    return window1d(
+      layerLabel(this),
+      batch,
+      steps,
+      channels,
+      kernelSize,
+      strides,
+      dilationRate,
+      padding,
+    );
+  }
+
+  private builtAffine(): Affine {
+    if (this.affine === null) throw new Error(`${layerLabel(this)} is not built yet`);
+    return this.affine;
+  }
+}
