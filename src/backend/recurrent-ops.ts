@@ -1,3 +1,230 @@
-/** Fused pointwise kernels of the recurrent cells. (Filled in with the recurrent layers.) */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface RecurrentOps {}
+import type { FloatArray } from '../tensor/tensor.js';
+import type { ActivationKind } from './core-ops.js';
+
+/** Activations a SimpleRNN cell may use (softmax makes no sense on a hidden state). */
+export type RecurrentActivation = Exclude<ActivationKind, 'softmax'>;
+
+/**
+ * Fused pointwise kernels of the recurrent cells, plus the data movement the sequence loop needs.
+ *
+ * The loop over time itself lives in the layers (src/layers/recurrent.ts), written once over
+ * these ops and `gemm`. All sequence buffers the kernels see are time-major, in processing order
+ * (step s of a goBackwards layer is time T−1−s): one step is a contiguous [batch, width] block,
+ * addressed by an offset. Within a block, row b of a [batch, G·units] gate array holds the
+ * gates side by side, each `units` wide, in Keras order (LSTM i, f, c, o; GRU z, r, h).
+ *
+ * Masks: `mask[maskOffset + b]` is 0 when row b is padding at this step (null: no padding). A
+ * masked row keeps its state (h_t = h_{t−1}, c_t = c_{t−1}) and gets zero gate gradients; its
+ * dL/dh passes straight to the previous step.
+ *
+ * Gradient outputs named `dhPrev` are accumulated (+=) because dL/dh_{t−1} also receives the
+ * recurrent-kernel term from a gemm and, with returnSequences, the output gradient; null means
+ * there is no previous step (t = 0, the zero initial state).
+ */
+export interface RecurrentOps {
+  /**
+   * y[s, b, :] = x[b, t, :] ⊙ scale[b, :] with t = reverse ? steps−1−s : s: a batch-major
+   * [batch, steps, features] array to time-major [steps, batch, features]. scale (a per-sample
+   * dropout mask of `batch·features` values) is optional.
+   */
+  sequenceToTimeMajor(
+    x: FloatArray,
+    y: FloatArray,
+    batch: number,
+    steps: number,
+    features: number,
+    reverse: boolean,
+    scale: FloatArray | null,
+  ): void;
+  /** The inverse: x[b, t, :] = y[s, b, :] ⊙ scale[b, :] with t as above. */
+  timeMajorToSequence(
+    y: FloatArray,
+    x: FloatArray,
+    batch: number,
+    steps: number,
+    features: number,
+    reverse: boolean,
+    scale: FloatArray | null,
+  ): void;
+  /** out[oOff + i] = beta·out[oOff + i] + a[aOff + i]·b[bOff + i] for i < n. */
+  multiplyAt(
+    n: number,
+    a: FloatArray,
+    aOffset: number,
+    b: FloatArray,
+    bOffset: number,
+    out: FloatArray,
+    outOffset: number,
+    beta: 0 | 1,
+  ): void;
+
+  /**
+   * SimpleRNN step: y = f(a), h = masked ? hPrev : y. `gates` [batch, units] holds the
+   * pre-activation a = x·W + b + h_{t−1}·U on entry and y on return.
+   */
+  rnnCellForward(
+    activation: RecurrentActivation,
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    hPrev: FloatArray,
+    hPrevOffset: number,
+    h: FloatArray,
+    hOffset: number,
+    mask: Uint8Array | null,
+    maskOffset: number,
+  ): void;
+  /** dGates = dh ⊙ f′(a) (f′ written in terms of y); masked rows: dGates = 0, dhPrev += dh. */
+  rnnCellBackward(
+    activation: RecurrentActivation,
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    dh: FloatArray,
+    dhOffset: number,
+    dGates: FloatArray,
+    dGatesOffset: number,
+    dhPrev: FloatArray | null,
+    dhPrevOffset: number,
+    mask: Uint8Array | null,
+    maskOffset: number,
+  ): void;
+
+  /**
+   * LSTM step. `gates` [batch, 4·units] holds the pre-activations (x·W + b + h_{t−1}·U) on entry
+   * and the activations i = σ, f = σ, g = tanh, o = σ on return (kept for backward).
+   * c = f⊙cPrev + i⊙g, h = o⊙tanh(c); masked rows copy cPrev and hPrev.
+   */
+  lstmCellForward(
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    cPrev: FloatArray,
+    cPrevOffset: number,
+    c: FloatArray,
+    cOffset: number,
+    hPrev: FloatArray,
+    hPrevOffset: number,
+    h: FloatArray,
+    hOffset: number,
+    mask: Uint8Array | null,
+    maskOffset: number,
+  ): void;
+  /**
+   * LSTM step backward. gates: the activations kept by forward; c, cPrev: the cell states.
+   * dh: total dL/dh_t. dc [batch, units] is in/out: dL/dc_t from later steps on entry,
+   * dL/dc_{t−1} on return. Writes dGates (pre-activation gradients, [batch, 4·units]);
+   * masked rows get dGates = 0, dc unchanged, dhPrev += dh (unmasked rows leave dhPrev alone:
+   * their whole contribution is dGates·Uᵀ).
+   */
+  lstmCellBackward(
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    cPrev: FloatArray,
+    cPrevOffset: number,
+    c: FloatArray,
+    cOffset: number,
+    dh: FloatArray,
+    dhOffset: number,
+    dc: FloatArray,
+    dcOffset: number,
+    dGates: FloatArray,
+    dGatesOffset: number,
+    dhPrev: FloatArray | null,
+    dhPrevOffset: number,
+    mask: Uint8Array | null,
+    maskOffset: number,
+  ): void;
+
+  /**
+   * GRU step. `gates` [batch, 3·units] holds the input projection x·W + b_in on entry and the
+   * activations z, r, hh on return. `rec` [batch, 3·units] is the recurrent projection:
+   * resetAfter: h_{t−1}·U + b_rec, and hh = tanh(x_h + r ⊙ rec_h);
+   * otherwise: [h_{t−1}·U_z, h_{t−1}·U_r, (r ⊙ h_{t−1})·U_h], and hh = tanh(x_h + rec_h).
+   * z = σ(x_z + rec_z), r = σ(x_r + rec_r), h = z⊙hPrev + (1−z)⊙hh; masked rows copy hPrev.
+   */
+  gruCellForward(
+    resetAfter: boolean,
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    rec: FloatArray,
+    recOffset: number,
+    hPrev: FloatArray,
+    hPrevOffset: number,
+    h: FloatArray,
+    hOffset: number,
+    mask: Uint8Array | null,
+    maskOffset: number,
+  ): void;
+  /**
+   * resetAfter=false only, before the U_h gemm: rh[b, :] = σ(x_r + rec_r) ⊙ hPrev, where hPrev
+   * is the recurrent input (the state after recurrent dropout) and rh [batch, units].
+   */
+  gruResetForward(
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    rec: FloatArray,
+    recOffset: number,
+    hPrev: FloatArray,
+    hPrevOffset: number,
+    rh: FloatArray,
+    rhOffset: number,
+  ): void;
+  /**
+   * GRU step backward. Writes dGates (gradient of the input projection, [batch, 3·units]) and
+   * adds dh⊙z to dhPrev (masked rows: dGates = dRec = 0, dhPrev += dh).
+   * resetAfter: also writes dRec, the gradient of the recurrent projection
+   * (equal to dGates except dRec_h = dGates_h ⊙ r).
+   * resetAfter=false: dRec is unused (it equals dGates) and the r part of dGates is left for
+   * gruResetBackward, which needs dGates_h·U_hᵀ first.
+   */
+  gruCellBackward(
+    resetAfter: boolean,
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    rec: FloatArray,
+    recOffset: number,
+    hPrev: FloatArray,
+    hPrevOffset: number,
+    dh: FloatArray,
+    dhOffset: number,
+    dGates: FloatArray,
+    dGatesOffset: number,
+    dRec: FloatArray | null,
+    dRecOffset: number,
+    dhPrev: FloatArray | null,
+    dhPrevOffset: number,
+    mask: Uint8Array | null,
+    maskOffset: number,
+  ): void;
+  /**
+   * resetAfter=false only: given dRh = dL/d(r⊙hPrev) = dGates_h·U_hᵀ ([batch, units]), writes
+   * the r part of dGates (dRh ⊙ hPrev ⊙ r(1−r)) and adds dRh ⊙ r to dhPrev (the gradient of the
+   * recurrent input). Masked rows need no care: their dRh is zero.
+   */
+  gruResetBackward(
+    batch: number,
+    units: number,
+    gates: FloatArray,
+    gatesOffset: number,
+    hPrev: FloatArray,
+    hPrevOffset: number,
+    dRh: FloatArray,
+    dRhOffset: number,
+    dGates: FloatArray,
+    dGatesOffset: number,
+    dhPrev: FloatArray | null,
+    dhPrevOffset: number,
+  ): void;
+}
