@@ -94,7 +94,7 @@ export async function loadImdb(options: LoadImdbOptions = {}): Promise<ImdbData>
 
   const vocabulary = new Vocabulary(dataset.words, numWords);
   const rng = new Rng(seed);
-  const splitOptions = { vocabulary, maxlen, limit, padding, truncating };
+  const splitOptions = { vocabulary, maxlen, limit, padding, truncating, rng };
   const train = buildSplit(dataset, shuffledMembers(dataset, SPLIT_CODE.train, rng), splitOptions);
   const test = buildSplit(dataset, shuffledMembers(dataset, SPLIT_CODE.test, rng), splitOptions);
   return { train, test, vocabulary, source, fromCache };
@@ -128,12 +128,15 @@ interface SplitOptions {
   limit: number | undefined;
   padding: PadSide;
   truncating: PadSide;
+  rng: Rng;
 }
 
 function buildSplit(dataset: EncodedDataset, order: Int32Array, options: SplitOptions): ImdbSplit {
   const { vocabulary, maxlen, padding, truncating } = options;
   const chosen =
-    options.limit === undefined ? order : takeBalanced(order, dataset.label, options.limit);
+    options.limit === undefined
+      ? order
+      : takeBalanced(order, dataset.label, options.limit, options.rng);
   const count = chosen.length;
   const split: ImdbSplit = {
     x: new Int32Array(count * maxlen),
@@ -171,8 +174,14 @@ function buildSplit(dataset: EncodedDataset, order: Int32Array, options: SplitOp
   return split;
 }
 
-/** The first ceil(limit/2) positives and floor(limit/2) negatives of `order`, order kept. */
-function takeBalanced(order: Int32Array, labels: Uint8Array, limit: number): Int32Array {
+/**
+ * The first ceil(limit/2) positives and floor(limit/2) negatives of `order`, shuffled again:
+ * taken in order, one label runs out first and the tail (the validation split) would hold
+ * mostly the other.
+ */
+function takeBalanced(order: Int32Array, labels: Uint8Array, limit: number, rng: Rng): Int32Array {
   const quota = [Math.floor(limit / 2), Math.ceil(limit / 2)]; // indexed by label
-  return order.filter((review) => quota[labels[review]]-- > 0);
+  const chosen = order.filter((review) => quota[labels[review]]-- > 0);
+  rng.shuffle(chosen);
+  return chosen;
 }

@@ -79,6 +79,20 @@ test('the seeded shuffle mixes labels, so the last 20% holds both', async () => 
   assert.notDeepEqual(otherSeed.train.ids, train.ids);
 });
 
+test('with limit the validation tail still holds both labels in near-equal numbers', async () => {
+  // Taking the first 50 of each label in shuffled order exhausts one label early, so without a
+  // second shuffle the last rows lean to the other label (seed 1 gave 5 positives of 20).
+  const big = await writeArchive(await tempDir(), fixtureReviews(1000));
+  for (const seed of [113, 1, 2, 3, 4]) {
+    const { train } = await loadImdb({ data: big, limit: 100, seed });
+    const positives = train.y.subarray(80).reduce((a, b) => a + b, 0);
+    assert.ok(
+      positives >= 7 && positives <= 13,
+      `seed ${seed}: ${positives} of 20 tail reviews positive`,
+    );
+  }
+});
+
 test('limit takes a balanced subset of each split but ranks words on all training reviews', async () => {
   const full = await loadImdb({ data: archive });
   const { train, test: testSplit, vocabulary } = await loadImdb({ data: archive, limit: 5 });
