@@ -33,7 +33,9 @@ export class SentimentClassifier {
       vocabulary = Vocabulary.fromJSON(JSON.parse(await readFile(path, 'utf8')));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new ModelFileError(`${path}: ${code ? `cannot read (${code})` : (err as Error).message}`);
+      throw new ModelFileError(
+        `${path}: ${code ? `cannot read (${code})` : (err as Error).message}`,
+      );
     }
     return new SentimentClassifier(model, vocabulary);
   }
@@ -49,7 +51,9 @@ export class SentimentClassifier {
       texts.map((t) => this.vocabulary.encode(t)),
       this.maxlen,
     );
-    const probabilities = this.model.predict(new Tensor(Float32Array.from(ids), [texts.length, this.maxlen]));
+    const probabilities = this.model.predict(
+      new Tensor(Float32Array.from(ids), [texts.length, this.maxlen]),
+    );
     return texts.map((text, i) => {
       const probability = probabilities.data[i];
       return { text, probability, label: probability >= 0.5 ? 'positive' : 'negative' };
@@ -57,7 +61,11 @@ export class SentimentClassifier {
   }
 
   /** Loss and accuracy on the IMDB test split, encoded exactly as in training. */
-  async evaluateImdb(options: { data?: string; batchSize?: number; onProgress?: (msg: string) => void }): Promise<Logs> {
+  async evaluateImdb(options: {
+    data?: string;
+    batchSize?: number;
+    onProgress?: (msg: string) => void;
+  }): Promise<Logs> {
     const data = await loadImdb({
       numWords: this.vocabulary.numWords,
       maxlen: this.maxlen,
@@ -65,7 +73,9 @@ export class SentimentClassifier {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     if (JSON.stringify(data.vocabulary.toJSON()) !== JSON.stringify(this.vocabulary.toJSON())) {
-      throw new Error(`the dataset at ${data.source} does not give the vocabulary this model was trained with`);
+      throw new Error(
+        `the dataset at ${data.source} does not give the vocabulary this model was trained with`,
+      );
     }
     const test = splitTensors(data.test);
     return this.model.evaluate(test.x, test.y, { batchSize: options.batchSize ?? 64 });

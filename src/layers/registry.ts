@@ -35,6 +35,7 @@ export const LAYER_CLASS_NAMES = Object.keys(LAYERS);
 /** Rebuilds a layer from its class name and getConfig() output; unknown names are an error. */
 export function layerFromConfig(className: string, config: LayerConfig): Layer {
   const make = Object.hasOwn(LAYERS, className) ? LAYERS[className] : undefined;
-  if (!make) throw new Error(`unknown layer class '${className}' (known: ${LAYER_CLASS_NAMES.join(', ')})`);
+  if (!make)
+    throw new Error(`unknown layer class '${className}' (known: ${LAYER_CLASS_NAMES.join(', ')})`);
   return make(config);
 }

@@ -12,7 +12,7 @@ import {
   writeArchive,
   writeFolder,
   type FixtureReview,
-} from './fixture.js';
+} from '../helpers/imdb-fixture.js';
 
 const reviews = fixtureReviews(3);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readEncodedCache, writeEncodedCache } from '../../src/data/cache.js';
 import { ESCAPED_RANK, rankAt, type EncodedDataset } from '../../src/data/encoded.js';
-import { tempDir } from './fixture.js';
+import { tempDir } from '../helpers/imdb-fixture.js';
 
 /** Two reviews over 70,000 words, so some ranks need the 16-bit escape. */
 function bigVocabularyDataset(): EncodedDataset {

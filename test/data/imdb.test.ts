@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { DataError } from '../../src/data/errors.js';
 import { loadImdb, type ImdbSplit } from '../../src/data/imdb.js';
-import { fixtureReviews, tempDir, writeArchive, writeFolder } from './fixture.js';
+import { fixtureReviews, tempDir, writeArchive, writeFolder } from '../helpers/imdb-fixture.js';
 
 const PER_FOLDER = 10;
 let archive: string;

@@ -6,7 +6,7 @@ import { beforeEach, test } from 'node:test';
 import { DataError } from '../../src/data/errors.js';
 import { loadImdb } from '../../src/data/imdb.js';
 import { ARCHIVE_NAME, downloadArchive, resolveSource, type Fetch } from '../../src/data/source.js';
-import { fixtureReviews, tempDir, writeArchive } from './fixture.js';
+import { fixtureReviews, tempDir, writeArchive } from '../helpers/imdb-fixture.js';
 
 let cacheDir: string;
 

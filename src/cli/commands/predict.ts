@@ -20,10 +20,14 @@ export function predictCommand(): Command {
     .action(async (dir: string, reviews: string[], o: { json?: boolean }) => {
       const classifier = await SentimentClassifier.load(dir);
       const texts = reviews.length > 0 ? reviews : await readStdinLines();
-      if (texts.length === 0) throw new Error('no reviews: pass them as arguments or one per line on stdin');
+      if (texts.length === 0)
+        throw new Error('no reviews: pass them as arguments or one per line on stdin');
       for (const p of classifier.predict(texts)) {
         if (o.json) terminal.log(JSON.stringify(p));
-        else terminal.log(`${p.probability.toFixed(4)}\t${p.label}\t${p.text.length > 60 ? p.text.slice(0, 57) + '...' : p.text}`);
+        else
+          terminal.log(
+            `${p.probability.toFixed(4)}\t${p.label}\t${p.text.length > 60 ? p.text.slice(0, 57) + '...' : p.text}`,
+          );
       }
     });
 }
