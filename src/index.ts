@@ -1,0 +1,40 @@
+/** gated: sequence models in TypeScript with a Keras-like API. */
+export { Tensor, type FloatArray, type Shape, type SequenceMask } from './tensor/tensor.js';
+export { Rng } from './random/rng.js';
+export type { Backend } from './backend/backend.js';
+export { getBackend, setBackend, createBackend, BACKEND_NAMES } from './backend/registry.js';
+export { createReferenceBackend } from './backend/reference/index.js';
+export * as layers from './layers/index.js';
+export { Layer, type Param, type ForwardContext, type LayerConfig } from './layers/layer.js';
+export { layerFromConfig } from './layers/registry.js';
+export {
+  Sequential,
+  type CompileOptions,
+  type FitOptions,
+  type History,
+  type EpochRecord,
+} from './models/sequential.js';
+export type { Callback, Logs, TrainInfo } from './models/callbacks.js';
+export { ProgressLogger, type ProgressSink } from './models/progbar.js';
+export { getLoss, type Loss } from './losses/index.js';
+export { getMetric, type Metric } from './metrics/index.js';
+export { Adam, RMSprop, SGD, getOptimizer, type Optimizer } from './optim/index.js';
+export {
+  loadImdb,
+  DataError,
+  type ImdbData,
+  type ImdbSplit,
+  type LoadImdbOptions,
+} from './data/index.js';
+export { Vocabulary } from './text/vocabulary.js';
+export { tokenize } from './text/tokenize.js';
+export { padSequences } from './text/pad.js';
+export { saveModel, loadModel, ModelFileError } from './io/model-dir.js';
+export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors.js';
+export {
+  buildSentimentModel,
+  ARCHITECTURES,
+  type Architecture,
+} from './experiments/architectures.js';
+export { SentimentClassifier, type SentimentPrediction } from './experiments/sentiment.js';
+export { runTraining, type TrainRunOptions } from './experiments/train-run.js';
