@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -18,7 +19,8 @@ const program = new Command('gated')
   .exitOverride()
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
-  .addCommand(predictCommand());
+  .addCommand(predictCommand())
+  .addCommand(reportCommand());
 for (const command of program.commands)
   command.exitOverride().showHelpAfterError('(run with --help for usage)');
 

@@ -1,17 +1,33 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { loadImdb, type ImdbSplit } from '../data/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import {
+  CHECKPOINT_FILE,
+  restoreCheckpoint,
+  saveCheckpoint,
+  type Checkpoint,
+} from '../io/checkpoint.js';
 import { saveModel } from '../io/model-dir.js';
 import { getOptimizer } from '../optim/index.js';
 import type { Callback, Logs } from '../models/callbacks.js';
+import { CSVLogger, EarlyStopping, ModelCheckpoint } from '../models/callbacks/index.js';
 import { ProgressLogger, type ProgressSink } from '../models/progbar.js';
-import type { History, Sequential } from '../models/sequential.js';
+import {
+  NonFiniteLossError,
+  TrainingInterrupted,
+  type FitState,
+  type History,
+  type Sequential,
+} from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 import { buildSentimentModel, type Architecture } from './architectures.js';
+import { HISTORY_FILE, writeRunReport } from './report-files.js';
 
+export { HISTORY_FILE } from './report-files.js';
 export const VOCAB_FILE = 'vocab.json';
-export const HISTORY_FILE = 'history.json';
+/** Where --checkpoint keeps the model of the lowest val_loss. */
+export const BEST_DIR = 'best';
 
 /** Everything `gated train` takes; the defaults (in the CLI) are the reference experiment. */
 export interface TrainRunOptions {
@@ -24,21 +40,37 @@ export interface TrainRunOptions {
   kernelSize: number;
   optimizer: string;
   learningRate: number;
+  /** Rescale each weight's gradient to at most this L2 norm. */
+  clipnorm?: number;
   batchSize: number;
   validationSplit: number;
   epochs: number;
   seed: number;
   data?: string;
   limit?: number;
+  /** Stop after this many epochs without a lower val_loss, and restore the best weights. */
+  earlyStopping?: number;
+  /** Keep the model of the lowest val_loss in `<out>/best/`. */
+  checkpoint?: boolean;
+  /** Write one CSV row per epoch here (Keras's CSVLogger). */
+  csv?: string;
   out: string;
   backend: Backend;
 }
 
-export interface TrainRunResult {
-  model: Sequential;
-  history: History;
-  test: Logs;
+/** The options a checkpoint records, so `--resume` trains on with the same ones. */
+export type RunFlags = Omit<TrainRunOptions, 'backend' | 'out'>;
+
+export interface RunControl {
+  /** A checkpoint of this run to continue from (its flags are `o`'s). */
+  resume?: Checkpoint;
+  /** Aborting finishes the current batch, saves a checkpoint and returns. */
+  signal?: AbortSignal;
 }
+
+export type TrainRunResult =
+  | { interrupted: false; model: Sequential; history: History; test: Logs }
+  | { interrupted: true; model: Sequential; epoch: number; batch: number };
 
 /** Rows of a padded id matrix and labels as the tensors a model takes. */
 export function splitTensors(split: ImdbSplit): { x: Tensor; y: Tensor } {
@@ -48,15 +80,35 @@ export function splitTensors(split: ImdbSplit): { x: Tensor; y: Tensor } {
   };
 }
 
+/** The options as a checkpoint stores them: paths made absolute so a resume works from anywhere. */
+export function runFlags(o: TrainRunOptions): RunFlags {
+  const flags: Partial<TrainRunOptions> = { ...o };
+  delete flags.backend;
+  delete flags.out;
+  if (o.data !== undefined) flags.data = resolve(o.data);
+  if (o.csv !== undefined) flags.csv = resolve(o.csv);
+  return flags as RunFlags;
+}
+
+const NOTHING_DONE: FitState = {
+  epoch: 0,
+  history: { epochs: [] },
+  progress: null,
+  stopped: false,
+  callbacks: {},
+};
+
 /**
  * The reference experiment end to end: IMDB → model → fit with Keras-style progress → test
- * evaluation, saving model, vocabulary and history into `out` after every epoch so a crash
- * loses at most the epoch in progress.
+ * evaluation. After every epoch `out` gets the model, history and report, then a checkpoint
+ * (weights, optimizer, generator, epoch, history, callbacks, flags) that `resume` continues
+ * from bit for bit; an aborted signal saves one mid-epoch.
  */
 export async function runTraining(
   o: TrainRunOptions,
   log: (line: string) => void,
   progress: ProgressSink,
+  control: RunControl = {},
 ): Promise<TrainRunResult> {
   const data = await loadImdb({
     numWords: o.numWords,
@@ -69,29 +121,88 @@ export async function runTraining(
   log(`Data: ${data.train.count} train and ${data.test.count} test reviews from ${data.source}`);
   const model = buildSentimentModel({ ...o, backend: o.backend });
   model.compile({
-    optimizer: getOptimizer({ name: o.optimizer, learningRate: o.learningRate }),
+    optimizer: getOptimizer({
+      name: o.optimizer,
+      learningRate: o.learningRate,
+      ...(o.clipnorm !== undefined ? { clipnorm: o.clipnorm } : {}),
+    }),
     loss: 'binary_crossentropy',
     metrics: ['accuracy'],
   });
   log(model.summary());
   log(`Backend: ${o.backend.name}`);
 
-  const training = { ...o, backend: o.backend.name, dataSource: data.source };
-  await writeFileAtomic(join(o.out, VOCAB_FILE), JSON.stringify(data.vocabulary.toJSON()) + '\n');
+  const flags = runFlags(o);
+  const checkpointPath = join(o.out, CHECKPOINT_FILE);
+  const training = { ...flags, backend: o.backend.name, dataSource: data.source };
+  const vocab = JSON.stringify(data.vocabulary.toJSON()) + '\n';
+  await writeFileAtomic(join(o.out, VOCAB_FILE), vocab);
+  if (o.checkpoint) await writeFileAtomic(join(o.out, BEST_DIR, VOCAB_FILE), vocab);
   const saveRun = async (test?: Logs): Promise<void> => {
     await saveModel(model, o.out, { training });
     const record = test ? { ...model.history, test } : model.history;
     await writeFileAtomic(join(o.out, HISTORY_FILE), JSON.stringify(record, null, 2) + '\n');
+    await writeRunReport(o.out);
   };
-  const saveEachEpoch: Callback = { onEpochEnd: () => saveRun() };
+  let resume: FitState | undefined;
+  if (control.resume) {
+    resume = restoreCheckpoint(checkpointPath, model, control.resume);
+    log(`Resuming from ${checkpointPath}: ${describe(resume)}`);
+  } else {
+    // Even a run killed in its first epoch can be resumed.
+    await saveCheckpoint(checkpointPath, model, flags, NOTHING_DONE);
+  }
+
+  const callbacks: Callback[] = [new ProgressLogger(progress)];
+  if (o.earlyStopping !== undefined)
+    callbacks.push(new EarlyStopping({ patience: o.earlyStopping, restoreBestWeights: true }));
+  if (o.checkpoint)
+    callbacks.push(new ModelCheckpoint({ filepath: join(o.out, BEST_DIR), saveBestOnly: true }));
+  if (o.csv !== undefined) callbacks.push(new CSVLogger(o.csv));
+  // Last, so the checkpoint holds every other callback's state after this epoch.
+  callbacks.push({
+    onEpochEnd: async () => {
+      await saveRun();
+      await saveCheckpoint(checkpointPath, model, flags);
+    },
+  });
 
   const train = splitTensors(data.train);
-  const history = await model.fit(train.x, train.y, {
-    batchSize: o.batchSize,
-    epochs: o.epochs,
-    validationSplit: o.validationSplit,
-    callbacks: [new ProgressLogger(progress), saveEachEpoch],
-  });
+  let history: History;
+  try {
+    history = await model.fit(train.x, train.y, {
+      batchSize: o.batchSize,
+      epochs: o.epochs,
+      validationSplit: o.validationSplit,
+      callbacks,
+      ...(resume ? { resume } : {}),
+      ...(control.signal ? { signal: control.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof TrainingInterrupted) {
+      await saveCheckpoint(checkpointPath, model, flags, err.state);
+      log(`\nInterrupted: saved a checkpoint at ${describe(err.state)} in ${checkpointPath}`);
+      return {
+        interrupted: true,
+        model,
+        epoch: err.state.epoch + 1,
+        batch: err.state.progress?.step ?? 0,
+      };
+    }
+    if (err instanceof NonFiniteLossError) {
+      const kept = model.history.epochs.length;
+      throw new Error(
+        `${err.message}; the last good checkpoint (after epoch ${kept}) is kept in ${o.out}`,
+      );
+    }
+    throw err;
+  }
+  const stopper = callbacks.find((c): c is EarlyStopping => c instanceof EarlyStopping);
+  if (stopper && stopper.stoppedEpoch > 0) {
+    log(
+      `Epoch ${stopper.stoppedEpoch + 1}: early stopping; restored the weights of epoch ${stopper.bestEpoch + 1} (val_loss ${stopper.best?.toFixed(4)})`,
+    );
+  }
 
   const test = splitTensors(data.test);
   const started = performance.now();
@@ -101,6 +212,11 @@ export async function runTraining(
       `(${data.test.count} reviews, ${((performance.now() - started) / 1000).toFixed(1)}s)`,
   );
   await saveRun(testLogs);
-  log(`Saved model, vocabulary and history to ${o.out}`);
-  return { model, history, test: testLogs };
+  log(`Saved model, vocabulary, history and report.html to ${o.out}`);
+  return { interrupted: false, model, history, test: testLogs };
+}
+
+function describe(state: FitState): string {
+  if (state.progress) return `epoch ${state.epoch + 1}, after batch ${state.progress.step}`;
+  return state.epoch === 0 ? 'the start' : `the end of epoch ${state.epoch}`;
 }

@@ -66,13 +66,20 @@ export interface LoadedModel {
 
 /** Rebuilds a saved model: architecture, compile settings and weights, checked against each other. */
 export async function loadModel(dir: string, backend?: Backend): Promise<LoadedModel> {
-  const json = parseModelJson(await readText(join(dir, MODEL_FILE)), join(dir, MODEL_FILE));
+  const { model, training } = await loadArchitecture(dir, backend);
+  await loadWeights(model, join(dir, WEIGHTS_FILE));
+  return { model, training };
+}
+
+/** The model model.json describes, built and compiled, with fresh (not saved) weights. */
+export async function loadArchitecture(dir: string, backend?: Backend): Promise<LoadedModel> {
+  const where = join(dir, MODEL_FILE);
+  const json = parseModelJson(await readText(where), where);
   const model = new Sequential({
     name: json.name,
     seed: json.seed,
     ...(backend ? { backend } : {}),
   });
-  const where = join(dir, MODEL_FILE);
   try {
     for (const { className, config } of json.layers) model.add(layerFromConfig(className, config));
     model.build(json.inputShape);
@@ -86,7 +93,10 @@ export async function loadModel(dir: string, backend?: Backend): Promise<LoadedM
   } catch (err) {
     throw new ModelFileError(`${where}: ${(err as Error).message}`);
   }
-  const weightsPath = join(dir, WEIGHTS_FILE);
+  return { model, training: json.training ?? {} };
+}
+
+async function loadWeights(model: Sequential, weightsPath: string): Promise<void> {
   let decoded;
   try {
     decoded = decodeSafetensors(await readBytes(weightsPath));
@@ -112,7 +122,6 @@ export async function loadModel(dir: string, backend?: Backend): Promise<LoadedM
   );
   if (extra.length > 0)
     throw new ModelFileError(`${weightsPath}: unexpected tensor(s) ${extra.join(', ')}`);
-  return { model, training: json.training ?? {} };
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {
@@ -173,12 +182,21 @@ function parseModelJson(text: string, path: string): ModelJson {
   if (v.compile !== null && v.compile !== undefined) {
     const c = v.compile as Record<string, unknown>;
     if (
+      typeof c !== 'object' ||
       typeof c.loss !== 'string' ||
       !Array.isArray(c.metrics) ||
-      typeof c.optimizer !== 'object'
+      !c.metrics.every((m) => typeof m === 'string') ||
+      typeof c.optimizer !== 'object' ||
+      c.optimizer === null ||
+      Array.isArray(c.optimizer)
     ) {
-      fail('compile must hold optimizer, loss and metrics');
+      fail('compile must hold an optimizer object, a loss name and a list of metric names');
     }
   }
+  if (
+    v.training !== undefined &&
+    (typeof v.training !== 'object' || v.training === null || Array.isArray(v.training))
+  )
+    fail('training must be an object');
   return { ...(v as unknown as ModelJson), compile: (v.compile as ModelJson['compile']) ?? null };
 }

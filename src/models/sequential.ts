@@ -7,7 +7,7 @@ import { getOptimizer, type Optimizer } from '../optim/index.js';
 import { Rng } from '../random/rng.js';
 import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { BatchGatherer, sliceRows } from './batching.js';
-import { CallbackList, type Callback, type Logs } from './callbacks.js';
+import { CallbackList, type Callback, type CallbackState, type Logs } from './callbacks.js';
 import { renderSummary } from './summary.js';
 
 export interface SequentialOptions {
@@ -33,7 +33,46 @@ export interface FitOptions {
   validationData?: [Tensor, Tensor];
   shuffle?: boolean;
   callbacks?: Callback[];
+  /** Continue a run from fitState() as a checkpoint saved it (initialEpoch is then ignored). */
+  resume?: FitState;
+  /** When aborted, fit finishes the current batch and rejects with TrainingInterrupted. */
+  signal?: AbortSignal;
 }
+
+/** Where an epoch stopped: enough to finish it exactly as an uninterrupted run would. */
+export interface EpochProgress {
+  /** The epoch's shuffle order (null without shuffling). */
+  order: number[] | null;
+  /** Batches done. */
+  step: number;
+  /** Running sums of each batch value times its batch size, and the samples seen. */
+  totals: Logs;
+  seen: number;
+  /** Time spent in the epoch so far. */
+  seconds: number;
+}
+
+/** What fit needs, besides weights, optimizer and generator, to continue a run exactly. */
+export interface FitState {
+  /** Epochs completed. */
+  epoch: number;
+  history: History;
+  /** The epoch in progress, or null at an epoch boundary. */
+  progress: EpochProgress | null;
+  /** A callback has ended training (EarlyStopping). */
+  stopped: boolean;
+  callbacks: Record<string, CallbackState>;
+}
+
+/** fit rejects with this when its signal aborts; `state` continues the run. */
+export class TrainingInterrupted extends Error {
+  constructor(readonly state: FitState) {
+    super(`training interrupted at epoch ${state.epoch + 1}, batch ${state.progress?.step ?? 0}`);
+  }
+}
+
+/** The loss (or a validation value) stopped being a finite number. */
+export class NonFiniteLossError extends Error {}
 
 export interface EvaluateOptions {
   batchSize?: number;
@@ -81,6 +120,12 @@ export class Sequential {
   private inputShapeValue: Shape | null = null;
   private compiled: { optimizer: Optimizer; loss: Loss; metrics: Metric[] } | null = null;
   private lossGrad: Tensor | null = null;
+  /** The fit in progress, for fitState(). */
+  private run: {
+    callbacks: CallbackList;
+    epoch: number;
+    progress: (EpochProgress & { started: number }) | null;
+  } | null = null;
 
   constructor(options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
@@ -155,6 +200,30 @@ export class Sequential {
     );
   }
 
+  /** Copies of every weight, in weights() order (Keras's get_weights). */
+  getWeights(): NamedWeight[] {
+    return this.weights().map(({ name, value }) => ({
+      name,
+      value: new Tensor(value.data.slice(), value.shape),
+    }));
+  }
+
+  /** Overwrites every weight from a getWeights() list (Keras's set_weights); names and shapes must match. */
+  setWeights(weights: readonly NamedWeight[]): void {
+    const own = this.weights();
+    if (weights.length !== own.length)
+      throw new Error(`setWeights: got ${weights.length} weights, the model has ${own.length}`);
+    own.forEach((w, i) => {
+      const given = weights[i];
+      if (given.name !== w.name || given.value.shape.join() !== w.value.shape.join()) {
+        throw new Error(
+          `setWeights: weight ${i} is ${given.name} [${given.value.shape.join(', ')}], the model needs ${w.name} [${w.value.shape.join(', ')}]`,
+        );
+      }
+    });
+    own.forEach((w, i) => w.value.data.set(weights[i].value.data));
+  }
+
   countParams(): number {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
@@ -213,7 +282,8 @@ export class Sequential {
     const { loss, metrics } = this.requireCompiled();
     const batchSize = positiveInt(options.batchSize ?? 32, 'batchSize');
     const epochs = positiveInt(options.epochs ?? 1, 'epochs');
-    const initialEpoch = options.initialEpoch ?? 0;
+    const resume = options.resume ?? null;
+    const initialEpoch = resume ? resume.epoch : (options.initialEpoch ?? 0);
     const split = options.validationSplit ?? 0;
     if (!(split >= 0 && split < 1))
       throw new Error(`validationSplit must be in [0, 1), got ${split}`);
@@ -233,10 +303,17 @@ export class Sequential {
     const ys = new BatchGatherer(trainY, this.backend);
     const samples = xs.rows;
     const steps = Math.ceil(samples / batchSize);
+    if (resume?.progress?.order && resume.progress.order.length !== samples) {
+      throw new Error(
+        `the saved epoch order covers ${resume.progress.order.length} samples, this data ${samples}`,
+      );
+    }
     const callbacks = new CallbackList(options.callbacks ?? []);
-    const history: History = { epochs: [] };
+    const history: History = { epochs: resume ? resume.history.epochs.map((e) => ({ ...e })) : [] };
     this.history = history;
     this.stopTraining = false;
+    this.run = { callbacks, epoch: initialEpoch, progress: null };
+    callbacks.setModel(this);
     await callbacks.call('onTrainBegin', {
       epochs,
       initialEpoch,
@@ -244,14 +321,32 @@ export class Sequential {
       samples,
       validationSamples: validation ? validation[0].shape[0] : 0,
     });
+    if (resume) {
+      // After onTrainBegin, which resets a callback's memory.
+      callbacks.setState(resume.callbacks);
+      this.stopTraining = resume.stopped;
+    }
+    let resumed = resume?.progress ?? null;
     let lastLogs: Logs = {};
     for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-      const started = performance.now();
       await callbacks.call('onEpochBegin', epoch);
-      const order = options.shuffle === false ? null : this.rng.permutation(samples);
-      const totals = new Map<string, number>();
-      let seen = 0;
-      for (let step = 0; step < steps && !this.stopTraining; step++) {
+      const run = {
+        order: resumed
+          ? resumed.order
+          : options.shuffle === false
+            ? null
+            : [...this.rng.permutation(samples)],
+        step: resumed?.step ?? 0,
+        totals: { ...resumed?.totals },
+        seen: resumed?.seen ?? 0,
+        seconds: 0,
+        started: performance.now() - (resumed?.seconds ?? 0) * 1000,
+      };
+      resumed = null;
+      this.run.progress = run;
+      const order = run.order ? Int32Array.from(run.order) : null;
+      while (run.step < steps && !this.stopTraining) {
+        const step = run.step;
         await callbacks.call('onBatchBegin', step);
         const start = step * batchSize;
         const count = Math.min(batchSize, samples - start);
@@ -260,32 +355,73 @@ export class Sequential {
           ys.gather(order, start, count),
         );
         if (!Number.isFinite(batchLogs.loss)) {
-          throw new Error(
+          throw new NonFiniteLossError(
             `loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${step + 1}: lower the learning rate or clip gradients (clipnorm)`,
           );
         }
         for (const [k, v] of Object.entries(batchLogs))
-          totals.set(k, (totals.get(k) ?? 0) + v * count);
-        seen += count;
+          run.totals[k] = (run.totals[k] ?? 0) + v * count;
+        run.seen += count;
+        run.step++;
         const running: Logs = {};
-        for (const [k, v] of totals) running[k] = v / seen;
+        for (const [k, v] of Object.entries(run.totals)) running[k] = v / run.seen;
         await callbacks.call('onBatchEnd', step, running);
         // Let signals, timers and output through between batches.
         await new Promise((resolve) => setImmediate(resolve));
+        if (options.signal?.aborted) throw new TrainingInterrupted(this.fitState());
       }
       const logs: Logs = {};
-      for (const [k, v] of totals) logs[k] = v / Math.max(1, seen);
+      for (const [k, v] of Object.entries(run.totals)) logs[k] = v / Math.max(1, run.seen);
       if (validation) {
         const val = this.evaluateWith(validation[0], validation[1], batchSize, loss, metrics);
-        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+        for (const [k, v] of Object.entries(val)) {
+          if (!Number.isFinite(v)) {
+            throw new NonFiniteLossError(
+              `val_${k} became ${v} after epoch ${epoch + 1}: lower the learning rate or clip gradients (clipnorm)`,
+            );
+          }
+          logs[`val_${k}`] = v;
+        }
       }
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (performance.now() - run.started) / 1000;
       history.epochs.push({ epoch: epoch + 1, ...logs, seconds });
+      this.run.epoch = epoch + 1;
+      this.run.progress = null;
       await callbacks.call('onEpochEnd', epoch, logs);
       lastLogs = logs;
     }
     await callbacks.call('onTrainEnd', lastLogs);
+    this.run = null;
     return history;
+  }
+
+  /**
+   * The state of the fit in progress (call it from a callback), as a checkpoint keeps it: with
+   * the weights, the optimizer state and rng.getState() it continues the run bit for bit.
+   */
+  fitState(): FitState {
+    if (!this.run) throw new Error('fitState: no fit is running');
+    const { callbacks, epoch, progress } = this.run;
+    return {
+      epoch,
+      history: { epochs: this.history.epochs.map((e) => ({ ...e })) },
+      progress: progress && {
+        order: progress.order && [...progress.order],
+        step: progress.step,
+        totals: { ...progress.totals },
+        seen: progress.seen,
+        seconds: (performance.now() - progress.started) / 1000,
+      },
+      stopped: this.stopTraining,
+      callbacks: callbacks.getState(),
+    };
+  }
+
+  /** Saves model.json and weights.safetensors into dir (see saveModel for options). */
+  async save(dir: string): Promise<void> {
+    // Imported on use so the model itself does not pull in node:fs (the browser build).
+    const { saveModel } = await import('../io/model-dir.js');
+    await saveModel(this, dir);
   }
 
   /** Loss and metrics over a whole dataset, averaged per sample. */

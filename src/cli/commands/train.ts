@@ -1,10 +1,11 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { BACKEND_NAMES, createBackend } from '../../backend/registry.js';
-import { ARCHITECTURES, type Architecture } from '../../experiments/architectures.js';
-import { runTraining } from '../../experiments/train-run.js';
+import { ARCHITECTURES } from '../../experiments/architectures.js';
+import { runTraining, type TrainRunOptions } from '../../experiments/train-run.js';
 import { OPTIMIZER_NAMES } from '../../optim/index.js';
 import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../parsers.js';
 import { terminal } from '../terminal.js';
+import { flagsFromOptions, resumeFlags, shellQuote } from './resume.js';
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:T]/g, '-').replace(/\..*$/, '');
@@ -37,6 +38,7 @@ export function trainCommand(): Command {
       'adam',
     )
     .option('--lr <rate>', 'learning rate', positiveNumber, 0.001)
+    .option('--clipnorm <n>', "clip each weight's gradient to this L2 norm", positiveNumber)
     .option('--batch-size <n>', 'batch size', positiveInt, 64)
     .option(
       '--validation-split <f>',
@@ -52,34 +54,57 @@ export function trainCommand(): Command {
     )
     .option('--limit <n>', 'use only n reviews of each split, balanced (quick runs)', positiveInt)
     .option('--out <dir>', 'where the model, vocabulary and history go (default runs/<timestamp>)')
+    .addOption(
+      new Option(
+        '--early-stopping [patience]',
+        'stop after this many epochs without a lower val_loss and restore the best weights',
+      )
+        .argParser(positiveInt)
+        .preset('3'),
+    )
+    .option('--checkpoint', 'keep the model of the lowest val_loss in <out>/best/')
+    .option('--csv <file>', 'write one CSV row per epoch (Keras CSVLogger)')
+    .option(
+      '--resume <dir>',
+      'continue the run in dir from its last checkpoint, with its flags (--epochs may extend it)',
+    )
     .option(
       '--backend <name>',
       `compute backend: ${BACKEND_NAMES.join(', ')}`,
       oneOf(BACKEND_NAMES),
     )
-    .action(async (o) => {
-      await runTraining(
-        {
-          architecture: o.model as Architecture,
-          numWords: o.numWords,
-          maxlen: o.maxlen,
-          embeddingDim: o.embeddingDim,
-          units: o.units,
-          filters: o.filters,
-          kernelSize: o.kernelSize,
-          optimizer: o.optimizer,
-          learningRate: o.lr,
-          batchSize: o.batchSize,
-          validationSplit: o.validationSplit,
-          epochs: o.epochs,
-          seed: o.seed,
-          data: o.data,
-          limit: o.limit,
-          out: o.out ?? `runs/${timestamp()}`,
-          backend: createBackend(o.backend ?? process.env.GATED_BACKEND ?? 'reference'),
-        },
-        terminal.log,
-        terminal.progress,
-      );
+    .action(async (o, command: Command) => {
+      const resumed = o.resume ? await resumeFlags(o.resume, command) : null;
+      if (resumed && o.out !== undefined && o.out !== o.resume)
+        throw new Error(
+          '--out and --resume name different directories; --resume DIR trains on in DIR',
+        );
+      const options: TrainRunOptions = {
+        ...(resumed ? resumed.flags : flagsFromOptions(o)),
+        out: o.resume ?? o.out ?? `runs/${timestamp()}`,
+        backend: createBackend(o.backend ?? process.env.GATED_BACKEND ?? 'reference'),
+      };
+      if (options.earlyStopping !== undefined && options.validationSplit === 0)
+        throw new Error('--early-stopping watches val_loss: it needs --validation-split > 0');
+      // Ctrl-C finishes the batch and saves; a second one quits at once.
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        if (controller.signal.aborted) process.exit(130);
+        controller.abort();
+        process.stderr.write('\nStopping after this batch (Ctrl-C again to quit now)…\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await runTraining(options, terminal.log, terminal.progress, {
+          signal: controller.signal,
+          ...(resumed ? { resume: resumed.checkpoint } : {}),
+        });
+        if (result.interrupted) {
+          terminal.log(`Resume with: gated train --resume ${shellQuote(options.out)}`);
+          process.exitCode = 130;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
     });
 }

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI, startGated, type Child } from '../helpers/cli-child.js';
+import { fixtureReviews, tempDir, writeArchive } from '../helpers/imdb-fixture.js';
+
+// Small enough for a second of training, long enough (40 batches an epoch) to be hit mid-epoch.
+const FLAGS = [
+  ...['--units', '16', '--embedding-dim', '16', '--maxlen', '60', '--num-words', '300'],
+  ...['--batch-size', '4', '--epochs', '5', '--seed', '7', '--early-stopping', '10', '--csv'],
+];
+let env: NodeJS.ProcessEnv;
+let archive: string;
+let root: string;
+let reference: { weights: Buffer; history: { epochs: Record<string, number>[] }; csv: string };
+
+function train(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'train', ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function start(out: string): Child {
+  return startGated(
+    ['train', '--data', archive, ...FLAGS, join(out, 'log.csv'), '--out', out],
+    env,
+  );
+}
+
+function resume(out: string): Child {
+  return startGated(['train', '--resume', out], env);
+}
+
+async function results(out: string): Promise<typeof reference> {
+  return {
+    weights: await readFile(join(out, 'weights.safetensors')),
+    history: JSON.parse(await readFile(join(out, 'history.json'), 'utf8')),
+    csv: await readFile(join(out, 'log.csv'), 'utf8'),
+  };
+}
+
+/** Bit-identical weights, the same numbers in every epoch, the same CSV rows. */
+async function assertSameAsReference(out: string): Promise<void> {
+  const got = await results(out);
+  assert.ok(
+    got.weights.equals(reference.weights),
+    'weights.safetensors differs from the uninterrupted run',
+  );
+  const numbers = (h: typeof got.history) => h.epochs.map(({ seconds: _s, ...rest }) => rest);
+  assert.deepEqual(numbers(got.history), numbers(reference.history));
+  assert.equal(got.csv, reference.csv);
+}
+
+/** Milliseconds one epoch took, from the first epoch's log line. */
+function epochMs(stdout: string): number {
+  const m = stdout.match(/\n(\d+)\/\1 - \d+s - (\d+)(ms|us)\/step/);
+  assert.ok(m, `no epoch line in:\n${stdout}`);
+  return (Number(m[1]) * Number(m[2])) / (m[3] === 'us' ? 1000 : 1);
+}
+
+const epochLines = (stdout: string): number => (stdout.match(/^\d+\/\d+ - /gm) ?? []).length;
+
+before(async () => {
+  env = { ...process.env, GATED_CACHE: await tempDir('gated-resume-cache-') };
+  delete env.GATED_IMDB;
+  root = await tempDir('gated-resume-');
+  archive = await writeArchive(root, fixtureReviews(100));
+  const out = join(root, 'reference');
+  const r = train(['--data', archive, ...FLAGS, join(out, 'log.csv'), '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  reference = await results(out);
+  assert.equal(reference.history.epochs.length, 5);
+});
+
+test('a run killed with SIGKILL mid-epoch and resumed ends bit-identical to an uninterrupted one', async () => {
+  const out = join(root, 'sigkill');
+  const child = start(out);
+  await child.waitFor(/Epoch 2\/5\n/);
+  await access(join(out, 'checkpoint.safetensors'));
+  await sleep(epochMs(child.stdout()) / 3);
+  child.process.kill('SIGKILL');
+  assert.equal(await child.exited, 'SIGKILL');
+  assert.equal(epochLines(child.stdout()), 1, 'killed before epoch 2 ended');
+
+  const resumed = resume(out);
+  assert.equal(await resumed.exited, 0, resumed.stderr());
+  assert.match(resumed.stdout(), /Resuming from .*checkpoint\.safetensors: the end of epoch 1\n/);
+  await assertSameAsReference(out);
+});
+
+test('killed again and again at arbitrary moments (also while saving), the run still ends bit-identical', async () => {
+  const out = join(root, 'many-kills');
+  let child = start(out);
+  // Delays after the first "Epoch" line: early, mid-epoch, around epoch ends and saves.
+  for (const ms of [0, 35, 90, 150, 260, 20]) {
+    await child.waitFor(/Epoch \d+\/5\n/);
+    await sleep(ms);
+    child.process.kill('SIGKILL');
+    const status = await child.exited;
+    if (status === 0) break;
+    assert.equal(status, 'SIGKILL', child.stderr());
+    child = resume(out);
+  }
+  assert.equal(await child.exited, 0, child.stderr());
+  await assertSameAsReference(out);
+});
+
+test('Ctrl-C finishes the batch, saves mid-epoch, prints the resume command; resuming ends bit-identical', async () => {
+  const out = join(root, 'sigint');
+  const child = start(out);
+  await child.waitFor(/Epoch 2\/5\n/);
+  await sleep(epochMs(child.stdout()) / 3);
+  child.process.kill('SIGINT');
+  assert.equal(await child.exited, 130, child.stderr());
+  assert.match(child.stdout(), /Interrupted: saved a checkpoint at epoch \d, after batch \d+ in /);
+  const [, dir] = child.stdout().match(/Resume with: gated train --resume (\S+)\n/) ?? [];
+  assert.equal(dir, out);
+  assert.doesNotMatch(child.stderr(), /\n\s+at /, 'no stack trace');
+
+  const resumed = resume(dir);
+  assert.equal(await resumed.exited, 0, resumed.stderr());
+  assert.match(resumed.stdout(), /Resuming from .*: epoch \d, after batch \d+\n/);
+  await assertSameAsReference(out);
+});
+
+test('--resume keeps the saved flags: a different one is an error, more --epochs extend the run', async () => {
+  const out = join(root, 'reference');
+  const clash = train(['--resume', out, '--units', '32']);
+  assert.equal(clash.code, 1);
+  assert.match(clash.stderr, /^gated: --units 32 differs from the run being resumed \(16\)/);
+  const otherDir = train(['--resume', out, '--out', join(root, 'elsewhere')]);
+  assert.equal(otherDir.code, 1);
+  assert.match(otherDir.stderr, /--out and --resume/);
+  const missing = train(['--resume', join(root, 'nothing-here')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^gated: .*checkpoint\.safetensors: cannot read \(ENOENT\)/);
+
+  const extended = join(root, 'extended');
+  const first = train([
+    '--data',
+    archive,
+    ...FLAGS,
+    join(extended, 'log.csv'),
+    '--out',
+    extended,
+    '--epochs',
+    '3',
+  ]);
+  assert.equal(first.code, 0, first.stderr);
+  const more = train(['--resume', extended, '--epochs', '5', '--units', '16']);
+  assert.equal(more.code, 0, more.stderr);
+  assert.match(more.stdout, /Epoch 4\/5\n[^]*Epoch 5\/5\n/);
+  assert.deepEqual(
+    (await results(extended)).history.epochs.map((e) => e.loss),
+    reference.history.epochs.map((e) => e.loss),
+  );
+});
