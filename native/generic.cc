@@ -1,0 +1,311 @@
+#include "generic.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "isa.h"
+
+namespace generic {
+namespace {
+
+// Math.min/max semantics: NaN propagates.
+inline float clip(float g, float scale, float cv) {
+  g *= scale;
+  if (g != g) return g;
+  return g < -cv ? -cv : g > cv ? cv : g;
+}
+
+}  // namespace
+
+void addRowVector(float* x, long cols, const float* v, long r0, long r1) {
+  for (long r = r0; r < r1; r++) {
+    float* row = x + r * cols;
+    for (long c = 0; c < cols; c++) row[c] += v[c];
+  }
+}
+
+void sumRows(const float* x, long rows, long cols, float* out, bool beta, long c0, long c1) {
+  if (!beta)
+    for (long c = c0; c < c1; c++) out[c] = 0;
+  for (long r = 0; r < rows; r++) {
+    const float* row = x + r * cols;
+    for (long c = c0; c < c1; c++) out[c] += row[c];
+  }
+}
+
+void activationBackward(int kind, const float* y, const float* dy, float* dx, long i0, long i1) {
+  for (long i = i0; i < i1; i++) {
+    switch (kind) {
+      case ACT_SIGMOID: dx[i] = dy[i] * y[i] * (1 - y[i]); break;
+      case ACT_TANH: dx[i] = dy[i] * (1 - y[i] * y[i]); break;
+      case ACT_RELU: dx[i] = y[i] > 0 ? dy[i] : 0; break;
+      default: dx[i] = dy[i];
+    }
+  }
+}
+
+void softmaxBackward(const float* y, const float* dy, float* dx, long cols, long r0, long r1) {
+  for (long r = r0; r < r1; r++) {
+    const long base = r * cols;
+    double dot = 0;
+    for (long c = 0; c < cols; c++) dot += (double)dy[base + c] * y[base + c];
+    for (long c = 0; c < cols; c++) dx[base + c] = (float)(y[base + c] * (dy[base + c] - dot));
+  }
+}
+
+void multiply(const float* a, const float* b, float* out, long i0, long i1) {
+  for (long i = i0; i < i1; i++) out[i] = a[i] * b[i];
+}
+
+void multiplyAt(const float* a, const float* b, float* out, bool beta, long i0, long i1) {
+  if (beta)
+    for (long i = i0; i < i1; i++) out[i] += a[i] * b[i];
+  else
+    for (long i = i0; i < i1; i++) out[i] = a[i] * b[i];
+}
+
+void axpy(float alpha, const float* x, float* y, long i0, long i1) {
+  for (long i = i0; i < i1; i++) y[i] += alpha * x[i];
+}
+
+void scale(float* x, float alpha, long i0, long i1) {
+  for (long i = i0; i < i1; i++) x[i] *= alpha;
+}
+
+double sumSquares(const float* x, long n) {
+  double s = 0;
+  for (long i = 0; i < n; i++) s += (double)x[i] * x[i];
+  return s;
+}
+
+void gather(const float* table, long dim, const int32_t* ids, float* out, long i0, long i1) {
+  for (long i = i0; i < i1; i++)
+    std::memcpy(out + i * dim, table + (long)ids[i] * dim, dim * sizeof(float));
+}
+
+// Each thread owns a column range and walks every id in order: repeated ids add up in the same
+// order as the reference, with no two threads touching the same value.
+void scatterAdd(const float* dOut, const int32_t* ids, long count, long dim, float* dTable,
+                long d0, long d1) {
+  for (long i = 0; i < count; i++) {
+    float* row = dTable + (long)ids[i] * dim;
+    const float* src = dOut + i * dim;
+    for (long d = d0; d < d1; d++) row[d] += src[d];
+  }
+}
+
+void transposeSequence(float* batchMajor, float* timeMajor, long batch, long steps, long features,
+                       bool reverse, const float* scale, bool toTimeMajor, long s0, long s1) {
+  for (long s = s0; s < s1; s++) {
+    const long t = reverse ? steps - 1 - s : s;
+    for (long b = 0; b < batch; b++) {
+      float* bm = batchMajor + (b * steps + t) * features;
+      float* tm = timeMajor + (s * batch + b) * features;
+      const float* src = toTimeMajor ? bm : tm;
+      float* dst = toTimeMajor ? tm : bm;
+      if (!scale) {
+        std::memcpy(dst, src, features * sizeof(float));
+      } else {
+        const float* sc = scale + b * features;
+        for (long j = 0; j < features; j++) dst[j] = src[j] * sc[j];
+      }
+    }
+  }
+}
+
+void rnnBackward(int activation, long H, const float* gates, const float* dh, float* dG,
+                 float* dhPrev, const uint8_t* mask, long b0, long b1) {
+  for (long b = b0; b < b1; b++) {
+    const long o = b * H;
+    if (mask && mask[b] == 0) {
+      for (long j = 0; j < H; j++) dG[o + j] = 0;
+      if (dhPrev)
+        for (long j = 0; j < H; j++) dhPrev[o + j] += dh[o + j];
+      continue;
+    }
+    activationBackward(activation, gates + o, dh + o, dG + o, 0, H);
+  }
+}
+
+void gruBackward(bool resetAfter, long H, const float* gates, const float* rec, const float* hPrev,
+                 const float* dh, float* dG, float* dRec, float* dhPrev, const uint8_t* mask,
+                 long b0, long b1) {
+  for (long b = b0; b < b1; b++) {
+    const float* g = gates + b * 3 * H;
+    float* dg = dG + b * 3 * H;
+    float* dr = dRec ? dRec + b * 3 * H : nullptr;
+    const float* d = dh + b * H;
+    float* dp = dhPrev ? dhPrev + b * H : nullptr;
+    if (mask && mask[b] == 0) {
+      for (long j = 0; j < 3 * H; j++) dg[j] = 0;
+      if (resetAfter)
+        for (long j = 0; j < 3 * H; j++) dr[j] = 0;
+      if (dp)
+        for (long j = 0; j < H; j++) dp[j] += d[j];
+      continue;
+    }
+    const float* r0 = rec + b * 3 * H;
+    const float* hp = hPrev + b * H;
+    for (long j = 0; j < H; j++) {
+      const float z = g[j], hh = g[2 * H + j], dhv = d[j];
+      const float dz = dhv * (hp[j] - hh) * z * (1 - z);
+      const float dah = dhv * (1 - z) * (1 - hh * hh);
+      dg[j] = dz;
+      dg[2 * H + j] = dah;
+      if (resetAfter) {
+        const float r = g[H + j];
+        const float dar = dah * r0[2 * H + j] * r * (1 - r);
+        dg[H + j] = dar;
+        dr[j] = dz;
+        dr[H + j] = dar;
+        dr[2 * H + j] = dah * r;
+      }
+      if (dp) dp[j] += dhv * z;
+    }
+  }
+}
+
+void gruResetBackward(long H, const float* gates, const float* hPrev, const float* dRh,
+                      float* dGates, float* dhPrev, long b0, long b1) {
+  for (long b = b0; b < b1; b++) {
+    const float* g = gates + b * 3 * H + H;
+    float* dg = dGates + b * 3 * H + H;
+    for (long j = 0; j < H; j++) {
+      const float r = g[j], d = dRh[b * H + j];
+      dg[j] = d * hPrev[b * H + j] * r * (1 - r);
+      if (dhPrev) dhPrev[b * H + j] += d * r;
+    }
+  }
+}
+
+void im2col(const float* x, const Window1d& w, float* cols, long b0, long b1) {
+  const long C = w.channels, rowLen = w.size * C;
+  for (long b = b0; b < b1; b++)
+    for (long t = 0; t < w.outSteps; t++) {
+      float* row = cols + (b * w.outSteps + t) * rowLen;
+      for (long j = 0; j < w.size; j++) {
+        const long tin = t * w.stride + j * w.dilation - w.padLeft;
+        if (tin < 0 || tin >= w.steps) std::memset(row + j * C, 0, C * sizeof(float));
+        else std::memcpy(row + j * C, x + (b * w.steps + tin) * C, C * sizeof(float));
+      }
+    }
+}
+
+void col2im(const float* dCols, const Window1d& w, float* dx, long b0, long b1) {
+  const long C = w.channels, rowLen = w.size * C;
+  std::memset(dx + b0 * w.steps * C, 0, (b1 - b0) * w.steps * C * sizeof(float));
+  for (long b = b0; b < b1; b++)
+    for (long t = 0; t < w.outSteps; t++) {
+      const float* row = dCols + (b * w.outSteps + t) * rowLen;
+      for (long j = 0; j < w.size; j++) {
+        const long tin = t * w.stride + j * w.dilation - w.padLeft;
+        if (tin < 0 || tin >= w.steps) continue;
+        float* dst = dx + (b * w.steps + tin) * C;
+        for (long c = 0; c < C; c++) dst[c] += row[j * C + c];
+      }
+    }
+}
+
+void maxPool(const float* x, const Window1d& w, float* y, int32_t* argmax, long b0, long b1) {
+  const long C = w.channels;
+  for (long b = b0; b < b1; b++)
+    for (long t = 0; t < w.outSteps; t++)
+      for (long c = 0; c < C; c++) {
+        float best = -INFINITY;
+        long arg = -1;
+        for (long j = 0; j < w.size; j++) {
+          const long tin = t * w.stride + j * w.dilation - w.padLeft;
+          if (tin < 0 || tin >= w.steps) continue;
+          const long i = (b * w.steps + tin) * C + c;
+          // The first in-range value always wins, so a NaN window still has an argmax.
+          if (arg < 0 || x[i] > best) {
+            best = x[i];
+            arg = i;
+          }
+        }
+        const long out = (b * w.outSteps + t) * C + c;
+        y[out] = best;
+        argmax[out] = (int32_t)arg;
+      }
+}
+
+void maxPoolBackward(const float* dy, const int32_t* argmax, const Window1d& w, float* dx) {
+  std::memset(dx, 0, w.batch * w.steps * w.channels * sizeof(float));
+  const long n = w.batch * w.outSteps * w.channels;
+  for (long i = 0; i < n; i++) dx[argmax[i]] += dy[i];
+}
+
+namespace {
+long countSteps(const uint8_t* mask, long b, long steps) {
+  if (!mask) return steps;
+  long n = 0;
+  for (long t = 0; t < steps; t++) n += mask[b * steps + t] != 0;
+  return n;
+}
+}  // namespace
+
+void avgPool(const float* x, long steps, long C, const uint8_t* mask, float* y, long b0,
+             long b1) {
+  for (long b = b0; b < b1; b++) {
+    float* out = y + b * C;
+    for (long c = 0; c < C; c++) out[c] = 0;
+    const long n = countSteps(mask, b, steps);
+    if (n == 0) continue;
+    for (long t = 0; t < steps; t++) {
+      if (mask && mask[b * steps + t] == 0) continue;
+      const float* src = x + (b * steps + t) * C;
+      for (long c = 0; c < C; c++) out[c] += src[c];
+    }
+    for (long c = 0; c < C; c++) out[c] /= (float)n;
+  }
+}
+
+void avgPoolBackward(const float* dy, long steps, long C, const uint8_t* mask, float* dx, long b0,
+                     long b1) {
+  for (long b = b0; b < b1; b++) {
+    const float inv = (float)(1.0 / (double)countSteps(mask, b, steps));
+    for (long t = 0; t < steps; t++) {
+      float* dst = dx + (b * steps + t) * C;
+      const bool masked = mask && mask[b * steps + t] == 0;
+      for (long c = 0; c < C; c++) dst[c] = masked ? 0 : dy[b * C + c] * inv;
+    }
+  }
+}
+
+void sgd(float* w, const float* grad, float clipScale, float clipValue, float lr, float mu,
+         bool nesterov, float* momentum, long i0, long i1) {
+  for (long i = i0; i < i1; i++) {
+    const float g = clip(grad[i], clipScale, clipValue);
+    if (!momentum) {
+      w[i] -= g * lr;
+      continue;
+    }
+    momentum[i] = momentum[i] * mu - g * lr;
+    w[i] += nesterov ? momentum[i] * mu - g * lr : momentum[i];
+  }
+}
+
+void rmsprop(float* w, const float* grad, float clipScale, float clipValue, float lr, float rho,
+             float mu, float eps, float* velocity, float* momentum, float* averageGrad, long i0,
+             long i1) {
+  for (long i = i0; i < i1; i++) {
+    const float g = clip(grad[i], clipScale, clipValue);
+    velocity[i] = rho * velocity[i] + (1 - rho) * (g * g);
+    float denominator;
+    if (averageGrad) {
+      averageGrad[i] = rho * averageGrad[i] + (1 - rho) * g;
+      denominator = velocity[i] - averageGrad[i] * averageGrad[i] + eps;
+    } else {
+      denominator = velocity[i] + eps;
+    }
+    const float increment = lr * g / std::sqrt(denominator);
+    if (momentum) {
+      momentum[i] = mu * momentum[i] + increment;
+      w[i] -= momentum[i];
+    } else {
+      w[i] -= increment;
+    }
+  }
+}
+
+}  // namespace generic

@@ -1,0 +1,84 @@
+// What the ISA-specific kernel tables provide (see kernels.h) and the argument blocks they take.
+// Pointers are already offset and every size already validated by the N-API layer.
+#pragma once
+#include <cstdint>
+
+enum { ACT_LINEAR = 0, ACT_SIGMOID = 1, ACT_TANH = 2, ACT_RELU = 3, MATH_EXP = 4 };
+
+// K and N blocking of the GEMM; scratch per thread holds GEMM_KC × GEMM_NC floats.
+constexpr long GEMM_KC = 256, GEMM_NC = 512;
+
+struct GemmArgs {
+  bool ta, tb;
+  long m, n, k;
+  const float* a;
+  long lda;
+  const float* b;
+  long ldb;
+  float* c;
+  long ldc;
+  bool beta;
+};
+
+struct RnnStep {
+  int activation;
+  long units;
+  float* gates;
+  const float* hPrev;
+  float* h;
+  const uint8_t* mask;
+};
+
+// One LSTM step, forward (gates, cPrev, c, hPrev, h) or backward (gates, cPrev, c, dh, dc,
+// dGates, dhPrev).
+struct LstmStep {
+  long units;
+  float* gates;
+  const float* cPrev;
+  float* c;
+  const float* hPrev;
+  float* h;
+  const float* dh;
+  float* dc;
+  float* dGates;
+  float* dhPrev;
+  const uint8_t* mask;
+};
+
+// gruCellForward (h = new state) or gruResetForward (h = r ⊙ hPrev).
+struct GruStep {
+  bool resetAfter;
+  long units;
+  float* gates;
+  const float* rec;
+  const float* hPrev;
+  float* h;
+  const uint8_t* mask;
+};
+
+struct AdamArgs {
+  float* w;
+  const float* grad;
+  float* m;
+  float* v;
+  float clipScale, clipValue, alpha, epsilon;
+  float oneMinusBeta1, oneMinusBeta2;  // computed in double by the caller
+};
+
+struct Kernels {
+  const char* name;
+  int nr, mr;  // GEMM micro-tile: columns, rows
+  void (*gemm)(const GemmArgs&, long m0, long m1, long n0, long n1, float* scratch);
+  void (*math)(int fn, const float* x, float* y, long n);  // ACT_* or MATH_EXP, elementwise
+  void (*softmax)(const float* x, float* y, long rows, long cols);
+  void (*rnnForward)(const RnnStep&, long b0, long b1);
+  void (*lstmForward)(const LstmStep&, long b0, long b1);
+  void (*lstmBackward)(const LstmStep&, long b0, long b1);
+  void (*gruForward)(const GruStep&, long b0, long b1);
+  void (*gruResetForward)(const GruStep&, long b0, long b1);
+  void (*adam)(const AdamArgs&, long i0, long i1);
+};
+
+const Kernels* kernels_avx512();
+const Kernels* kernels_avx2();
+const Kernels* kernels_baseline();

@@ -1,0 +1,44 @@
+// Shared by the N-API op files: the selected kernel table and how work is split between threads.
+#pragma once
+#include "call.h"
+#include "isa.h"
+#include "pool.h"
+
+extern const Kernels* K;
+
+// Below this many multiply-adds (or element operations), waking a helper costs more than it saves.
+constexpr double kParallelWork = 32768;
+
+// How many parts to split `units` independent outputs into, given the total work.
+inline int partsFor(long units, double work) {
+  if (work < kParallelWork) return 1;
+  const int t = pool::threads();
+  return units < t ? (int)(units < 1 ? 1 : units) : t;
+}
+
+// Part p of `parts` of [0, total), boundaries at multiples of `align`.
+struct Range {
+  long lo, hi;
+};
+inline Range split(long total, int parts, int p, long align = 1) {
+  const long blocks = (total + align - 1) / align;
+  const long lo = blocks * p / parts * align, hi = blocks * (p + 1) / parts * align;
+  return {lo < total ? lo : total, hi < total ? hi : total};
+}
+
+// Runs f(lo, hi) over [0, total) split into parts.
+template <class F>
+void forRanges(long total, double work, F&& f, long align = 1) {
+  const int parts = partsFor((total + align - 1) / align, work);
+  pool::parallel(parts, [&](int p) {
+    const Range r = split(total, parts, p, align);
+    if (r.lo < r.hi) f(r.lo, r.hi);
+  });
+}
+
+napi_value undefined(napi_env env);
+napi_value number(napi_env env, double v);
+
+extern const OpEntry kCoreOps[];
+extern const OpEntry kRecurrentOps[];
+extern const OpEntry kConvOptimizerOps[];

@@ -1,0 +1,185 @@
+// ConvOps (src/backend/conv-ops.ts) and OptimizerOps (src/backend/optimizer-ops.ts).
+#include "generic.h"
+#include "ops.h"
+
+namespace {
+
+// A Window1d passed flat as 8 integers from argument i on.
+Window1d window(Call& c, size_t i) {
+  Window1d w;
+  w.batch = c.size(i, "batch");
+  w.steps = c.size(i + 1, "steps");
+  w.channels = c.size(i + 2, "channels");
+  w.size = c.size(i + 3, "size");
+  w.stride = c.size(i + 4, "stride");
+  w.dilation = c.size(i + 5, "dilation");
+  w.padLeft = c.size(i + 6, "padLeft");
+  w.outSteps = c.size(i + 7, "outSteps");
+  if (w.size < 1 || w.stride < 1 || w.dilation < 1)
+    c.fail("window size, stride and dilation must be ≥ 1");
+  return w;
+}
+
+long inputLen(const Window1d& w) { return w.batch * w.steps * w.channels; }
+long outputLen(const Window1d& w) { return w.batch * w.outSteps * w.channels; }
+
+napi_value im2col1d(Call& c) {
+  const Window1d w = window(c, 1);
+  const float* x = c.span(c.f32(0, "x"), "x", 0, inputLen(w));
+  float* cols = c.span(c.f32(9, "cols"), "cols", 0, outputLen(w) * w.size);
+  forRanges(w.batch, (double)outputLen(w) * w.size, [&](long lo, long hi) {
+    generic::im2col(x, w, cols, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value col2im1d(Call& c) {
+  const Window1d w = window(c, 1);
+  const float* dCols = c.span(c.f32(0, "dCols"), "dCols", 0, outputLen(w) * w.size);
+  float* dx = c.span(c.f32(9, "dx"), "dx", 0, inputLen(w));
+  // Each batch row owns its own part of dx, so splitting by batch keeps the summation order.
+  forRanges(w.batch, (double)outputLen(w) * w.size, [&](long lo, long hi) {
+    generic::col2im(dCols, w, dx, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value maxPool1d(Call& c) {
+  const Window1d w = window(c, 1);
+  const float* x = c.span(c.f32(0, "x"), "x", 0, inputLen(w));
+  float* y = c.span(c.f32(9, "y"), "y", 0, outputLen(w));
+  int32_t* argmax = c.span(c.i32(10, "argmax"), "argmax", 0, outputLen(w));
+  if (w.steps == 0 && outputLen(w) > 0) c.fail("input has no timesteps");
+  forRanges(w.batch, (double)outputLen(w) * w.size, [&](long lo, long hi) {
+    generic::maxPool(x, w, y, argmax, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value maxPool1dBackward(Call& c) {
+  const Window1d w = window(c, 2);
+  const float* dy = c.span(c.f32(0, "dy"), "dy", 0, outputLen(w));
+  const auto am = c.i32(1, "argmax");
+  const int32_t* argmax = c.span(am, "argmax", 0, outputLen(w));
+  const long n = inputLen(w);
+  for (long i = 0; i < outputLen(w); i++)
+    if (argmax[i] < 0 || argmax[i] >= n)
+      c.fail("argmax " + std::to_string(argmax[i]) + " at " + std::to_string(i) +
+             " is outside the input");
+  generic::maxPoolBackward(dy, argmax, w, c.span(c.f32(10, "dx"), "dx", 0, n));
+  return undefined(c.env);
+}
+
+// (x or dy, batch, steps, channels, mask, y or dx): the shared argument layout of both directions.
+struct AvgArgs {
+  long batch, steps, channels;
+  const uint8_t* mask;
+};
+AvgArgs avgArgs(Call& c) {
+  AvgArgs a;
+  a.batch = c.size(1, "batch");
+  a.steps = c.size(2, "steps");
+  a.channels = c.size(3, "channels");
+  const auto m = c.u8OrNull(4, "mask");
+  a.mask = m ? c.span(m, "mask", 0, a.batch * a.steps) : nullptr;
+  return a;
+}
+
+napi_value globalAvgPool1d(Call& c) {
+  const AvgArgs a = avgArgs(c);
+  const float* x = c.span(c.f32(0, "x"), "x", 0, a.batch * a.steps * a.channels);
+  float* y = c.span(c.f32(5, "y"), "y", 0, a.batch * a.channels);
+  forRanges(a.batch, (double)a.batch * a.steps * a.channels, [&](long lo, long hi) {
+    generic::avgPool(x, a.steps, a.channels, a.mask, y, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value globalAvgPool1dBackward(Call& c) {
+  const AvgArgs a = avgArgs(c);
+  const float* dy = c.span(c.f32(0, "dy"), "dy", 0, a.batch * a.channels);
+  float* dx = c.span(c.f32(5, "dx"), "dx", 0, a.batch * a.steps * a.channels);
+  forRanges(a.batch, (double)a.batch * a.steps * a.channels, [&](long lo, long hi) {
+    generic::avgPoolBackward(dy, a.steps, a.channels, a.mask, dx, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+// Optimizers: (w, grad, n, clipScale, clipValue, …). Slots are as long as w.
+struct Update {
+  long n;
+  float* w;
+  const float* grad;
+  float clipScale, clipValue;
+};
+Update update(Call& c) {
+  Update u;
+  u.n = c.size(2, "n");
+  u.w = c.span(c.f32(0, "w"), "w", 0, u.n);
+  u.grad = c.span(c.f32(1, "grad"), "grad", 0, u.n);
+  u.clipScale = (float)c.number(3, "clipScale");
+  u.clipValue = (float)c.number(4, "clipValue");
+  return u;
+}
+float* slot(Call& c, size_t i, const char* name, long n, bool optional) {
+  const auto a = optional ? c.f32OrNull(i, name) : c.f32(i, name);
+  return a ? c.span(a, name, 0, n) : nullptr;
+}
+
+napi_value sgdUpdate(Call& c) {
+  const Update u = update(c);
+  const float lr = (float)c.number(5, "learningRate"), mu = (float)c.number(6, "momentum");
+  const bool nesterov = c.flag(7, "nesterov");
+  float* m = slot(c, 8, "momentum slot", u.n, true);
+  forRanges(u.n, u.n * 4.0, [&](long lo, long hi) {
+    generic::sgd(u.w, u.grad, u.clipScale, u.clipValue, lr, mu, nesterov, m, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value rmspropUpdate(Call& c) {
+  const Update u = update(c);
+  const float lr = (float)c.number(5, "learningRate"), rho = (float)c.number(6, "rho");
+  const float mu = (float)c.number(7, "momentum"), eps = (float)c.number(8, "epsilon");
+  float* vel = slot(c, 9, "velocity", u.n, false);
+  float* mom = slot(c, 10, "momentum slot", u.n, true);
+  float* avg = slot(c, 11, "averageGrad", u.n, true);
+  forRanges(u.n, u.n * 8.0, [&](long lo, long hi) {
+    generic::rmsprop(u.w, u.grad, u.clipScale, u.clipValue, lr, rho, mu, eps, vel, mom, avg, lo,
+                     hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value adamUpdate(Call& c) {
+  const Update u = update(c);
+  AdamArgs a;
+  a.w = u.w;
+  a.grad = u.grad;
+  a.clipScale = u.clipScale;
+  a.clipValue = u.clipValue;
+  a.alpha = (float)c.number(5, "alpha");
+  a.oneMinusBeta1 = (float)(1.0 - c.number(6, "beta1"));
+  a.oneMinusBeta2 = (float)(1.0 - c.number(7, "beta2"));
+  a.epsilon = (float)c.number(8, "epsilon");
+  a.m = slot(c, 9, "m", u.n, false);
+  a.v = slot(c, 10, "v", u.n, false);
+  forRanges(
+      u.n, u.n * 8.0, [&](long lo, long hi) { K->adam(a, lo, hi); }, 64);
+  return undefined(c.env);
+}
+
+}  // namespace
+
+extern const OpEntry kConvOptimizerOps[] = {
+    {"im2col1d", im2col1d},
+    {"col2im1d", col2im1d},
+    {"maxPool1d", maxPool1d},
+    {"maxPool1dBackward", maxPool1dBackward},
+    {"globalAvgPool1d", globalAvgPool1d},
+    {"globalAvgPool1dBackward", globalAvgPool1dBackward},
+    {"sgdUpdate", sgdUpdate},
+    {"rmspropUpdate", rmspropUpdate},
+    {"adamUpdate", adamUpdate},
+    {nullptr, nullptr},
+};

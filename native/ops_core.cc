@@ -1,0 +1,195 @@
+// CoreOps and EmbeddingOps (src/backend/core-ops.ts, embedding-ops.ts).
+#include <cstring>
+
+#include "generic.h"
+#include "ops.h"
+
+namespace {
+
+constexpr int ACT_SOFTMAX = 5;
+
+napi_value gemm(Call& c) {
+  GemmArgs g;
+  g.ta = c.flag(0, "transA");
+  g.tb = c.flag(1, "transB");
+  g.m = c.size(2, "m");
+  g.n = c.size(3, "n");
+  g.k = c.size(4, "k");
+  const auto a = c.f32(5, "a"), b = c.f32(8, "b"), cc = c.f32(11, "c");
+  g.lda = c.size(7, "lda");
+  g.ldb = c.size(10, "ldb");
+  g.ldc = c.size(13, "ldc");
+  g.a = g.ta ? c.matrix(a, "a", c.offset(6, "aOffset"), g.k, g.m, g.lda)
+             : c.matrix(a, "a", c.offset(6, "aOffset"), g.m, g.k, g.lda);
+  g.b = g.tb ? c.matrix(b, "b", c.offset(9, "bOffset"), g.n, g.k, g.ldb)
+             : c.matrix(b, "b", c.offset(9, "bOffset"), g.k, g.n, g.ldb);
+  g.c = c.matrix(cc, "c", c.offset(12, "cOffset"), g.m, g.n, g.ldc);
+  g.beta = c.flag(14, "beta");
+  if (g.m == 0 || g.n == 0) return undefined(c.env);
+  // Split the columns of C (or its rows when there are too few column tiles), never k.
+  const double work = (double)g.m * g.n * (g.k + 1);
+  const long colTiles = (g.n + K->nr - 1) / K->nr;
+  const int parts = partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work);
+  const bool byCols = colTiles >= parts;
+  pool::parallel(parts, [&](int p) {
+    const Range r = split(byCols ? g.n : g.m, parts, p, byCols ? K->nr : K->mr);
+    if (r.lo >= r.hi) return;
+    if (byCols) K->gemm(g, 0, g.m, r.lo, r.hi, pool::scratch());
+    else K->gemm(g, r.lo, r.hi, 0, g.n, pool::scratch());
+  });
+  return undefined(c.env);
+}
+
+napi_value addRowVector(Call& c) {
+  const long rows = c.size(1, "rows"), cols = c.size(2, "cols");
+  float* x = c.span(c.f32(0, "x"), "x", 0, rows * cols);
+  const float* v = c.span(c.f32(3, "v"), "v", 0, cols);
+  forRanges(rows, (double)rows * cols, [&](long lo, long hi) {
+    generic::addRowVector(x, cols, v, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value sumRows(Call& c) {
+  const long rows = c.size(1, "rows"), cols = c.size(2, "cols");
+  const float* x = c.span(c.f32(0, "x"), "x", 0, rows * cols);
+  float* out = c.span(c.f32(3, "out"), "out", 0, cols);
+  const bool beta = c.flag(4, "beta");
+  // Columns split, rows summed in order: the same sums whatever the thread count.
+  forRanges(
+      cols, (double)rows * cols,
+      [&](long lo, long hi) { generic::sumRows(x, rows, cols, out, beta, lo, hi); }, 16);
+  return undefined(c.env);
+}
+
+napi_value activation(Call& c) {
+  const int kind = c.choice(0, "kind", 6);
+  const long n = c.size(3, "n");
+  const float* x = c.span(c.f32(1, "x"), "x", 0, n);
+  float* y = c.span(c.f32(2, "y"), "y", 0, n);
+  if (n == 0) return undefined(c.env);
+  if (kind == ACT_SOFTMAX) {
+    const long cols = c.size(4, "cols");
+    if (cols == 0 || n % cols != 0) c.fail("softmax needs n to be a multiple of cols ≥ 1");
+    forRanges(n / cols, (double)n * 8, [&](long lo, long hi) {
+      K->softmax(x + lo * cols, y + lo * cols, hi - lo, cols);
+    });
+  } else if (kind == ACT_LINEAR) {
+    if (x != y) std::memmove(y, x, n * sizeof(float));
+  } else {
+    if (kind == MATH_EXP) c.fail("kind out of range: 4");
+    forRanges(n, (double)n * 8, [&](long lo, long hi) { K->math(kind, x + lo, y + lo, hi - lo); });
+  }
+  return undefined(c.env);
+}
+
+napi_value activationBackward(Call& c) {
+  const int kind = c.choice(0, "kind", 6);
+  const long n = c.size(4, "n");
+  const float* y = c.span(c.f32(1, "y"), "y", 0, n);
+  const float* dy = c.span(c.f32(2, "dy"), "dy", 0, n);
+  float* dx = c.span(c.f32(3, "dx"), "dx", 0, n);
+  if (n == 0) return undefined(c.env);
+  if (kind == ACT_SOFTMAX) {
+    const long cols = c.size(5, "cols");
+    if (cols == 0 || n % cols != 0) c.fail("softmax needs n to be a multiple of cols ≥ 1");
+    forRanges(n / cols, (double)n * 2, [&](long lo, long hi) {
+      generic::softmaxBackward(y, dy, dx, cols, lo, hi);
+    });
+  } else {
+    if (kind == MATH_EXP) c.fail("kind out of range: 4");
+    forRanges(n, n, [&](long lo, long hi) { generic::activationBackward(kind, y, dy, dx, lo, hi); });
+  }
+  return undefined(c.env);
+}
+
+// Exposed for the error-bound test: fn 1 sigmoid, 2 tanh, 4 exp.
+napi_value math(Call& c) {
+  const int fn = c.choice(0, "fn", 5);
+  const long n = c.size(3, "n");
+  K->math(fn, c.span(c.f32(1, "x"), "x", 0, n), c.span(c.f32(2, "y"), "y", 0, n), n);
+  return undefined(c.env);
+}
+
+napi_value multiply(Call& c) {
+  const long n = c.size(3, "n");
+  const float* a = c.span(c.f32(0, "a"), "a", 0, n);
+  const float* b = c.span(c.f32(1, "b"), "b", 0, n);
+  float* out = c.span(c.f32(2, "out"), "out", 0, n);
+  forRanges(n, n, [&](long lo, long hi) { generic::multiply(a, b, out, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value axpy(Call& c) {
+  const float alpha = (float)c.number(0, "alpha");
+  const long n = c.size(3, "n");
+  const float* x = c.span(c.f32(1, "x"), "x", 0, n);
+  float* y = c.span(c.f32(2, "y"), "y", 0, n);
+  forRanges(n, n, [&](long lo, long hi) { generic::axpy(alpha, x, y, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value scale(Call& c) {
+  const long n = c.size(2, "n");
+  float* x = c.span(c.f32(0, "x"), "x", 0, n);
+  const float alpha = (float)c.number(1, "alpha");
+  forRanges(n, n, [&](long lo, long hi) { generic::scale(x, alpha, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value sumSquares(Call& c) {
+  const long n = c.size(1, "n");
+  return number(c.env, generic::sumSquares(c.span(c.f32(0, "x"), "x", 0, n), n));
+}
+
+// ids must index rows of the table: checked before any value moves.
+long checkIds(Call& c, const Arr<int32_t>& ids, long rows) {
+  for (long i = 0; i < ids.len; i++)
+    if (ids.p[i] < 0 || ids.p[i] >= rows)
+      c.fail("id " + std::to_string(ids.p[i]) + " at " + std::to_string(i) + " is outside [0, " +
+             std::to_string(rows) + ")");
+  return ids.len;
+}
+
+napi_value gather(Call& c) {
+  const auto table = c.f32(0, "table");
+  const long dim = c.size(1, "dim");
+  const auto ids = c.i32(2, "ids");
+  const long count = checkIds(c, ids, dim == 0 ? 0 : table.len / dim);
+  float* out = c.span(c.f32(3, "out"), "out", 0, count * dim);
+  forRanges(count, (double)count * dim, [&](long lo, long hi) {
+    generic::gather(table.p, dim, ids.p, out, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value scatterAdd(Call& c) {
+  const auto ids = c.i32(1, "ids");
+  const long dim = c.size(2, "dim");
+  const auto table = c.f32(3, "dTable");
+  const long count = checkIds(c, ids, dim == 0 ? 0 : table.len / dim);
+  const float* dOut = c.span(c.f32(0, "dOut"), "dOut", 0, count * dim);
+  forRanges(
+      dim, (double)count * dim,
+      [&](long lo, long hi) { generic::scatterAdd(dOut, ids.p, count, dim, table.p, lo, hi); },
+      16);
+  return undefined(c.env);
+}
+
+}  // namespace
+
+extern const OpEntry kCoreOps[] = {
+    {"gemm", gemm},
+    {"addRowVector", addRowVector},
+    {"sumRows", sumRows},
+    {"activation", activation},
+    {"activationBackward", activationBackward},
+    {"math", math},
+    {"multiply", multiply},
+    {"axpy", axpy},
+    {"scale", scale},
+    {"sumSquares", sumSquares},
+    {"gather", gather},
+    {"scatterAdd", scatterAdd},
+    {nullptr, nullptr},
+};

@@ -1,0 +1,174 @@
+// RecurrentOps (src/backend/recurrent-ops.ts): sequence transposes and the fused cell kernels,
+// split between threads by batch rows (rows are independent within a step).
+#include "generic.h"
+#include "ops.h"
+
+namespace {
+
+// Per-step cell work is small (B·H values, a few transcendental functions each).
+template <class F>
+void forRows(long batch, long units, F&& f) {
+  forRanges(batch, (double)batch * units * 16, f);
+}
+
+// The [batch] mask slice of this step, or null.
+const uint8_t* stepMask(Call& c, size_t i, long batch) {
+  const auto m = c.u8OrNull(i, "mask");
+  return m ? c.span(m, "mask", c.offset(i + 1, "maskOffset"), batch) : nullptr;
+}
+
+napi_value transposeSequence(Call& c) {
+  const long batch = c.size(2, "batch"), steps = c.size(3, "steps"), f = c.size(4, "features");
+  const long n = batch * steps * f;
+  float* bm = c.span(c.f32(0, "batchMajor"), "batchMajor", 0, n);
+  float* tm = c.span(c.f32(1, "timeMajor"), "timeMajor", 0, n);
+  const bool reverse = c.flag(5, "reverse");
+  const auto sc = c.f32OrNull(6, "scale");
+  const float* scale = sc ? c.span(sc, "scale", 0, batch * f) : nullptr;
+  const bool toTimeMajor = c.flag(7, "toTimeMajor");
+  forRanges(steps, n, [&](long lo, long hi) {
+    generic::transposeSequence(bm, tm, batch, steps, f, reverse, scale, toTimeMajor, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value multiplyAt(Call& c) {
+  const long n = c.size(0, "n");
+  const float* a = c.span(c.f32(1, "a"), "a", c.offset(2, "aOffset"), n);
+  const float* b = c.span(c.f32(3, "b"), "b", c.offset(4, "bOffset"), n);
+  float* out = c.span(c.f32(5, "out"), "out", c.offset(6, "outOffset"), n);
+  const bool beta = c.flag(7, "beta");
+  forRanges(n, n, [&](long lo, long hi) { generic::multiplyAt(a, b, out, beta, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value rnnCellForward(Call& c) {
+  RnnStep s;
+  s.activation = c.choice(0, "activation", 4);
+  const long B = c.size(1, "batch"), H = s.units = c.size(2, "units");
+  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * H);
+  s.hPrev = c.span(c.f32(5, "hPrev"), "hPrev", c.offset(6, "hPrevOffset"), B * H);
+  s.h = c.span(c.f32(7, "h"), "h", c.offset(8, "hOffset"), B * H);
+  s.mask = stepMask(c, 9, B);
+  forRows(B, H, [&](long lo, long hi) { K->rnnForward(s, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value rnnCellBackward(Call& c) {
+  const int act = c.choice(0, "activation", 4);
+  const long B = c.size(1, "batch"), H = c.size(2, "units");
+  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * H);
+  const float* dh = c.span(c.f32(5, "dh"), "dh", c.offset(6, "dhOffset"), B * H);
+  float* dG = c.span(c.f32(7, "dGates"), "dGates", c.offset(8, "dGatesOffset"), B * H);
+  const auto dp = c.f32OrNull(9, "dhPrev");
+  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(10, "dhPrevOffset"), B * H) : nullptr;
+  const uint8_t* mask = stepMask(c, 11, B);
+  forRows(B, H, [&](long lo, long hi) {
+    generic::rnnBackward(act, H, gates, dh, dG, dhPrev, mask, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value lstmCellForward(Call& c) {
+  LstmStep s{};
+  const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
+  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 4 * H);
+  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), B * H);
+  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), B * H);
+  s.hPrev = c.span(c.f32(8, "hPrev"), "hPrev", c.offset(9, "hPrevOffset"), B * H);
+  s.h = c.span(c.f32(10, "h"), "h", c.offset(11, "hOffset"), B * H);
+  s.mask = stepMask(c, 12, B);
+  forRows(B, H, [&](long lo, long hi) { K->lstmForward(s, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value lstmCellBackward(Call& c) {
+  LstmStep s{};
+  const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
+  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 4 * H);
+  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), B * H);
+  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), B * H);
+  s.dh = c.span(c.f32(8, "dh"), "dh", c.offset(9, "dhOffset"), B * H);
+  s.dc = c.span(c.f32(10, "dc"), "dc", c.offset(11, "dcOffset"), B * H);
+  s.dGates = c.span(c.f32(12, "dGates"), "dGates", c.offset(13, "dGatesOffset"), B * 4 * H);
+  const auto dp = c.f32OrNull(14, "dhPrev");
+  s.dhPrev = dp ? c.span(dp, "dhPrev", c.offset(15, "dhPrevOffset"), B * H) : nullptr;
+  s.mask = stepMask(c, 16, B);
+  forRows(B, H, [&](long lo, long hi) { K->lstmBackward(s, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value gruCellForward(Call& c) {
+  GruStep s;
+  s.resetAfter = c.flag(0, "resetAfter");
+  const long B = c.size(1, "batch"), H = s.units = c.size(2, "units");
+  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * 3 * H);
+  s.rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), B * 3 * H);
+  s.hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), B * H);
+  s.h = c.span(c.f32(9, "h"), "h", c.offset(10, "hOffset"), B * H);
+  s.mask = stepMask(c, 11, B);
+  forRows(B, H, [&](long lo, long hi) { K->gruForward(s, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value gruResetForward(Call& c) {
+  GruStep s{};
+  const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
+  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 3 * H);
+  s.rec = c.span(c.f32(4, "rec"), "rec", c.offset(5, "recOffset"), B * 3 * H);
+  s.hPrev = c.span(c.f32(6, "hPrev"), "hPrev", c.offset(7, "hPrevOffset"), B * H);
+  s.h = c.span(c.f32(8, "rh"), "rh", c.offset(9, "rhOffset"), B * H);
+  forRows(B, H, [&](long lo, long hi) { K->gruResetForward(s, lo, hi); });
+  return undefined(c.env);
+}
+
+napi_value gruCellBackward(Call& c) {
+  const bool resetAfter = c.flag(0, "resetAfter");
+  const long B = c.size(1, "batch"), H = c.size(2, "units");
+  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * 3 * H);
+  const float* rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), B * 3 * H);
+  const float* hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), B * H);
+  const float* dh = c.span(c.f32(9, "dh"), "dh", c.offset(10, "dhOffset"), B * H);
+  float* dG = c.span(c.f32(11, "dGates"), "dGates", c.offset(12, "dGatesOffset"), B * 3 * H);
+  const auto dr = c.f32OrNull(13, "dRec");
+  if (resetAfter && !dr) c.fail("resetAfter needs dRec");
+  float* dRec = dr ? c.span(dr, "dRec", c.offset(14, "dRecOffset"), B * 3 * H) : nullptr;
+  const auto dp = c.f32OrNull(15, "dhPrev");
+  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(16, "dhPrevOffset"), B * H) : nullptr;
+  const uint8_t* mask = stepMask(c, 17, B);
+  forRows(B, H, [&](long lo, long hi) {
+    generic::gruBackward(resetAfter, H, gates, rec, hPrev, dh, dG, resetAfter ? dRec : nullptr,
+                         dhPrev, mask, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value gruResetBackward(Call& c) {
+  const long B = c.size(0, "batch"), H = c.size(1, "units");
+  const float* gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 3 * H);
+  const float* hPrev = c.span(c.f32(4, "hPrev"), "hPrev", c.offset(5, "hPrevOffset"), B * H);
+  const float* dRh = c.span(c.f32(6, "dRh"), "dRh", c.offset(7, "dRhOffset"), B * H);
+  float* dG = c.span(c.f32(8, "dGates"), "dGates", c.offset(9, "dGatesOffset"), B * 3 * H);
+  const auto dp = c.f32OrNull(10, "dhPrev");
+  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(11, "dhPrevOffset"), B * H) : nullptr;
+  forRows(B, H, [&](long lo, long hi) {
+    generic::gruResetBackward(H, gates, hPrev, dRh, dG, dhPrev, lo, hi);
+  });
+  return undefined(c.env);
+}
+
+}  // namespace
+
+extern const OpEntry kRecurrentOps[] = {
+    {"transposeSequence", transposeSequence},
+    {"multiplyAt", multiplyAt},
+    {"rnnCellForward", rnnCellForward},
+    {"rnnCellBackward", rnnCellBackward},
+    {"lstmCellForward", lstmCellForward},
+    {"lstmCellBackward", lstmCellBackward},
+    {"gruCellForward", gruCellForward},
+    {"gruResetForward", gruResetForward},
+    {"gruCellBackward", gruCellBackward},
+    {"gruResetBackward", gruResetBackward},
+    {nullptr, nullptr},
+};

@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import type { ConvOps } from '../conv-ops.js';
+import type { CoreOps } from '../core-ops.js';
+import type { EmbeddingOps } from '../embedding-ops.js';
+import type { RecurrentOps } from '../recurrent-ops.js';
+import type { FloatArray } from '../../tensor/tensor.js';
+
+/** Kernel variants of the addon, fastest first. */
+export const NATIVE_VARIANTS = ['avx512', 'avx2', 'baseline'] as const;
+export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
+
+type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
+type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
+/** A Window1d passed as its 8 fields in declaration order. */
+type Win = [number, number, number, number, number, number, number, number];
+
+/**
+ * The functions of build/Release/gated_native.node (native/*.cc). Most take the Backend method's
+ * arguments unchanged; enums are small integers and objects are passed field by field.
+ */
+export interface NativeAddon
+  extends
+    Same<
+      CoreOps,
+      'gemm' | 'addRowVector' | 'sumRows' | 'multiply' | 'axpy' | 'scale' | 'sumSquares'
+    >,
+    Same<EmbeddingOps, 'gather' | 'scatterAdd'>,
+    Same<
+      RecurrentOps,
+      | 'multiplyAt'
+      | 'lstmCellForward'
+      | 'lstmCellBackward'
+      | 'gruCellForward'
+      | 'gruResetForward'
+      | 'gruCellBackward'
+      | 'gruResetBackward'
+    > {
+  configure(variant: string, threads: number): void;
+  info(): { variant: NativeVariant; threads: number; variants: NativeVariant[] };
+  noop(): void;
+  /** fn: 1 sigmoid, 2 tanh, 4 exp over x[0, n) into y. */
+  math(fn: number, x: Float32Array, y: Float32Array, n: number): void;
+  activation(kind: number, ...rest: Tail<Parameters<CoreOps['activation']>>): void;
+  activationBackward(kind: number, ...rest: Tail<Parameters<CoreOps['activationBackward']>>): void;
+  transposeSequence(
+    batchMajor: FloatArray,
+    timeMajor: FloatArray,
+    batch: number,
+    steps: number,
+    features: number,
+    reverse: boolean,
+    scale: FloatArray | null,
+    toTimeMajor: boolean,
+  ): void;
+  rnnCellForward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellForward']>>): void;
+  rnnCellBackward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellBackward']>>): void;
+  im2col1d(x: FloatArray, ...rest: [...Win, FloatArray]): void;
+  col2im1d(dCols: FloatArray, ...rest: [...Win, FloatArray]): void;
+  maxPool1d(x: FloatArray, ...rest: [...Win, FloatArray, Int32Array]): void;
+  maxPool1dBackward(dy: FloatArray, argmax: Int32Array, ...rest: [...Win, FloatArray]): void;
+  globalAvgPool1d: Flat<ConvOps['globalAvgPool1d']>;
+  globalAvgPool1dBackward: Flat<ConvOps['globalAvgPool1dBackward']>;
+  sgdUpdate(
+    w: FloatArray,
+    grad: FloatArray,
+    n: number,
+    clipScale: number,
+    clipValue: number,
+    learningRate: number,
+    momentum: number,
+    nesterov: boolean,
+    momentumSlot: FloatArray | null,
+  ): void;
+  rmspropUpdate(
+    w: FloatArray,
+    grad: FloatArray,
+    n: number,
+    clipScale: number,
+    clipValue: number,
+    learningRate: number,
+    rho: number,
+    momentum: number,
+    epsilon: number,
+    velocity: FloatArray,
+    momentumSlot: FloatArray | null,
+    averageGrad: FloatArray | null,
+  ): void;
+  adamUpdate(
+    w: FloatArray,
+    grad: FloatArray,
+    n: number,
+    clipScale: number,
+    clipValue: number,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    m: FloatArray,
+    v: FloatArray,
+  ): void;
+}
+
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+
+export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
+
+let loaded: AddonLoad | null = null;
+
+/** Loads the addon once; on failure says why (not built, wrong platform, …) instead of throwing. */
+export function loadNativeAddon(): AddonLoad {
+  if (loaded) return loaded;
+  try {
+    // From dist/src/backend/native/ (or src/backend/native/ under a TS runner) to the repo root.
+    const require = createRequire(import.meta.url);
+    const root = new URL('../../../', import.meta.url);
+    const base = root.pathname.endsWith('/dist/') ? new URL('../', root) : root;
+    const addon = require(new URL('build/Release/gated_native.node', base).pathname) as NativeAddon;
+    loaded = { addon, error: null };
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0];
+    loaded = {
+      addon: null,
+      error: /Cannot find module/.test(message)
+        ? 'the addon was not built (npm install builds it; see scripts/build-native.mjs)'
+        : message,
+    };
+  }
+  return loaded;
+}

@@ -1,0 +1,160 @@
+import { availableParallelism } from 'node:os';
+import type { Backend } from '../backend.js';
+import type { ActivationKind } from '../core-ops.js';
+import type { Window1d } from '../conv-ops.js';
+import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
+
+export { loadNativeAddon, NATIVE_VARIANTS, type NativeVariant } from './addon.js';
+
+export interface NativeOptions {
+  /** Threads, the caller included. Default: $GATED_THREADS, else every core. */
+  threads?: number;
+  /**
+   * The fastest kernels to use (a slower path on a faster CPU, for tests). Default:
+   * $GATED_NATIVE_ISA, else the fastest this CPU runs.
+   */
+  variant?: NativeVariant;
+}
+
+/** The native backend, with what it runs on. */
+export interface NativeBackend extends Backend {
+  readonly variant: NativeVariant;
+  readonly threads: number;
+}
+
+const KINDS: Record<ActivationKind, number> = {
+  linear: 0,
+  sigmoid: 1,
+  tanh: 2,
+  relu: 3,
+  softmax: 5,
+};
+
+function threadsOption(value: number | string | undefined): number {
+  if (value === undefined || value === '') return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new Error(`threads must be an integer in [1, 64], got ${String(value)}`);
+  }
+  return n;
+}
+
+function variantOption(value: string | undefined): NativeVariant | '' {
+  if (value === undefined || value === '') return '';
+  if (!(NATIVE_VARIANTS as readonly string[]).includes(value)) {
+    throw new Error(`unknown kernel variant '${value}' (${NATIVE_VARIANTS.join(', ')})`);
+  }
+  return value as NativeVariant;
+}
+
+/** The settings (kernels, threads) the addon currently runs with: process-wide. */
+let active: object | null = null;
+
+/**
+ * The C++ backend (native/): AVX-512 / AVX2 / baseline kernels chosen at run time, split over
+ * `threads`. Throws when the addon is not built (use the registry for a fallback).
+ * Kernel variant and thread count are process-wide in the addon, so each backend re-applies its
+ * own before a call when another backend instance ran last.
+ */
+export function createNativeBackend(options: NativeOptions = {}): NativeBackend {
+  const { addon, error } = loadNativeAddon();
+  if (addon === null) throw new Error(`native backend unavailable: ${error}`);
+  const threads = threadsOption(options.threads ?? process.env.GATED_THREADS);
+  const wanted = options.variant ?? variantOption(process.env.GATED_NATIVE_ISA);
+  const self = {};
+  const use = (): NativeAddon => {
+    if (active !== self) {
+      addon.configure(wanted, threads);
+      active = self;
+    }
+    return addon;
+  };
+  use();
+  const variant = addon.info().variant;
+  const win = (w: Window1d) =>
+    [w.batch, w.steps, w.channels, w.size, w.stride, w.dilation, w.padLeft, w.outSteps] as const;
+
+  return {
+    name: 'native',
+    dtype: 'float32',
+    variant,
+    threads,
+    alloc: (length) => new Float32Array(length),
+
+    gemm: (...a) => use().gemm(...a),
+    addRowVector: (...a) => use().addRowVector(...a),
+    sumRows: (...a) => use().sumRows(...a),
+    activation: (kind, ...a) => use().activation(KINDS[kind], ...a),
+    activationBackward: (kind, ...a) => use().activationBackward(KINDS[kind], ...a),
+    multiply: (...a) => use().multiply(...a),
+    axpy: (...a) => use().axpy(...a),
+    scale: (...a) => use().scale(...a),
+    sumSquares: (...a) => use().sumSquares(...a),
+
+    gather: (...a) => use().gather(...a),
+    scatterAdd: (...a) => use().scatterAdd(...a),
+
+    sequenceToTimeMajor: (x, y, batch, steps, features, reverse, scale) =>
+      use().transposeSequence(x, y, batch, steps, features, reverse, scale, true),
+    timeMajorToSequence: (y, x, batch, steps, features, reverse, scale) =>
+      use().transposeSequence(x, y, batch, steps, features, reverse, scale, false),
+    multiplyAt: (...a) => use().multiplyAt(...a),
+    rnnCellForward: (kind, ...a) => use().rnnCellForward(KINDS[kind], ...a),
+    rnnCellBackward: (kind, ...a) => use().rnnCellBackward(KINDS[kind], ...a),
+    lstmCellForward: (...a) => use().lstmCellForward(...a),
+    lstmCellBackward: (...a) => use().lstmCellBackward(...a),
+    gruCellForward: (...a) => use().gruCellForward(...a),
+    gruResetForward: (...a) => use().gruResetForward(...a),
+    gruCellBackward: (...a) => use().gruCellBackward(...a),
+    gruResetBackward: (...a) => use().gruResetBackward(...a),
+
+    im2col1d: (x, w, cols) => use().im2col1d(x, ...win(w), cols),
+    col2im1d: (dCols, w, dx) => use().col2im1d(dCols, ...win(w), dx),
+    maxPool1d: (x, w, y, argmax) => use().maxPool1d(x, ...win(w), y, argmax),
+    maxPool1dBackward: (dy, argmax, w, dx) => use().maxPool1dBackward(dy, argmax, ...win(w), dx),
+    globalAvgPool1d: (...a) => use().globalAvgPool1d(...a),
+    globalAvgPool1dBackward: (...a) => use().globalAvgPool1dBackward(...a),
+
+    sgdUpdate: (w, grad, n, clip, step, momentum) =>
+      use().sgdUpdate(
+        w,
+        grad,
+        n,
+        clip.scale,
+        clip.clipValue,
+        step.learningRate,
+        step.momentum,
+        step.nesterov,
+        momentum,
+      ),
+    rmspropUpdate: (w, grad, n, clip, step, velocity, momentum, averageGrad) =>
+      use().rmspropUpdate(
+        w,
+        grad,
+        n,
+        clip.scale,
+        clip.clipValue,
+        step.learningRate,
+        step.rho,
+        step.momentum,
+        step.epsilon,
+        velocity,
+        momentum,
+        averageGrad,
+      ),
+    adamUpdate: (w, grad, n, clip, step, m, v) =>
+      use().adamUpdate(
+        w,
+        grad,
+        n,
+        clip.scale,
+        clip.clipValue,
+        step.alpha,
+        step.beta1,
+        step.beta2,
+        step.epsilon,
+        m,
+        v,
+      ),
+  };
+}
