@@ -1,14 +1,36 @@
 import type { Backend } from './backend.js';
+import { createNativeBackend, loadNativeAddon, type NativeOptions } from './native/index.js';
 import { createReferenceBackend } from './reference/index.js';
 
-/** Names a user can pass to --backend / setBackend. Fast backends join this list as they land. */
-export const BACKEND_NAMES = ['reference'] as const;
+/** Names a user can pass to --backend / setBackend, fastest first. */
+export const BACKEND_NAMES = ['native', 'reference'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-let current: Backend | null = null;
+/** Options of the fast backends (the reference backend has none). */
+export type BackendOptions = NativeOptions;
 
-export function createBackend(name: string): Backend {
+let current: Backend | null = null;
+let noticeShown = false;
+
+/** One line on stderr, once per process, when gated runs on a slower backend than asked. */
+function notice(message: string): void {
+  if (noticeShown) return;
+  noticeShown = true;
+  process.stderr.write(`gated: ${message}\n`);
+}
+
+/**
+ * A backend by name. 'native' falls back to 'reference' (with a one-line notice) when the addon
+ * is not built or cannot load.
+ */
+export function createBackend(name: string, options: BackendOptions = {}): Backend {
   switch (name) {
+    case 'native': {
+      const { error } = loadNativeAddon();
+      if (error === null) return createNativeBackend(options);
+      notice(`native backend unavailable (${error}); using the reference backend`);
+      return createReferenceBackend('float32');
+    }
     case 'reference':
       return createReferenceBackend('float32');
     default:
@@ -18,11 +40,11 @@ export function createBackend(name: string): Backend {
 
 /** The backend new models use: GATED_BACKEND if set, else the fastest available. */
 export function getBackend(): Backend {
-  current ??= createBackend(process.env.GATED_BACKEND ?? 'reference');
+  current ??= createBackend(process.env.GATED_BACKEND || BACKEND_NAMES[0]);
   return current;
 }
 
-export function setBackend(backend: Backend | string): Backend {
-  current = typeof backend === 'string' ? createBackend(backend) : backend;
+export function setBackend(backend: Backend | string, options: BackendOptions = {}): Backend {
+  current = typeof backend === 'string' ? createBackend(backend, options) : backend;
   return current;
 }

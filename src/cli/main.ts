@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { evaluateCommand } from './commands/evaluate.js';
+import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
@@ -20,7 +21,8 @@ const program = new Command('gated')
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
   .addCommand(predictCommand())
-  .addCommand(reportCommand());
+  .addCommand(reportCommand())
+  .addCommand(infoCommand());
 for (const command of program.commands)
   command.exitOverride().showHelpAfterError('(run with --help for usage)');
 

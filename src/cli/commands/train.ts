@@ -70,8 +70,13 @@ export function trainCommand(): Command {
     )
     .option(
       '--backend <name>',
-      `compute backend: ${BACKEND_NAMES.join(', ')}`,
+      `compute backend: ${BACKEND_NAMES.join(', ')} (default $GATED_BACKEND, else the fastest that loads)`,
       oneOf(BACKEND_NAMES),
+    )
+    .option(
+      '--threads <n>',
+      'threads of the native backend (default $GATED_THREADS, else every core)',
+      positiveInt,
     )
     .action(async (o, command: Command) => {
       const resumed = o.resume ? await resumeFlags(o.resume, command) : null;
@@ -82,7 +87,9 @@ export function trainCommand(): Command {
       const options: TrainRunOptions = {
         ...(resumed ? resumed.flags : flagsFromOptions(o)),
         out: o.resume ?? o.out ?? `runs/${timestamp()}`,
-        backend: createBackend(o.backend ?? process.env.GATED_BACKEND ?? 'reference'),
+        backend: createBackend(o.backend ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
+          threads: o.threads,
+        }),
       };
       if (options.earlyStopping !== undefined && options.validationSplit === 0)
         throw new Error('--early-stopping watches val_loss: it needs --validation-split > 0');

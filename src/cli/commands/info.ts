@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { BACKEND_NAMES, createBackend } from '../../backend/registry.js';
+import type { NativeBackend } from '../../backend/native/index.js';
+import { oneOf, positiveInt } from '../parsers.js';
+import { terminal } from '../terminal.js';
+
+/** What `gated train` would compute on: backend, kernel variant, threads. */
+export function infoCommand(): Command {
+  return new Command('info')
+    .description('show the compute backend gated would use, its kernels and threads')
+    .option(
+      '--backend <name>',
+      `compute backend: ${BACKEND_NAMES.join(', ')}`,
+      oneOf(BACKEND_NAMES),
+    )
+    .option('--threads <n>', 'threads of the native backend', positiveInt)
+    .action((o) => {
+      const backend = createBackend(o.backend ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
+        threads: o.threads,
+      });
+      const native = backend.name === 'native' ? (backend as NativeBackend) : null;
+      terminal.log(`backend: ${backend.name}`);
+      terminal.log(`kernels: ${native ? native.variant : 'TypeScript loops'}`);
+      terminal.log(`threads: ${native ? native.threads : 1}`);
+    });
+}
