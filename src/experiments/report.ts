@@ -193,7 +193,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
 table.flags th, table.flags td { text-align: left; }
 tr.best td { background: #e6f4e6; font-weight: 600; }
-pre { background: #f6f6f6; padding: 10px; overflow-x: auto; }
+pre { background: #f6f6f6; padding: 10px; overflow-x: auto; line-height: 1.15; }
 .note { color: #555; }`;
 
 /** A self-contained HTML page: no request leaves it (the CSP forbids any). */

@@ -191,9 +191,8 @@ export async function runTraining(
     }
     if (err instanceof NonFiniteLossError) {
       const kept = model.history.epochs.length;
-      throw new Error(
-        `${err.message}; the last good checkpoint (after epoch ${kept}) is kept in ${o.out}`,
-      );
+      const when = kept === 0 ? 'from before epoch 1' : `after epoch ${kept}`;
+      throw new Error(`${err.message}; the last good checkpoint (${when}) is kept in ${o.out}`);
     }
     throw err;
   }

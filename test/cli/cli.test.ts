@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { readCheckpoint } from '../../src/io/checkpoint.js';
 import { fixtureReviews, tempDir, writeArchive } from '../helpers/imdb-fixture.js';
+import { noisyReviews } from '../helpers/noisy-reviews.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 let env: NodeJS.ProcessEnv;
@@ -32,7 +34,7 @@ function gated(
 test('--help lists the commands, and each command has its own help', () => {
   const main = gated(['--help']);
   assert.equal(main.code, 0);
-  for (const command of ['train', 'evaluate', 'predict'])
+  for (const command of ['train', 'evaluate', 'predict', 'report'])
     assert.match(main.stdout, new RegExp(`\\b${command}\\b`));
   const train = gated(['train', '--help']);
   assert.equal(train.code, 0);
@@ -58,7 +60,7 @@ test('a bad flag or value is a one-line error and a non-zero exit, no stack trac
   assert.equal(missing.stderr.trim().split('\n').length, 1);
   const noData = gated(['train', '--data', join(archive, '..', 'missing.tar.gz'), '--epochs', '1']);
   assert.equal(noData.code, 1);
-  assert.match(noData.stderr, /^gated: .*missing\.tar\.gz/);
+  assert.match(noData.stderr, /^gated: .*missing\.tar\.gz/m);
 });
 
 test('train runs one epoch on a tiny archive, saves the run, and predict/evaluate use it', async () => {
@@ -105,6 +107,16 @@ test('train runs one epoch on a tiny archive, saves the run, and predict/evaluat
   );
   const vocab = JSON.parse(await readFile(join(out, 'vocab.json'), 'utf8'));
   assert.equal(vocab.wordIndex.the, 1);
+  assert.equal((await readCheckpoint(join(out, 'checkpoint.safetensors'))).fit.epoch, 1);
+  const report = await readFile(join(out, 'report.html'), 'utf8');
+  assert.ok(
+    report.includes('Test loss') || report.includes('loss '),
+    'report has the test metrics',
+  );
+  await rm(join(out, 'report.html'));
+  const regenerated = gated(['report', out]);
+  assert.equal(regenerated.code, 0, regenerated.stderr);
+  assert.equal(await readFile(join(out, 'report.html'), 'utf8'), report);
 
   const predicted = gated(['predict', out, '--json', 'the film was good', 'the film was bad']);
   assert.equal(predicted.code, 0, predicted.stderr);
@@ -131,4 +143,56 @@ test('train runs one epoch on a tiny archive, saves the run, and predict/evaluat
   const logs = JSON.parse(evaluated.stdout);
   assert.ok(Math.abs(logs.loss - history.test.loss) < 1e-6, `${logs.loss} vs ${history.test.loss}`);
   assert.ok(Math.abs(logs.accuracy - history.test.accuracy) < 1e-9);
+});
+
+test('--epochs 30 --early-stopping 3 --checkpoint --csv: stops, restores the best epoch, keeps it in best/', async () => {
+  const data = await writeArchive(await tempDir(), noisyReviews(150));
+  const out = join(await tempDir('gated-cli-es-'), 'run');
+  const csv = join(out, '..', 'epochs.csv');
+  const r = gated([
+    ...['train', '--data', data, '--epochs', '30', '--early-stopping', '--checkpoint'],
+    ...['--csv', csv, '--units', '8', '--embedding-dim', '8', '--maxlen', '12'],
+    ...['--batch-size', '8', '--lr', '0.01', '--out', out],
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const [, stopped, best] =
+    r.stdout.match(/Epoch (\d+): early stopping; restored the weights of epoch (\d+)/) ?? [];
+  assert.ok(stopped, r.stdout);
+  assert.equal(Number(stopped), Number(best) + 3, 'patience 3 by default');
+  const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+  assert.equal(history.epochs.length, Number(stopped));
+  const valLoss = history.epochs.map((e: { val_loss: number }) => e.val_loss);
+  assert.equal(Math.min(...valLoss), valLoss[Number(best) - 1]);
+  // ModelCheckpoint kept the best epoch; EarlyStopping put the same weights back.
+  assert.ok(
+    (await readFile(join(out, 'weights.safetensors'))).equals(
+      await readFile(join(out, 'best', 'weights.safetensors')),
+    ),
+  );
+  const rows = (await readFile(csv, 'utf8')).trim().split('\n');
+  assert.equal(rows[0], 'epoch,accuracy,loss,val_accuracy,val_loss');
+  assert.equal(rows.length, 1 + Number(stopped));
+  assert.match(rows[1], /^0,/);
+  const predicted = gated(['predict', join(out, 'best'), '--json', 'good w1 w2']);
+  assert.equal(predicted.code, 0, predicted.stderr);
+});
+
+test('a NaN loss stops training: one line naming epoch and batch, exit 1, the last good checkpoint kept', async () => {
+  const out = join(await tempDir('gated-cli-nan-'), 'run');
+  const r = gated([
+    ...['train', '--data', archive, '--epochs', '3', '--units', '4', '--embedding-dim', '8'],
+    ...['--maxlen', '12', '--batch-size', '8', '--lr', '1e38', '--clipnorm', '1e30', '--out', out],
+  ]);
+  assert.equal(r.code, 1);
+  const [, epoch, kept] =
+    r.stderr.match(
+      /^gated: loss became NaN at epoch (\d), batch \d+: lower the learning rate or clip gradients \(clipnorm\); the last good checkpoint \(after epoch (\d)\) is kept in /m,
+    ) ?? [];
+  assert.ok(epoch, r.stderr);
+  assert.equal(Number(kept), Number(epoch) - 1);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const ckpt = await readCheckpoint(join(out, 'checkpoint.safetensors'));
+  assert.equal(ckpt.fit.epoch, Number(kept));
+  assert.equal(ckpt.flags.clipnorm, 1e30);
+  for (const [name, t] of ckpt.tensors) assert.ok(t.data.every(Number.isFinite), name);
 });
