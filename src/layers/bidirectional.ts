@@ -136,7 +136,7 @@ export class Bidirectional extends Layer {
     const H = this.forwardLayer.units;
     const concat = this.mergeMode === 'concat';
     const width = concat ? 2 * H : H;
-    const out = this.backend.alloc((yf.size / H) * width);
+    const out = this.ws.get('y', (yf.size / H) * width);
     const f = yf.data;
     const g = yb.data;
     const mode = this.mergeMode;
@@ -167,8 +167,8 @@ export class Bidirectional extends Layer {
     const [yf, yb] = this.outputs;
     const H = this.forwardLayer.units;
     const width = this.mergeMode === 'concat' ? 2 * H : H;
-    const dyf = this.backend.alloc(yf.size);
-    const dyb = this.backend.alloc(yb.size);
+    const dyf = this.ws.get('dyf', yf.size);
+    const dyb = this.ws.get('dyb', yb.size);
     const d = dy.data;
     const mode = this.mergeMode;
     const scale = mode === 'ave' ? 0.5 : 1;

@@ -104,7 +104,7 @@ export class Conv1D extends Layer {
     checkSequenceInput(this, x, channels);
     const w = this.geometry(x.shape[0], x.shape[1], channels);
     const rows = w.batch * w.outSteps;
-    const cols = this.backend.alloc(rows * w.size * channels);
+    const cols = this.ws.get('cols', rows * w.size * channels);
     this.backend.im2col1d(x.data, w, cols);
     this.window = w;
     return new Tensor(affine.forward(cols, rows), [w.batch, w.outSteps, this.filters]);
@@ -114,7 +114,7 @@ export class Conv1D extends Layer {
     const w = this.window;
     if (w === null) throw new Error(`${layerLabel(this)}: backward called before forward`);
     const dCols = this.builtAffine().backward(dy.data);
-    const dx = this.backend.alloc(w.batch * w.steps * w.channels);
+    const dx = this.ws.get('dx', w.batch * w.steps * w.channels);
     this.backend.col2im1d(dCols, w, dx);
     return new Tensor(dx, [w.batch, w.steps, w.channels]);
   }

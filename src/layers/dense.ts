@@ -13,6 +13,7 @@ import {
 } from './common.js';
 import { glorotUniform } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+import { Workspace } from './workspace.js';
 
 export const ACTIVATIONS: readonly ActivationKind[] = [
   'linear',
@@ -26,7 +27,7 @@ export const ACTIVATIONS: readonly ActivationKind[] = [
  * y = f(x·W + b) over the rows of x: Dense on its last axis and Conv1D on its im2col rows are
  * the same computation, so both delegate here. W is [inDim, units] in memory whatever its
  * declared shape (Conv1D's [kernelSize, channels, filters] is that layout). Keeps x and y of
- * the last forward for backward.
+ * the last forward for backward; y and dx are reused buffers, valid until the next call.
  */
 export class Affine {
   readonly kernel: Param;
@@ -36,6 +37,7 @@ export class Affine {
   private x: FloatArray | null = null;
   private y: FloatArray | null = null;
   private rows = 0;
+  private readonly ws: Workspace;
 
   constructor(
     private readonly backend: Backend,
@@ -51,6 +53,7 @@ export class Affine {
     this.kernel = createParam(backend, 'kernel', kernelShape);
     glorotUniform(this.kernel.value.data, fanIn, fanOut, rng);
     this.bias = useBias ? createParam(backend, 'bias', [this.units]) : null;
+    this.ws = new Workspace(backend);
   }
 
   params(): Param[] {
@@ -60,7 +63,7 @@ export class Affine {
   /** x is rows × inDim; returns rows × units. */
   forward(x: FloatArray, rows: number): FloatArray {
     const { backend, inDim, units } = this;
-    const y = backend.alloc(rows * units);
+    const y = this.ws.get('y', rows * units);
     backend.gemm(
       false,
       false,
@@ -92,8 +95,8 @@ export class Affine {
     if (x === null || y === null) throw new Error('backward called before forward');
     let dz = dy;
     if (this.activation !== 'linear') {
-      // A fresh array: dy belongs to the caller.
-      dz = backend.alloc(rows * units);
+      // Not in place: dy belongs to the caller.
+      dz = this.ws.get('dz', rows * units);
       backend.activationBackward(this.activation, y, dy, dz, rows * units, units);
     }
     backend.gemm(
@@ -114,7 +117,7 @@ export class Affine {
       1,
     );
     if (this.bias) backend.sumRows(dz, rows, units, this.bias.grad.data, 1);
-    const dx = backend.alloc(rows * inDim);
+    const dx = this.ws.get('dx', rows * inDim);
     backend.gemm(
       false,
       true,

@@ -37,10 +37,10 @@ export class Dropout extends Layer {
       this.mask = null;
       return x;
     }
-    const mask = this.backend.alloc(x.size);
+    const mask = this.ws.get('mask', x.size);
     const keep = 1 / (1 - this.rate);
     for (let i = 0; i < x.size; i++) mask[i] = ctx.rng.next() < this.rate ? 0 : keep;
-    const y = this.backend.alloc(x.size);
+    const y = this.ws.get('y', x.size);
     this.backend.multiply(x.data, mask, y, x.size);
     this.mask = mask;
     return new Tensor(y, x.shape);
@@ -48,7 +48,7 @@ export class Dropout extends Layer {
 
   backward(dy: Tensor): Tensor {
     if (this.mask === null) return dy;
-    const dx = this.backend.alloc(dy.size);
+    const dx = this.ws.get('dx', dy.size);
     this.backend.multiply(dy.data, this.mask, dx, dy.size);
     return new Tensor(dx, dy.shape);
   }

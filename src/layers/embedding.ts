@@ -55,7 +55,7 @@ export class Embedding extends Layer {
   forward(x: Tensor, _ctx: ForwardContext): Tensor {
     const table = this.builtEmbeddings();
     const ids = this.toIds(x);
-    const y = this.backend.alloc(ids.length * this.outputDim);
+    const y = this.ws.get('y', ids.length * this.outputDim);
     this.backend.gather(table.value.data, this.outputDim, ids, y);
     this.ids = ids;
     return new Tensor(y, this.outputShape(x.shape));
@@ -69,7 +69,7 @@ export class Embedding extends Layer {
 
   override computeMask(x: Tensor): SequenceMask | null {
     if (!this.maskZero) return null;
-    const data = new Uint8Array(x.size);
+    const data = this.ws.uint8('mask', x.size);
     for (let i = 0; i < x.size; i++) data[i] = x.data[i] !== 0 ? 1 : 0;
     const batch = x.shape[0];
     return { data, batch, steps: batch === 0 ? 0 : x.size / batch };
@@ -90,7 +90,7 @@ export class Embedding extends Layer {
 
   /** Validates every id, naming the first bad one and where it sits. */
   private toIds(x: Tensor): Int32Array {
-    const ids = new Int32Array(x.size);
+    const ids = this.ws.int32('ids', x.size);
     const steps = x.shape.length >= 2 ? x.size / x.shape[0] : 1;
     for (let i = 0; i < x.size; i++) {
       const id = x.data[i];

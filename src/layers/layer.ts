@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { Rng } from '../random/rng.js';
 import type { SequenceMask, Shape, Tensor } from '../tensor/tensor.js';
+import { Workspace } from './workspace.js';
 
 /** A trainable array and the gradient that backward accumulates into it. */
 export interface Param {
@@ -34,6 +35,7 @@ export abstract class Layer {
   name: string;
   protected backend!: Backend;
   private builtShape: Shape | null = null;
+  private workspace: Workspace | null = null;
 
   constructor(name?: string) {
     this.name = name ?? '';
@@ -52,6 +54,13 @@ export abstract class Layer {
   build(inputShape: Shape, backend: Backend, _rng: Rng): void {
     this.backend = backend;
     this.builtShape = [...inputShape];
+    this.workspace = null;
+  }
+
+  /** Buffers reused across batches (outputs included: valid until the next forward). */
+  protected get ws(): Workspace {
+    this.workspace ??= new Workspace(this.backend);
+    return this.workspace;
   }
 
   abstract outputShape(inputShape: Shape): Shape;

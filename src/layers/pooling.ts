@@ -35,8 +35,8 @@ abstract class MaxPoolingBase extends Pooling1D {
   forward(x: Tensor, _ctx: ForwardContext): Tensor {
     const w = this.geometry(...this.dims(x));
     const n = w.batch * w.outSteps * w.channels;
-    const y = this.backend.alloc(n);
-    const argmax = new Int32Array(n);
+    const y = this.ws.get('y', n);
+    const argmax = this.ws.int32('argmax', n);
     this.backend.maxPool1d(x.data, w, y, argmax);
     this.window = w;
     this.argmax = argmax;
@@ -48,7 +48,7 @@ abstract class MaxPoolingBase extends Pooling1D {
     if (w === null || argmax === null) {
       throw new Error(`${layerLabel(this)}: backward called before forward`);
     }
-    const dx = this.backend.alloc(w.batch * w.steps * w.channels);
+    const dx = this.ws.get('dx', w.batch * w.steps * w.channels);
     this.backend.maxPool1dBackward(dy.data, argmax, w, dx);
     return new Tensor(dx, [w.batch, w.steps, w.channels]);
   }
@@ -162,7 +162,7 @@ export class GlobalAveragePooling1D extends Pooling1D {
         `${layerLabel(this)}: mask [${mask.batch}, ${mask.steps}] does not match input [${batch}, ${steps}, ${channels}]`,
       );
     }
-    const y = this.backend.alloc(batch * channels);
+    const y = this.ws.get('y', batch * channels);
     this.backend.globalAvgPool1d(x.data, batch, steps, channels, mask?.data ?? null, y);
     this.mask = mask?.data ?? null;
     this.dimsSeen = [batch, steps, channels];
@@ -174,7 +174,7 @@ export class GlobalAveragePooling1D extends Pooling1D {
       throw new Error(`${layerLabel(this)}: backward called before forward`);
     }
     const [batch, steps, channels] = this.dimsSeen;
-    const dx = this.backend.alloc(batch * steps * channels);
+    const dx = this.ws.get('dx', batch * steps * channels);
     this.backend.globalAvgPool1dBackward(dy.data, batch, steps, channels, this.mask, dx);
     return new Tensor(dx, this.dimsSeen);
   }

@@ -42,22 +42,6 @@ export interface SequencePass {
   readonly recurrentScale: FloatArray | null;
 }
 
-/** Named scratch arrays reused across calls while their length stays the same (contents stale). */
-export class Workspace {
-  private readonly arrays = new Map<string, FloatArray>();
-
-  constructor(private readonly backend: Backend) {}
-
-  get(name: string, length: number): FloatArray {
-    let a = this.arrays.get(name);
-    if (a === undefined || a.length !== length) {
-      a = this.backend.alloc(length);
-      this.arrays.set(name, a);
-    }
-    return a;
-  }
-}
-
 const COMMON_KEYS = [
   'units',
   'useBias',
@@ -101,7 +85,7 @@ function drawDropout(out: FloatArray, rate: number, rng: Rng): FloatArray {
  * Masks: at a masked step the states carry over unchanged, and with returnSequences the
  * output there is zeros. Recurrent dropout scales only the recurrent input h_{t−1}·U (and, for
  * GRU resetAfter=false, r ⊙ h_{t−1}); state carries (GRU's z ⊙ h_{t−1}) use the undropped state.
- * Returned tensors are freshly allocated (the caller owns them); internal buffers are reused.
+ * All buffers are reused across batches, outputs included (valid until the next forward).
  */
 export abstract class RecurrentLayer extends Layer {
   readonly units: number;
@@ -123,7 +107,6 @@ export abstract class RecurrentLayer extends Layer {
   kernel: Param | null = null;
   recurrentKernel: Param | null = null;
   bias: Param | null = null;
-  protected ws!: Workspace;
   /** Uᵀ [G·H, H], refreshed at the start of each backward. */
   protected Ut: FloatArray | null = null;
   protected pass: SequencePass | null = null;
@@ -184,7 +167,6 @@ export abstract class RecurrentLayer extends Layer {
     orthogonal(this.recurrentKernel.value.data, this.units, GH, rng);
     this.bias = this.useBias ? this.makeParam('bias', this.biasShape()) : null;
     if (this.bias !== null) this.initBias(this.bias.value.data);
-    this.ws = new Workspace(backend);
     this.pass = null;
   }
 
@@ -211,7 +193,7 @@ export abstract class RecurrentLayer extends Layer {
     if (!this.returnSequences || inputMask === null) return null;
     if (!this.goBackwards) return inputMask;
     const { batch, steps } = inputMask;
-    const data = new Uint8Array(batch * steps);
+    const data = this.ws.uint8('outputMask', batch * steps);
     for (let b = 0; b < batch; b++) {
       for (let t = 0; t < steps; t++)
         data[b * steps + t] = inputMask.data[b * steps + steps - 1 - t];
@@ -293,11 +275,11 @@ export abstract class RecurrentLayer extends Layer {
     this.pass = p;
 
     if (!this.returnSequences) {
-      const y = be.alloc(B * H);
+      const y = ws.get('y', B * H);
       y.set(h.subarray(T * B * H, (T + 1) * B * H));
       return new Tensor(y, [B, H]);
     }
-    const y = be.alloc(B * T * H);
+    const y = ws.get('y', B * T * H);
     be.timeMajorToSequence(h.subarray(B * H), y, B, T, H, false, null);
     this.zeroMaskedRows(y, p.mask, B, T, (b, s) => (b * T + s) * H);
     return new Tensor(y, [B, T, H]);
@@ -350,7 +332,7 @@ export abstract class RecurrentLayer extends Layer {
     const dXt = ws.get('dX', T * B * D);
     const Wt = this.transposed('Wt', W.value.data, D, GH);
     be.gemm(false, false, T * B, D, GH, dGates, 0, GH, Wt, 0, D, dXt, 0, D, 0);
-    const dx = be.alloc(B * T * D);
+    const dx = ws.get('dx', B * T * D);
     be.timeMajorToSequence(dXt, dx, B, T, D, this.goBackwards, p.inputScale);
 
     if (this.recordStateGradients) {
@@ -379,7 +361,7 @@ export abstract class RecurrentLayer extends Layer {
         `${this.className} '${this.name}': mask is [${mask.batch}, ${mask.steps}], input is [${B}, ${T}, …]`,
       );
     }
-    const out = new Uint8Array(T * B);
+    const out = this.ws.uint8('mask', T * B);
     for (let s = 0; s < T; s++) {
       const t = this.goBackwards ? T - 1 - s : s;
       for (let b = 0; b < B; b++) out[s * B + b] = mask.data[b * T + t];
