@@ -1,0 +1,114 @@
+import { round } from './machine.js';
+import type { BenchResult, ConfigResult } from './results.js';
+import type { Summary } from './stats.js';
+
+/** Configurations with fewer timed training batches than this get a footnote. */
+const FEW = 10;
+
+function table(headers: string[], rows: string[][], markdown: boolean): string {
+  if (markdown) {
+    const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+  }
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function ms(s: Summary): string {
+  const digits = s.median < 10 ? 2 : 1;
+  return `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}] n=${s.n}`;
+}
+
+function modelRows(configs: readonly ConfigResult[], markFew: boolean): string[][] {
+  return configs.map((c) => [
+    c.label + (markFew && c.trainMs.n < FEW ? ' *' : ''),
+    ms(c.trainMs),
+    ms(c.valMs),
+    c.epochSeconds.toFixed(1),
+    c.valEpochSeconds.toFixed(2),
+    c.predictMs.median.toFixed(3),
+    String(c.peakRssMiB),
+    c.contention.otherCores.toFixed(2),
+  ]);
+}
+
+function gemmTable(result: BenchResult, markdown: boolean): string | null {
+  const withOps = result.configs.filter((c) => c.gemm !== null);
+  if (withOps.length === 0) return null;
+  const ops = withOps[0].gemm ?? [];
+  const rows = ops.map((op, i) => [
+    op.name,
+    op.shape,
+    ...withOps.map((c) => (c.gemm?.[i]?.gflops ?? NaN).toFixed(1)),
+  ]);
+  return table(['GEMM (GFLOP/s, median)', 'shape', ...withOps.map((c) => c.label)], rows, markdown);
+}
+
+function describe(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(' + ') : String(v)}`)
+    .join(', ');
+}
+
+/** The run as readable text (or GitHub markdown): machine, model timings, GEMM rates, ratios. */
+export function renderReport(result: BenchResult, markdown: boolean): string {
+  const m = result.machine;
+  const { start, end } = result.loadAverage;
+  // Markdown would run the plain lines together into one paragraph: make them list items.
+  const item = markdown ? '- ' : '';
+  const out: string[] = [
+    `${item}gated bench (${result.mode}) ${result.createdAt}${m.gitCommit ? ` at ${m.gitCommit}` : ''}`,
+    `${item}machine: ${m.cpuModel}, ${m.cores} cores (${m.simd.join(', ') || 'no AVX'}), ${m.memoryGiB} GiB, Node ${m.node}`,
+    `${item}load average: start ${start.join(' ')}, end ${end.join(' ')}; other processes used ` +
+      `${result.contention.otherCores} cores (steal ${result.contention.stealCores}) over ${result.contention.seconds} s`,
+    '',
+    table(
+      [
+        'configuration',
+        'train ms/batch',
+        'val ms/batch',
+        's/epoch',
+        'val s/epoch',
+        'predict ms (1 review)',
+        'peak RSS MiB',
+        'other cores',
+      ],
+      modelRows(result.configs, result.mode === 'full'),
+      markdown,
+    ),
+    '',
+    's/epoch = 313 × median train batch + 79 × median validation batch (seed config, synthetic data, timed after warm-up).',
+  ];
+  if (result.mode === 'full' && result.configs.some((c) => c.trainMs.n < FEW)) {
+    out.push('* slow configuration: only a few training batches timed (n above).');
+  }
+  for (const c of result.configs) out.push(`${item}${c.label}: ${describe(c.details)}`);
+  const gemm = gemmTable(result, markdown);
+  if (gemm) out.push('', gemm);
+  if (result.ratios.length > 0) {
+    out.push(
+      '',
+      table(
+        ['speed-up (s/epoch ratio, same run)', '×'],
+        result.ratios.map((r) => [r.what, String(round(r.value, 2))]),
+        markdown,
+      ),
+    );
+  }
+  for (const s of result.skipped) out.push('', `skipped ${s.label}: ${s.reason}`);
+  const contended = result.configs.filter((c) => c.contention.otherCores > 0.2);
+  if (contended.length > 0) {
+    out.push(
+      '',
+      `WARNING: other processes competed for the CPU during ${contended.map((c) => c.label).join(', ')}: those numbers are noisy.`,
+    );
+  }
+  if (result.mode === 'quick')
+    out.push('', 'QUICK mode: few repetitions, for checking the harness, not for quoting.');
+  return out.join('\n');
+}

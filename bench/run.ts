@@ -1,0 +1,180 @@
+/**
+ * `npm run bench`: the seed model (Embedding(10000,128) → LSTM(64) → Dense(1)) on synthetic data,
+ * on every available backend with 1 and N threads, and PyTorch when installed. Each
+ * configuration runs in its own process. Prints tables and writes bench/results/latest.json.
+ *
+ *   npm run bench -- [--quick] [--markdown] [--backends a,b] [--threads 1,2] [--no-torch]
+ *                    [--out FILE] [--report FILE]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BACKEND_NAMES } from '../src/backend/registry.js';
+import type { OpResult } from './gemm-ops.js';
+import { contention, cpuTimes, loadAverage, machineInfo } from './machine.js';
+import { runJsonProcess } from './measure.js';
+import { EPOCH, SEED, type ModelTimings } from './model-timing.js';
+import { runTorch, torchVersion, TORCH_INSTALL_HINT } from './pytorch.js';
+import { renderReport } from './report.js';
+import { epochSeconds, ratios, type BenchResult, type ConfigResult } from './results.js';
+import { summarize } from './stats.js';
+
+/** Backends known to run on one thread whatever GATED_THREADS says. */
+const SINGLE_THREADED = new Set(['reference']);
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
+
+interface ChildOutput {
+  backend: string;
+  dtype: string;
+  threadsReported: number | null;
+  peakRssMiB: number;
+  cpuSeconds: number;
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    markdown: { type: 'boolean', default: false },
+    backends: { type: 'string' },
+    threads: { type: 'string' },
+    'no-torch': { type: 'boolean', default: false },
+    out: { type: 'string', default: DEFAULT_OUT },
+    report: { type: 'string' },
+  },
+});
+
+function list(text: string | undefined): string[] | null {
+  return text === undefined
+    ? null
+    : text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function benchGated(backend: string, threads: number, speed: string): Promise<ConfigResult> {
+  const env = { ...process.env, GATED_THREADS: String(threads) };
+  const label = `gated ${backend} ${threads}T`;
+  log(`${label}: seed-shape GEMMs…`);
+  const gemm = await runJsonProcess<ChildOutput & { ops: OpResult[] }>(
+    process.execPath,
+    [CHILD, 'gemm', backend, speed],
+    env,
+  );
+  if (gemm.result.backend !== backend) {
+    // The registry falls back (with a notice) when a fast backend cannot load.
+    throw new Error(`'${backend}' is unavailable here (it fell back to '${gemm.result.backend}')`);
+  }
+  log(`${label}: train / validation / predict…`);
+  const model = await runJsonProcess<ChildOutput & ModelTimings>(
+    process.execPath,
+    [CHILD, 'model', backend, speed],
+    env,
+  );
+  const r = model.result;
+  return {
+    label,
+    framework: 'gated',
+    backend,
+    threads,
+    details: { dtype: r.dtype, threadsReported: r.threadsReported },
+    gemm: gemm.result.ops,
+    trainMs: r.trainMs,
+    valMs: r.valMs,
+    predictMs: r.predictMs,
+    ...epochSeconds(r.trainMs, r.valMs),
+    peakRssMiB: r.peakRssMiB,
+    lastLoss: r.lastLoss,
+    cpuSeconds: gemm.result.cpuSeconds + r.cpuSeconds,
+    contention: model.contention,
+  };
+}
+
+async function benchTorch(threads: number, quick: boolean): Promise<ConfigResult> {
+  const label = `PyTorch ${threads}T`;
+  log(`${label}: train / validation / predict…`);
+  const { result: r, contention } = await runTorch(threads, quick);
+  const [trainMs, valMs, predictMs] = [r.trainMs, r.valMs, r.predictMs].map(summarize);
+  return {
+    label,
+    framework: 'pytorch',
+    backend: 'pytorch',
+    threads,
+    details: { torch: r.torch, threadsReported: r.threads, blas: r.blas },
+    gemm: null,
+    trainMs,
+    valMs,
+    predictMs,
+    ...epochSeconds(trainMs, valMs),
+    peakRssMiB: r.peakRssMiB,
+    lastLoss: r.lastLoss,
+    cpuSeconds: r.cpuSeconds,
+    contention,
+  };
+}
+
+async function main(): Promise<BenchResult> {
+  const machine = machineInfo();
+  const threadCounts = (list(flags.threads) ?? ['1', String(machine.cores)]).map(Number);
+  const threadList = [...new Set(threadCounts)].filter((t) => Number.isInteger(t) && t >= 1);
+  const backends = list(flags.backends) ?? [...BACKEND_NAMES];
+  const speed = flags.quick ? 'quick' : 'full';
+  const loadStart = loadAverage();
+  const start = cpuTimes();
+  const configs: ConfigResult[] = [];
+  const skipped: { label: string; reason: string }[] = [];
+  const attempt = async (label: string, run: () => Promise<ConfigResult>) => {
+    try {
+      configs.push(await run());
+    } catch (e) {
+      skipped.push({ label, reason: (e as Error).message });
+      log(`${label}: skipped (${(e as Error).message})`);
+    }
+  };
+  for (const backend of backends) {
+    for (const threads of SINGLE_THREADED.has(backend) ? [1] : threadList) {
+      await attempt(`gated ${backend} ${threads}T`, () => benchGated(backend, threads, speed));
+    }
+  }
+  if (!flags['no-torch']) {
+    const version = torchVersion();
+    if (version === null) {
+      const reason = `PyTorch is not installed; to compare, install it: ${TORCH_INSTALL_HINT}`;
+      skipped.push({ label: 'PyTorch', reason });
+      log(reason);
+    } else {
+      for (const threads of threadList)
+        await attempt(`PyTorch ${threads}T`, () => benchTorch(threads, flags.quick));
+    }
+  }
+  const usage = process.resourceUsage();
+  const ownCpu =
+    configs.reduce((s, c) => s + c.cpuSeconds, 0) + (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  return {
+    schema: 1,
+    createdAt: new Date().toISOString(),
+    mode: speed,
+    machine,
+    loadAverage: { start: loadStart, end: loadAverage() },
+    contention: contention(start, cpuTimes(), ownCpu),
+    seed: { ...SEED, ...EPOCH },
+    configs,
+    skipped,
+    ratios: ratios(configs),
+  };
+}
+
+if (flags.report) {
+  const saved = JSON.parse(readFileSync(flags.report, 'utf8')) as BenchResult;
+  console.log(renderReport(saved, flags.markdown));
+} else {
+  const result = await main();
+  mkdirSync(dirname(flags.out), { recursive: true });
+  writeFileSync(flags.out, JSON.stringify(result, null, 2) + '\n');
+  console.log(renderReport(result, flags.markdown));
+  log(`\nwrote ${flags.out}`);
+}
