@@ -1,5 +1,6 @@
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { Callback } from '../callbacks.js';
+import { requireModel } from './monitor.js';
 import type { Sequential } from '../sequential.js';
 
 export interface CSVLoggerOptions {
@@ -30,7 +31,7 @@ export class CSVLogger implements Callback {
   }
 
   async onEpochEnd(): Promise<void> {
-    const epochs = this.model!.history.epochs;
+    const epochs = requireModel('CSVLogger', this.model).history.epochs;
     const keys = [...new Set(epochs.flatMap((e) => Object.keys(e)))]
       .filter((k) => k !== 'epoch' && k !== 'seconds')
       .sort();

@@ -5,6 +5,7 @@ import {
   monitored,
   nonNegative,
   numberOrNull,
+  requireModel,
   resolveMode,
   savedCount,
   type MonitorMode,
@@ -72,7 +73,7 @@ export class EarlyStopping implements StatefulCallback {
   onEpochEnd(epoch: number, logs: Logs): void {
     const current = monitored('EarlyStopping', this.monitor, logs);
     if (epoch < this.startFromEpoch) return;
-    const model = this.requireModel();
+    const model = requireModel('EarlyStopping', this.model);
     if (this.restoreBestWeights && this.bestWeights === null) {
       // Until something improves, the weights at hand are the best seen.
       this.bestWeights = model.getWeights();
@@ -96,7 +97,7 @@ export class EarlyStopping implements StatefulCallback {
 
   onTrainEnd(): void {
     if (this.restoreBestWeights && this.bestWeights !== null)
-      this.requireModel().setWeights(this.bestWeights);
+      requireModel('EarlyStopping', this.model).setWeights(this.bestWeights);
   }
 
   getState(): CallbackState {
@@ -118,10 +119,5 @@ export class EarlyStopping implements StatefulCallback {
     this.bestEpoch = savedCount(owner, 'bestEpoch', values.bestEpoch);
     this.stoppedEpoch = savedCount(owner, 'stoppedEpoch', values.stoppedEpoch);
     this.bestWeights = weights ?? null;
-  }
-
-  private requireModel(): Sequential {
-    if (!this.model) throw new Error('EarlyStopping: no model (fit calls setModel)');
-    return this.model;
   }
 }

@@ -1,6 +1,6 @@
 import type { CallbackState, StatefulCallback } from '../callbacks.js';
 import type { Sequential } from '../sequential.js';
-import { savedCount } from './monitor.js';
+import { requireModel, savedCount } from './monitor.js';
 
 /** The new rate for a 0-based epoch, given the current one. */
 export type Schedule = (epoch: number, learningRate: number) => number;
@@ -23,7 +23,7 @@ export class LearningRateScheduler implements StatefulCallback {
 
   onEpochBegin(epoch: number): void {
     if (epoch === this.scheduledEpoch) return;
-    const optimizer = this.model!.optimizer;
+    const optimizer = requireModel('LearningRateScheduler', this.model).optimizer;
     const lr = this.schedule(epoch, optimizer.learningRate);
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
       throw new Error(

@@ -1,6 +1,13 @@
 import type { CallbackState, Logs, StatefulCallback } from '../callbacks.js';
 import type { Sequential } from '../sequential.js';
-import { improves, monitored, numberOrNull, resolveMode, type MonitorMode } from './monitor.js';
+import {
+  improves,
+  monitored,
+  numberOrNull,
+  requireModel,
+  resolveMode,
+  type MonitorMode,
+} from './monitor.js';
 
 export interface ModelCheckpointOptions {
   /**
@@ -51,7 +58,7 @@ export class ModelCheckpoint implements StatefulCallback {
       this.best = current;
     }
     this.lastSaved = formatPath(this.filepath, { epoch: epoch + 1, ...logs });
-    await this.model!.save(this.lastSaved);
+    await requireModel('ModelCheckpoint', this.model).save(this.lastSaved);
   }
 
   getState(): CallbackState {

@@ -1,4 +1,5 @@
 import type { Logs } from '../callbacks.js';
+import type { Sequential } from '../sequential.js';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
@@ -48,4 +49,10 @@ export function numberOrNull(owner: string, key: string, value: unknown): number
 export function savedCount(owner: string, key: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw new Error(`${owner}: saved ${key} must be a non-negative integer, got ${String(value)}`);
+}
+
+/** The model fit handed over with setModel; a hook called outside fit is a clear error. */
+export function requireModel(owner: string, model: Sequential | null): Sequential {
+  if (!model) throw new Error(`${owner}: no model; fit calls setModel(model) before any hook`);
+  return model;
 }

@@ -5,6 +5,7 @@ import {
   monitored,
   nonNegative,
   numberOrNull,
+  requireModel,
   resolveMode,
   savedCount,
   type MonitorMode,
@@ -74,7 +75,7 @@ export class ReduceLROnPlateau implements StatefulCallback {
       this.best = current;
       this.wait = 0;
     } else if (this.cooldownCounter === 0 && ++this.wait >= this.patience) {
-      const optimizer = this.model!.optimizer;
+      const optimizer = requireModel('ReduceLROnPlateau', this.model).optimizer;
       // Compared in float32 as Keras does, so a rate already at minLr is left alone.
       if (optimizer.learningRate > Math.fround(this.minLr)) {
         optimizer.learningRate = Math.max(optimizer.learningRate * this.factor, this.minLr);
