@@ -13,8 +13,19 @@ export {
   type FitOptions,
   type History,
   type EpochRecord,
+  type FitState,
+  type EpochProgress,
+  TrainingInterrupted,
+  NonFiniteLossError,
 } from './models/sequential.js';
-export type { Callback, Logs, TrainInfo } from './models/callbacks.js';
+export type {
+  Callback,
+  Logs,
+  TrainInfo,
+  StatefulCallback,
+  CallbackState,
+} from './models/callbacks.js';
+export * as callbacks from './models/callbacks/index.js';
 export { ProgressLogger, type ProgressSink } from './models/progbar.js';
 export { getLoss, type Loss } from './losses/index.js';
 export { getMetric, type Metric } from './metrics/index.js';
@@ -30,6 +41,13 @@ export { Vocabulary } from './text/vocabulary.js';
 export { tokenize } from './text/tokenize.js';
 export { padSequences } from './text/pad.js';
 export { saveModel, loadModel, ModelFileError } from './io/model-dir.js';
+export {
+  saveCheckpoint,
+  readCheckpoint,
+  restoreCheckpoint,
+  CHECKPOINT_FILE,
+  type Checkpoint,
+} from './io/checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors.js';
 export {
   buildSentimentModel,
@@ -38,3 +56,5 @@ export {
 } from './experiments/architectures.js';
 export { SentimentClassifier, type SentimentPrediction } from './experiments/sentiment.js';
 export { runTraining, type TrainRunOptions } from './experiments/train-run.js';
+export { renderReport, type ReportData } from './experiments/report.js';
+export { writeRunReport } from './experiments/report-files.js';

@@ -54,3 +54,16 @@ test('the package exports every layer and the main entry points', () => {
     assert.equal(typeof (gated as Record<string, unknown>)[name], 'function', name);
   }
 });
+
+test('the package exports the Keras callbacks and the checkpoint functions', () => {
+  for (const name of [
+    'EarlyStopping',
+    'ModelCheckpoint',
+    'ReduceLROnPlateau',
+    'CSVLogger',
+    'LearningRateScheduler',
+  ])
+    assert.equal(typeof (gated.callbacks as Record<string, unknown>)[name], 'function', name);
+  for (const name of ['saveCheckpoint', 'readCheckpoint', 'restoreCheckpoint', 'writeRunReport'])
+    assert.equal(typeof (gated as Record<string, unknown>)[name], 'function', name);
+});
