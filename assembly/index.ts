@@ -1,0 +1,103 @@
+// The kernel module's exports. The host owns all memory above heapBase(); work that threads share
+// is described by a task record in memory and run by runTask on each thread for its part.
+import { gemmPart } from './gemm';
+import { gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './recurrent';
+
+export { gemmPart, gemmScratchBytes } from './gemm';
+export {
+  activation, activationBackward, addRowVector, axpy, expArray, maddLane0, multiplyAt, scale,
+  sumRows, sumSquares, transposeSequence,
+} from './core';
+export { gather, scatterAdd } from './embedding';
+export { col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward } from './conv';
+export { adam, rmsprop, sgd } from './optimizer';
+export { gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward };
+
+/** First byte the host may use. */
+export function heapBase(): usize {
+  return (__heap_base + 63) & ~63;
+}
+
+// Task op codes, shared with the host (src/backend/wasm/codes.ts).
+const GEMM = 1;
+const RNN_FORWARD = 2;
+const RNN_BACKWARD = 3;
+const LSTM_FORWARD = 4;
+const LSTM_BACKWARD = 5;
+const GRU_FORWARD = 6;
+const GRU_RESET_FORWARD = 7;
+const GRU_BACKWARD = 8;
+const GRU_RESET_BACKWARD = 9;
+
+@inline function arg(task: usize, i: i32): i32 {
+  return load<i32>(task + (<usize>i << 2));
+}
+
+/** [start, end) of `part` when `count` units of `unit` items are dealt out in equal runs. */
+@inline function share(count: i32, unit: i32, part: i32, parts: i32): i64 {
+  const units = (count + unit - 1) / unit;
+  const per = (units + parts - 1) / parts;
+  const start = min(count, part * per * unit);
+  const end = min(count, start + per * unit);
+  return (<i64>start << 32) | <i64>end;
+}
+
+/**
+ * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
+ * (or 6-row tiles when arg 3 says so); the cell kernels split batch rows. `scratch` is this
+ * thread's gemmScratchBytes() area.
+ */
+export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
+  const op = arg(task, 0);
+  if (op == GEMM) {
+    const m = arg(task, 1), n = arg(task, 2), byRows = arg(task, 3);
+    let i0 = 0, i1 = m, j0 = 0, j1 = n;
+    if (byRows != 0) {
+      const r = share(m, 6, part, parts);
+      i0 = <i32>(r >> 32);
+      i1 = <i32>r;
+    } else {
+      const r = share(n, 8, part, parts);
+      j0 = <i32>(r >> 32);
+      j1 = <i32>r;
+    }
+    if (i0 >= i1 || j0 >= j1) return;
+    gemmPart(
+      i0, i1, j0, j1, arg(task, 4),
+      arg(task, 5), arg(task, 6), arg(task, 7),
+      arg(task, 8), arg(task, 9), arg(task, 10),
+      arg(task, 11), arg(task, 12), arg(task, 13), scratch,
+    );
+    return;
+  }
+  // Cell kernels: arg 1 = batch rows, then the kernel's own arguments after (r0, r1).
+  const r = share(arg(task, 1), 1, part, parts);
+  const r0 = <i32>(r >> 32), r1 = <i32>r;
+  if (r0 >= r1) return;
+  switch (op) {
+    case RNN_FORWARD:
+      rnnForward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7));
+      break;
+    case RNN_BACKWARD:
+      rnnBackward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8));
+      break;
+    case LSTM_FORWARD:
+      lstmForward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8));
+      break;
+    case LSTM_BACKWARD:
+      lstmBackward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10));
+      break;
+    case GRU_FORWARD:
+      gruForward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8));
+      break;
+    case GRU_RESET_FORWARD:
+      gruResetForward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6));
+      break;
+    case GRU_BACKWARD:
+      gruBackward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10), arg(task, 11));
+      break;
+    case GRU_RESET_BACKWARD:
+      gruResetBackward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7));
+      break;
+  }
+}

@@ -1,0 +1,363 @@
+import type { Backend } from '../backend.js';
+import type { FloatArray } from '../../tensor/tensor.js';
+import { ACTIVATION_CODES, CTRL, TASK, TASK_SLOTS } from './codes.js';
+import { WasmHeap } from './heap.js';
+import type { Kernels } from './kernels.js';
+import { ThreadPool, type SpawnHelper } from './pool.js';
+
+export type WasmVariant = 'wasm-relaxed-simd' | 'wasm-simd';
+
+/** The wasm backend: the Backend ops plus what `gated info` and the tests look at. */
+export interface WasmBackend extends Backend {
+  /** Which kernel build runs: with fused multiply-add (relaxed SIMD) or plain SIMD. */
+  readonly variant: WasmVariant;
+  /** Threads asked for (the caller included). */
+  readonly threads: number;
+  /** Whether the memory is shared (threads possible) or private to this thread. */
+  readonly sharedMemory: boolean;
+  readonly memory: WebAssembly.Memory;
+  /** y = e^x with the kernels' vectorised exp (for the error-bound tests). */
+  exp(x: Float32Array, y: Float32Array, n: number): void;
+  /** Blocks until all helper threads run (at most timeoutMs); returns the threads ready. */
+  waitForThreads(timeoutMs?: number): number;
+  /** Ends the helper threads; the backend keeps working on the caller alone. */
+  close(): void;
+}
+
+/** Everything a loader has set up: the instantiated kernels on their memory. */
+export interface WasmSetup {
+  kernels: Kernels;
+  memory: WebAssembly.Memory;
+  shared: boolean;
+  variant: WasmVariant;
+  threads: number;
+  /** Starts helpers (null: none, e.g. no shared memory). */
+  spawn: SpawnHelper | null;
+  /** Whether this thread may sleep in Atomics.wait (not a browser window's main thread). */
+  canBlock: boolean;
+  /** Bytes of a non-shared memory that alloc may use; the rest is scratch. */
+  allocLimit: number;
+}
+
+/** Helper and caller polls before sleeping: about 100 µs of spinning. */
+const SPIN = 20000;
+
+/** Control block, task record and per-thread GEMM scratch, then the heap. */
+function layout(kernels: Kernels, threads: number) {
+  const align = (n: number) => Math.ceil(n / 64) * 64;
+  const ctrl = align(kernels.heapBase());
+  const task = ctrl + align(CTRL.size * 4);
+  const first = task + align(TASK_SLOTS * 4);
+  const each = align(kernels.gemmScratchBytes());
+  const scratch = Array.from({ length: threads }, (_, i) => first + i * each);
+  return { ctrl, task, scratch, heap: first + threads * each };
+}
+
+/** Makes the Backend over instantiated kernels; the loaders (load-node.ts, load-web.ts) call it. */
+export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
+  const { kernels: k, memory } = setup;
+  const threads = setup.shared ? setup.threads : 1;
+  const where = layout(k, threads);
+  const needed = where.heap - memory.buffer.byteLength;
+  if (needed > 0) memory.grow(Math.ceil(needed / 65536));
+  const heap = new WasmHeap(memory, setup.shared, where.heap, setup.allocLimit);
+  const pool = new ThreadPool(
+    k,
+    memory,
+    where.ctrl,
+    where.task,
+    where.scratch,
+    setup.canBlock,
+    SPIN,
+    setup.shared && threads > 1 ? setup.spawn : null,
+  );
+  const f = (a: FloatArray, offset = 0) => heap.f32(a, offset);
+  const w = (a: FloatArray, offset = 0) => heap.f32(a, offset, true);
+  const opt = (a: FloatArray | null, offset = 0, written = true) =>
+    a === null ? 0 : heap.f32(a, offset, written);
+  const done = () => heap.done();
+
+  const backend: WasmBackend = {
+    name: 'wasm',
+    dtype: 'float32',
+    variant: setup.variant,
+    threads,
+    sharedMemory: setup.shared,
+    memory,
+    alloc: (length) => heap.alloc(length),
+    close: () => pool.close(),
+    waitForThreads: (timeoutMs = 10000) => pool.waitReady(timeoutMs),
+    exp(x, y, n) {
+      k.expArray(f(x), w(y), n);
+      done();
+    },
+
+    gemm(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta) {
+      if (m === 0 || n === 0) return;
+      // A(i, p) at a + i·ars + p·aps; B(p, j) at b + p·brs + j·bcs (bytes).
+      const ars = transA ? 4 : lda * 4;
+      const aps = transA ? lda * 4 : 4;
+      const brs = transB ? 4 : ldb * 4;
+      const bcs = transB ? ldb * 4 : 4;
+      const byRows = n < 64 && m >= 12 ? 1 : 0;
+      const args = [m, n, byRows, kk, f(a, aOff), ars, aps, f(b, bOff), brs, bcs];
+      pool.run(m * n * kk, TASK.gemm, ...args, w(c, cOff), ldc * 4, beta);
+      done();
+    },
+
+    addRowVector(x, rows, cols, v) {
+      k.addRowVector(w(x), rows, cols, f(v));
+      done();
+    },
+    sumRows(x, rows, cols, out, beta) {
+      k.sumRows(f(x), rows, cols, w(out), beta);
+      done();
+    },
+    activation(kind, x, y, n, cols) {
+      k.activation(ACTIVATION_CODES[kind], f(x), w(y), n, cols);
+      done();
+    },
+    activationBackward(kind, y, dy, dx, n, cols) {
+      k.activationBackward(ACTIVATION_CODES[kind], f(y), f(dy), w(dx), n, cols);
+      done();
+    },
+    multiply(a, b, out, n) {
+      k.multiplyAt(n, f(a), f(b), w(out), 0);
+      done();
+    },
+    axpy(alpha, x, y, n) {
+      k.axpy(alpha, f(x), w(y), n);
+      done();
+    },
+    scale(x, alpha, n) {
+      k.scale(w(x), alpha, n);
+      done();
+    },
+    sumSquares(x, n) {
+      const s = k.sumSquares(f(x), n);
+      done();
+      return s;
+    },
+
+    gather(table, dim, ids, out) {
+      k.gather(f(table), dim, heap.i32(ids), ids.length, w(out));
+      done();
+    },
+    scatterAdd(dOut, ids, dim, dTable) {
+      k.scatterAdd(f(dOut), heap.i32(ids), ids.length, dim, w(dTable));
+      done();
+    },
+
+    sequenceToTimeMajor(x, y, batch, steps, features, reverse, scale) {
+      k.transposeSequence(f(x), w(y), batch, steps, features, +reverse, opt(scale, 0, false), 1);
+      done();
+    },
+    timeMajorToSequence(y, x, batch, steps, features, reverse, scale) {
+      k.transposeSequence(w(x), f(y), batch, steps, features, +reverse, opt(scale, 0, false), 0);
+      done();
+    },
+    multiplyAt(n, a, aOff, b, bOff, out, outOff, beta) {
+      k.multiplyAt(n, f(a, aOff), f(b, bOff), w(out, outOff), beta);
+      done();
+    },
+
+    rnnCellForward(kind, batch, units, gates, gOff, hPrev, hpOff, h, hOff, mask, mOff) {
+      const m = mask === null ? 0 : heap.u8(mask) + mOff;
+      const args = [ACTIVATION_CODES[kind], units, w(gates, gOff), f(hPrev, hpOff), w(h, hOff)];
+      pool.run(batch * units * 8, TASK.rnnForward, batch, ...args, m);
+      done();
+    },
+    rnnCellBackward(
+      kind,
+      batch,
+      units,
+      gates,
+      gOff,
+      dh,
+      dhOff,
+      dG,
+      dgOff,
+      dhPrev,
+      dpOff,
+      mask,
+      mOff,
+    ) {
+      const args = [ACTIVATION_CODES[kind], units, f(gates, gOff), f(dh, dhOff), w(dG, dgOff)];
+      const m = mask === null ? 0 : heap.u8(mask) + mOff;
+      pool.run(batch * units * 8, TASK.rnnBackward, batch, ...args, opt(dhPrev, dpOff), m);
+      done();
+    },
+    lstmCellForward(
+      batch,
+      H,
+      gates,
+      gOff,
+      cPrev,
+      cpOff,
+      c,
+      cOff,
+      hPrev,
+      hpOff,
+      h,
+      hOff,
+      mask,
+      mOff,
+    ) {
+      const m = mask === null ? 0 : heap.u8(mask) + mOff;
+      const args = [w(gates, gOff), f(cPrev, cpOff), w(c, cOff), f(hPrev, hpOff), w(h, hOff), m];
+      pool.run(batch * H * 32, TASK.lstmForward, batch, H, ...args);
+      done();
+    },
+    lstmCellBackward(
+      batch,
+      H,
+      gates,
+      gOff,
+      cPrev,
+      cpOff,
+      c,
+      cOff,
+      dh,
+      dhOff,
+      dc,
+      dcOff,
+      dG,
+      dgOff,
+      dhPrev,
+      dpOff,
+      mask,
+      mOff,
+    ) {
+      const m = mask === null ? 0 : heap.u8(mask) + mOff;
+      const args = [f(gates, gOff), f(cPrev, cpOff), f(c, cOff), f(dh, dhOff), w(dc, dcOff)];
+      pool.run(
+        batch * H * 32,
+        TASK.lstmBackward,
+        batch,
+        H,
+        ...args,
+        w(dG, dgOff),
+        opt(dhPrev, dpOff),
+        m,
+      );
+      done();
+    },
+    gruCellForward(
+      resetAfter,
+      batch,
+      H,
+      gates,
+      gOff,
+      rec,
+      rOff,
+      hPrev,
+      hpOff,
+      h,
+      hOff,
+      mask,
+      mOff,
+    ) {
+      const m = mask === null ? 0 : heap.u8(mask) + mOff;
+      const args = [+resetAfter, H, w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
+      pool.run(batch * H * 24, TASK.gruForward, batch, ...args);
+      done();
+    },
+    gruResetForward(batch, H, gates, gOff, rec, rOff, hPrev, hpOff, rh, rhOff) {
+      const args = [H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff)];
+      pool.run(batch * H * 8, TASK.gruResetForward, batch, ...args);
+      done();
+    },
+    gruCellBackward(
+      resetAfter,
+      batch,
+      H,
+      gates,
+      gOff,
+      rec,
+      rOff,
+      hPrev,
+      hpOff,
+      dh,
+      dhOff,
+      dG,
+      dgOff,
+      dRec,
+      drOff,
+      dhPrev,
+      dpOff,
+      mask,
+      mOff,
+    ) {
+      if (resetAfter && dRec === null) throw new Error('gruCellBackward: resetAfter needs dRec');
+      const m = mask === null ? 0 : heap.u8(mask) + mOff;
+      const args = [+resetAfter, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
+      const outs = [w(dG, dgOff), resetAfter ? opt(dRec, drOff) : 0, opt(dhPrev, dpOff), m];
+      pool.run(batch * H * 24, TASK.gruBackward, batch, ...args, ...outs);
+      done();
+    },
+    gruResetBackward(batch, H, gates, gOff, hPrev, hpOff, dRh, drhOff, dG, dgOff, dhPrev, dpOff) {
+      const args = [H, f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
+      pool.run(batch * H * 8, TASK.gruResetBackward, batch, ...args, opt(dhPrev, dpOff));
+      done();
+    },
+
+    im2col1d(x, win, cols) {
+      k.im2col(f(x), ...geometry(win), w(cols));
+      done();
+    },
+    col2im1d(dCols, win, dx) {
+      k.col2im(f(dCols), ...geometry(win), w(dx));
+      done();
+    },
+    maxPool1d(x, win, y, argmax) {
+      k.maxPool(f(x), ...geometry(win), w(y), heap.i32(argmax, true));
+      done();
+    },
+    maxPool1dBackward(dy, argmax, win, dx) {
+      const n = win.batch * win.outSteps * win.channels;
+      k.maxPoolBackward(f(dy), heap.i32(argmax), n, w(dx), win.batch * win.steps * win.channels);
+      done();
+    },
+    globalAvgPool1d(x, batch, steps, channels, mask, y) {
+      k.globalAvgPool(f(x), batch, steps, channels, heap.u8(mask), w(y));
+      done();
+    },
+    globalAvgPool1dBackward(dy, batch, steps, channels, mask, dx) {
+      k.globalAvgPoolBackward(f(dy), batch, steps, channels, heap.u8(mask), w(dx));
+      done();
+    },
+
+    sgdUpdate(wt, grad, n, clip, step, momentum) {
+      const s = [step.learningRate, step.momentum, +step.nesterov];
+      k.sgd(w(wt), f(grad), n, clip.scale, clip.clipValue, ...s, opt(momentum));
+      done();
+    },
+    rmspropUpdate(wt, grad, n, clip, step, velocity, momentum, averageGrad) {
+      const s = [step.learningRate, step.rho, step.momentum, step.epsilon];
+      const slots = [w(velocity), opt(momentum), opt(averageGrad)];
+      k.rmsprop(w(wt), f(grad), n, clip.scale, clip.clipValue, ...s, ...slots);
+      done();
+    },
+    adamUpdate(wt, grad, n, clip, step, m, v) {
+      const s = [step.alpha, step.beta1, step.beta2, step.epsilon];
+      k.adam(w(wt), f(grad), n, clip.scale, clip.clipValue, ...s, w(m), w(v));
+      done();
+    },
+  };
+  return backend;
+}
+
+/** A Window1d as the kernels' argument list (after the input pointer). */
+function geometry(win: {
+  batch: number;
+  steps: number;
+  channels: number;
+  size: number;
+  stride: number;
+  dilation: number;
+  padLeft: number;
+  outSteps: number;
+}): number[] {
+  const { batch, steps, channels, size, stride, dilation, padLeft, outSteps } = win;
+  return [batch, steps, channels, size, stride, dilation, padLeft, outSteps];
+}

@@ -1,0 +1,42 @@
+import type { ActivationKind } from '../core-ops.js';
+
+/** Activation codes of the kernel module (assembly/core.ts). */
+export const ACTIVATION_CODES: Record<ActivationKind, number> = {
+  linear: 0,
+  sigmoid: 1,
+  tanh: 2,
+  relu: 3,
+  softmax: 4,
+};
+
+/** Task op codes of runTask (assembly/index.ts). */
+export const TASK = {
+  gemm: 1,
+  rnnForward: 2,
+  rnnBackward: 3,
+  lstmForward: 4,
+  lstmBackward: 5,
+  gruForward: 6,
+  gruResetForward: 7,
+  gruBackward: 8,
+  gruResetBackward: 9,
+} as const;
+
+/**
+ * Int32 slots of the control block the caller and the helper threads share (in wasm memory).
+ * READY + i is 1 once helper i (1-based) runs its loop.
+ */
+export const CTRL = {
+  seq: 0,
+  parts: 1,
+  done: 2,
+  helpersSleeping: 3,
+  callerSleeping: 4,
+  stop: 5,
+  ready: 8,
+  /** Slots in the block: the ready flags leave room for 55 helpers. */
+  size: 64,
+} as const;
+
+/** Int32 slots of a task record: op code and up to 15 arguments. */
+export const TASK_SLOTS = 16;

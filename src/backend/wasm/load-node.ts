@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { createWasmBackendOn, type WasmBackend } from './backend.js';
+import { kernelImports, type Kernels } from './kernels.js';
+import { MAX_PAGES, threadCount, wasmFileName, type WasmOptions } from './options.js';
+
+const WASM_DIR = new URL('../../../wasm/', import.meta.url);
+
+let relaxedNoticeShown = false;
+
+/** Compiles a kernel build; relaxed SIMD is behind a V8 flag in Node 20, set before validating. */
+function compile(relaxed: boolean): WebAssembly.Module | null {
+  const bytes = readFileSync(new URL(wasmFileName(relaxed, true), WASM_DIR));
+  if (relaxed && !WebAssembly.validate(bytes)) {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (!WebAssembly.validate(bytes)) return null;
+  }
+  return new WebAssembly.Module(bytes);
+}
+
+/**
+ * The wasm backend in Node: always on shared memory (it grows in place, and threads need it),
+ * the caller plus threads − 1 worker_threads helpers. Synchronous: helpers join as they start.
+ */
+export function createWasmBackend(options: WasmOptions = {}): WasmBackend {
+  const simd = options.simd ?? (process.env.GATED_WASM_SIMD as WasmOptions['simd']) ?? 'auto';
+  const fast = simd === 'plain' ? null : compile(true);
+  if (fast === null && simd === 'relaxed') {
+    throw new Error('relaxed SIMD is not available in this engine');
+  }
+  if (fast === null && simd === 'auto' && !options.quiet && !relaxedNoticeShown) {
+    relaxedNoticeShown = true;
+    process.stderr.write('gated: relaxed SIMD unavailable; using the plain-SIMD wasm kernels\n');
+  }
+  const module = fast ?? (compile(false) as WebAssembly.Module);
+  const threads = threadCount(options.threads ?? process.env.GATED_THREADS, availableParallelism());
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+  const kernels = new WebAssembly.Instance(module, kernelImports(memory))
+    .exports as unknown as Kernels;
+  return createWasmBackendOn({
+    kernels,
+    memory,
+    shared: true,
+    variant: fast !== null ? 'wasm-relaxed-simd' : 'wasm-simd',
+    threads,
+    canBlock: true,
+    allocLimit: Infinity,
+    spawn: (setup) => {
+      const worker = new Worker(new URL('./worker-node.js', import.meta.url), {
+        workerData: { module, setup },
+      });
+      // Helpers must not keep the process alive once the program is done.
+      worker.unref();
+      return worker;
+    },
+  });
+}

@@ -1,0 +1,32 @@
+/** How to set up the wasm backend (every field optional). */
+export interface WasmOptions {
+  /** Threads including the caller; default GATED_THREADS, else all cores. 1 on private memory. */
+  threads?: number;
+  /** Kernel build: 'auto' (relaxed SIMD where the engine has it), or force one. */
+  simd?: 'auto' | 'relaxed' | 'plain';
+  /** Private (non-shared) memory only: MiB reserved up front (it never grows). Default 512. */
+  memoryMiB?: number;
+  /** Print no notice when falling back to plain SIMD or to one thread. */
+  quiet?: boolean;
+}
+
+/** Largest memory: 4 GiB, all a 32-bit wasm memory can address (reserved, not committed). */
+export const MAX_PAGES = 65536;
+export const PAGE_BYTES = 65536;
+
+/** Part of a private memory alloc may hand out; the rest is scratch for copying arrays in. */
+export const ALLOC_SHARE = 0.75;
+
+export function wasmFileName(relaxed: boolean, shared: boolean): string {
+  return `gated-${relaxed ? 'relaxed' : 'simd'}${shared ? '-mt' : ''}.wasm`;
+}
+
+/** A positive integer thread count from an option or environment string, else `fallback`. */
+export function threadCount(value: number | string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`threads must be a positive integer, got '${String(value)}'`);
+  }
+  return n;
+}

@@ -1,0 +1,25 @@
+import { after } from 'node:test';
+import type { WasmBackend } from '../../src/backend/wasm/backend.js';
+import { createWasmBackend } from '../../src/backend/wasm/load-node.js';
+import { runConformance } from './conformance.js';
+
+// Both kernel builds (fused multiply-add and plain SIMD), on the caller alone and with a helper
+// thread (waited for, so every shared op really is split).
+const made: WasmBackend[] = [];
+for (const simd of ['relaxed', 'plain'] as const) {
+  for (const threads of [1, 2]) {
+    // The seed shapes (big GEMMs) once per build: the kernels are the same code at every size.
+    const seedShapes = threads === 2;
+    runConformance(
+      `wasm ${simd} SIMD, ${threads} thread(s)`,
+      () => {
+        const backend = createWasmBackend({ simd, threads, quiet: true });
+        if (backend.waitForThreads() !== threads) throw new Error('helper threads did not start');
+        made.push(backend);
+        return backend;
+      },
+      { seedShapes },
+    );
+  }
+}
+after(() => made.forEach((b) => b.close()));
