@@ -1,13 +1,15 @@
 import type { Backend } from './backend.js';
 import { createNativeBackend, loadNativeAddon, type NativeOptions } from './native/index.js';
 import { createReferenceBackend } from './reference/index.js';
+import { createWasmBackend } from './wasm/load-node.js';
+import type { WasmOptions } from './wasm/options.js';
 
 /** Names a user can pass to --backend / setBackend, fastest first. */
-export const BACKEND_NAMES = ['native', 'reference'] as const;
+export const BACKEND_NAMES = ['native', 'wasm', 'reference'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Options of the fast backends (the reference backend has none). */
-export type BackendOptions = NativeOptions;
+export type BackendOptions = NativeOptions & WasmOptions;
 
 let current: Backend | null = null;
 let noticeShown = false;
@@ -20,17 +22,24 @@ function notice(message: string): void {
 }
 
 /**
- * A backend by name. 'native' falls back to 'reference' (with a one-line notice) when the addon
- * is not built or cannot load.
+ * A backend by name. 'native' falls back to 'wasm', and 'wasm' to 'reference' (with a one-line
+ * notice), when the addon is not built or cannot load, or the wasm kernels cannot load.
  */
 export function createBackend(name: string, options: BackendOptions = {}): Backend {
   switch (name) {
     case 'native': {
       const { error } = loadNativeAddon();
       if (error === null) return createNativeBackend(options);
-      notice(`native backend unavailable (${error}); using the reference backend`);
-      return createReferenceBackend('float32');
+      notice(`native backend unavailable (${error}); using the wasm backend`);
+      return createBackend('wasm', options);
     }
+    case 'wasm':
+      try {
+        return createWasmBackend(options);
+      } catch (err) {
+        notice(`wasm backend unavailable (${(err as Error).message}); using the reference backend`);
+        return createReferenceBackend('float32');
+      }
     case 'reference':
       return createReferenceBackend('float32');
     default:

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { BACKEND_NAMES, createBackend } from '../../backend/registry.js';
-import type { NativeBackend } from '../../backend/native/index.js';
 import { oneOf, positiveInt } from '../parsers.js';
 import { terminal } from '../terminal.js';
 
@@ -13,14 +12,15 @@ export function infoCommand(): Command {
       `compute backend: ${BACKEND_NAMES.join(', ')}`,
       oneOf(BACKEND_NAMES),
     )
-    .option('--threads <n>', 'threads of the native backend', positiveInt)
+    .option('--threads <n>', 'threads of the native and wasm backends', positiveInt)
     .action((o) => {
       const backend = createBackend(o.backend ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
         threads: o.threads,
       });
-      const native = backend.name === 'native' ? (backend as NativeBackend) : null;
+      // The fast backends (native, wasm) say which kernels run and on how many threads.
+      const fast = backend as Partial<{ variant: string; threads: number }>;
       terminal.log(`backend: ${backend.name}`);
-      terminal.log(`kernels: ${native ? native.variant : 'TypeScript loops'}`);
-      terminal.log(`threads: ${native ? native.threads : 1}`);
+      terminal.log(`kernels: ${fast.variant ?? 'TypeScript loops'}`);
+      terminal.log(`threads: ${fast.threads ?? 1}`);
     });
 }
