@@ -9,6 +9,7 @@
 #include "ops.h"
 
 const Kernels* K = nullptr;
+double g_parallelWork = kDefaultParallelWork;
 
 napi_value undefined(napi_env env) {
   napi_value v;
@@ -56,8 +57,9 @@ napi_value string(napi_env env, const char* s) {
   return v;
 }
 
-// configure(variant: string, threads: number): the fastest kernels this CPU runs that are no
-// faster than `variant` ('' = the fastest).
+// configure(variant: string, threads: number, parallelWork: number): the fastest kernels this CPU
+// runs that are no faster than `variant` ('' = the fastest); the work below which an op stays on
+// one thread (negative = the default).
 napi_value configure(Call& c) {
   char name[32] = {0};
   size_t len = 0;
@@ -69,7 +71,9 @@ napi_value configure(Call& c) {
   const long threads = c.size(1, "threads");
   if (threads < 1 || threads > pool::kMaxThreads)
     c.fail("threads must be in [1, " + std::to_string(pool::kMaxThreads) + "]");
+  const double work = c.number(2, "parallelWork");
   K = k;
+  g_parallelWork = work < 0 || work != work ? kDefaultParallelWork : work;
   pool::setThreads((int)threads);
   return undefined(c.env);
 }

@@ -58,11 +58,11 @@ static inline T vtanh(T x) {
   p = V::fma(p, x2, V::set1(2.0f / 15.0f));
   p = V::fma(p, x2, V::set1(-1.0f / 3.0f));
   const T small = V::fma(V::mul(p, x2), x, x);
-  // Otherwise 1 − 2/(e^{2|x|} + 1), with the sign of x.
+  // Otherwise 1 − 2/(e^{2|x|} + 1). Either way the sign is x's (so tanh(−0) = −0).
   const T one = V::set1(1.0f);
   const T e = vexp(V::add(ax, ax));
-  const T large = V::copysign(V::sub(one, V::div(V::set1(2.0f), V::add(e, one))), x);
-  return V::select_lt(ax, V::set1(0.5625f), small, large);
+  const T large = V::sub(one, V::div(V::set1(2.0f), V::add(e, one)));
+  return V::copysign(V::select_lt(ax, V::set1(0.5625f), small, large), x);
 }
 
 static inline T vact(int kind, T x) {

@@ -6,12 +6,18 @@
 
 extern const Kernels* K;
 
-// Below this many multiply-adds (or element operations), waking a helper costs more than it saves.
-constexpr double kParallelWork = 32768;
+// Below this much work (multiply-adds, or element operations weighted by cost) an op runs on the
+// calling thread alone. A recurrent step's GEMM (64×64×256, ~1M) and cell stay below it: a
+// wake-up costs ~0.4 µs on an idle machine, but when another process holds the other core a
+// per-step handshake waits for a scheduler time slice (measured: 200 steps of h·U took 46 ms on
+// 2 threads against 4.6 ms on 1). Whole-batch GEMMs (≥ 100M) and the optimizer still split.
+// configure() may lower it (tests set 0 so that every op is split).
+constexpr double kDefaultParallelWork = 2e6;
+extern double g_parallelWork;
 
 // How many parts to split `units` independent outputs into, given the total work.
 inline int partsFor(long units, double work) {
-  if (work < kParallelWork) return 1;
+  if (work < g_parallelWork) return 1;
   const int t = pool::threads();
   return units < t ? (int)(units < 1 ? 1 : units) : t;
 }

@@ -35,7 +35,7 @@ export interface NativeAddon
       | 'gruCellBackward'
       | 'gruResetBackward'
     > {
-  configure(variant: string, threads: number): void;
+  configure(variant: string, threads: number, parallelWork: number): void;
   info(): { variant: NativeVariant; threads: number; variants: NativeVariant[] };
   noop(): void;
   /** fn: 1 sigmoid, 2 tanh, 4 exp over x[0, n) into y. */

@@ -14,6 +14,12 @@ export interface NativeOptions {
    * $GATED_NATIVE_ISA, else the fastest this CPU runs.
    */
   variant?: NativeVariant;
+  /**
+   * Work (multiply-adds or weighted element operations) below which an op stays on the calling
+   * thread. Default: the addon's (recurrent steps stay single-threaded; see docs/ARCHITECTURE.md).
+   * Tests set 0 so every op is split.
+   */
+  parallelWork?: number;
 }
 
 /** The native backend, with what it runs on. */
@@ -64,7 +70,7 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
   const self = {};
   const use = (): NativeAddon => {
     if (active !== self) {
-      addon.configure(wanted, threads);
+      addon.configure(wanted, threads, options.parallelWork ?? -1);
       active = self;
     }
     return addon;

@@ -1,0 +1,219 @@
+/** The addon validates every argument: a bad call throws a JS Error and the process lives on. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createNativeBackend, loadNativeAddon } from '../../src/backend/native/index.js';
+import type { Window1d } from '../../src/backend/conv-ops.js';
+
+const { addon, error } = loadNativeAddon();
+const f32 = (n: number) => new Float32Array(n);
+
+describe(
+  'native backend rejects bad arguments',
+  { skip: addon === null ? `native addon not available: ${error}` : false },
+  () => {
+    if (addon === null) return;
+    const be = createNativeBackend({ threads: 2, parallelWork: 0 });
+    const gemm = (over: Partial<Record<string, unknown>>) => {
+      const a = {
+        ta: false,
+        tb: false,
+        m: 4,
+        n: 4,
+        k: 4,
+        A: f32(16),
+        ao: 0,
+        lda: 4,
+        B: f32(16),
+        bo: 0,
+        ldb: 4,
+        C: f32(16),
+        co: 0,
+        ldc: 4,
+        beta: 0,
+        ...over,
+      };
+      // Deliberately untyped: the point is what the addon does with wrong values.
+      (be.gemm as (...args: unknown[]) => void)(
+        a.ta,
+        a.tb,
+        a.m,
+        a.n,
+        a.k,
+        a.A,
+        a.ao,
+        a.lda,
+        a.B,
+        a.bo,
+        a.ldb,
+        a.C,
+        a.co,
+        a.ldc,
+        a.beta,
+      );
+    };
+
+    test('gemm: every operand checked against its offset, shape and leading dimension', () => {
+      gemm({});
+      assert.throws(() => gemm({ A: f32(15) }), /gemm: a: needs 16 values from offset 0, has 15/);
+      assert.throws(() => gemm({ co: 1 }), /gemm: c: needs 16 values from offset 1/);
+      assert.throws(() => gemm({ bo: -1 }), /gemm: b: needs/);
+      assert.throws(() => gemm({ lda: 3 }), /leading dimension 3 < 4/);
+      assert.throws(() => gemm({ ta: true, A: f32(12), lda: 3 }), /gemm: a/);
+      assert.throws(() => gemm({ m: 2.5 }), /m must be an integer/);
+      assert.throws(() => gemm({ n: -1 }), /n must be ≥ 0/);
+      assert.throws(() => gemm({ k: NaN }), /k must be an integer/);
+      assert.throws(() => gemm({ k: 2 ** 40 }), /k must be an integer/);
+      assert.throws(
+        () => gemm({ A: new Float64Array(16) }),
+        /a must be a Float32Array \(the native backend is float32\)/,
+      );
+      assert.throws(() => gemm({ B: [1, 2, 3] }), /b must be a Float32Array/);
+      assert.throws(() => gemm({ C: null }), /c must be a Float32Array/);
+      assert.throws(() => gemm({ beta: 2 }), /beta must be a boolean, 0 or 1/);
+      assert.throws(() => gemm({ ldc: '4' }), /ldc must be a number/);
+    });
+
+    test('a view into a larger buffer is bounded by the view, not the buffer', () => {
+      const big = f32(64);
+      assert.throws(
+        () => gemm({ C: big.subarray(0, 15) }),
+        /c: needs 16 values from offset 0, has 15/,
+      );
+    });
+
+    test('embedding ids must index the table', () => {
+      assert.throws(
+        () => be.gather(f32(8), 4, Int32Array.of(0, 2), f32(8)),
+        /gather: id 2 at 1 is outside \[0, 2\)/,
+      );
+      assert.throws(() => be.scatterAdd(f32(4), Int32Array.of(-1), 4, f32(8)), /scatterAdd: id -1/);
+      assert.throws(() => be.gather(f32(8), 4, Int32Array.of(0, 1), f32(7)), /gather: out/);
+      assert.throws(
+        () => be.gather(f32(8), 4, Float32Array.of(0) as unknown as Int32Array, f32(4)),
+        /ids must be a Int32Array/,
+      );
+    });
+
+    test('recurrent cells check every slice, masks and null-able outputs', () => {
+      const [B, H] = [3, 5];
+      const lstm = (gates: Float32Array, mask: Uint8Array | null, mOff: number) =>
+        be.lstmCellForward(
+          B,
+          H,
+          gates,
+          0,
+          f32(B * H),
+          0,
+          f32(B * H),
+          0,
+          f32(B * H),
+          0,
+          f32(B * H),
+          0,
+          mask,
+          mOff,
+        );
+      lstm(f32(B * 4 * H), null, -7);
+      assert.throws(() => lstm(f32(B * 4 * H - 1), null, 0), /lstmCellForward: gates: needs 60/);
+      assert.throws(
+        () => lstm(f32(B * 4 * H), new Uint8Array(2), 0),
+        /lstmCellForward: mask: needs 3/,
+      );
+      assert.throws(() => lstm(f32(B * 4 * H), new Uint8Array(3), 1), /lstmCellForward: mask/);
+      assert.throws(
+        () =>
+          be.gruCellBackward(
+            true,
+            B,
+            H,
+            f32(45),
+            0,
+            f32(45),
+            0,
+            f32(15),
+            0,
+            f32(15),
+            0,
+            f32(45),
+            0,
+            null,
+            0,
+            null,
+            0,
+            null,
+            0,
+          ),
+        /gruCellBackward: resetAfter needs dRec/,
+      );
+      assert.throws(
+        () => be.sequenceToTimeMajor(f32(10), f32(12), 2, 3, 2, false, null),
+        /transposeSequence: batchMajor/,
+      );
+      assert.throws(
+        () => be.rnnCellForward('selu' as never, B, H, f32(15), 0, f32(15), 0, f32(15), 0, null, 0),
+        /rnnCellForward: activation must be a number/,
+      );
+    });
+
+    test('conv and pooling: window geometry and argmax indices are checked', () => {
+      const w: Window1d = {
+        batch: 1,
+        steps: 4,
+        channels: 2,
+        size: 2,
+        stride: 1,
+        dilation: 1,
+        padLeft: 0,
+        outSteps: 3,
+      };
+      be.im2col1d(f32(8), w, f32(12));
+      assert.throws(() => be.im2col1d(f32(8), w, f32(11)), /im2col1d: cols/);
+      assert.throws(
+        () => be.im2col1d(f32(8), { ...w, stride: 0 }, f32(12)),
+        /stride and dilation must be ≥ 1/,
+      );
+      assert.throws(
+        () => be.maxPool1dBackward(f32(6), Int32Array.of(0, 1, 2, 3, 4, 8), w, f32(8)),
+        /argmax 8 at 5 is outside the input/,
+      );
+    });
+
+    test('optimizers check every slot', () => {
+      const clip = { scale: 1, clipValue: Infinity };
+      const step = { alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+      assert.throws(
+        () => be.adamUpdate(f32(10), f32(10), 10, clip, step, f32(10), f32(9)),
+        /adamUpdate: v: needs 10/,
+      );
+      assert.throws(
+        () => be.adamUpdate(f32(10), f32(10), 11, clip, step, f32(10), f32(10)),
+        /adamUpdate: w: needs 11/,
+      );
+    });
+
+    test('configure rejects unknown variants and thread counts; the process is still alive', () => {
+      assert.throws(() => addon.configure('sse9', 1, -1), /unknown kernel variant 'sse9'/);
+      assert.throws(() => addon.configure('', 0, -1), /threads must be in \[1, 64\]/);
+      assert.throws(() => createNativeBackend({ threads: 1.5 }), /threads must be an integer/);
+      const c = f32(1);
+      be.gemm(
+        false,
+        false,
+        1,
+        1,
+        1,
+        Float32Array.of(2),
+        0,
+        1,
+        Float32Array.of(3),
+        0,
+        1,
+        c,
+        0,
+        1,
+        0,
+      );
+      assert.equal(c[0], 6);
+    });
+  },
+);
