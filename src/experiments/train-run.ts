@@ -133,6 +133,8 @@ export async function runTraining(
   log(`Backend: ${o.backend.name}`);
 
   const flags = runFlags(o);
+  // The backend too: another one gives other rounding, so a resume keeps it by default.
+  const checkpointFlags = { ...flags, backend: o.backend.name };
   const checkpointPath = join(o.out, CHECKPOINT_FILE);
   const training = { ...flags, backend: o.backend.name, dataSource: data.source };
   const vocab = JSON.stringify(data.vocabulary.toJSON()) + '\n';
@@ -150,7 +152,7 @@ export async function runTraining(
     log(`Resuming from ${checkpointPath}: ${describe(resume)}`);
   } else {
     // Even a run killed in its first epoch can be resumed.
-    await saveCheckpoint(checkpointPath, model, flags, NOTHING_DONE);
+    await saveCheckpoint(checkpointPath, model, checkpointFlags, NOTHING_DONE);
   }
 
   const callbacks: Callback[] = [new ProgressLogger(progress)];
@@ -163,7 +165,7 @@ export async function runTraining(
   callbacks.push({
     onEpochEnd: async () => {
       await saveRun();
-      await saveCheckpoint(checkpointPath, model, flags);
+      await saveCheckpoint(checkpointPath, model, checkpointFlags);
     },
   });
 
@@ -180,7 +182,7 @@ export async function runTraining(
     });
   } catch (err) {
     if (err instanceof TrainingInterrupted) {
-      await saveCheckpoint(checkpointPath, model, flags, err.state);
+      await saveCheckpoint(checkpointPath, model, checkpointFlags, err.state);
       log(`\nInterrupted: saved a checkpoint at ${describe(err.state)} in ${checkpointPath}`);
       return {
         interrupted: true,

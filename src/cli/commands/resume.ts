@@ -45,10 +45,10 @@ export function flagsFromOptions(o: Record<string, unknown>): RunFlags {
 export async function resumeFlags(
   dir: string,
   command: Command,
-): Promise<{ flags: RunFlags; checkpoint: Checkpoint }> {
+): Promise<{ flags: RunFlags; backend?: string; checkpoint: Checkpoint }> {
   const path = join(dir, CHECKPOINT_FILE);
   const checkpoint = await readCheckpoint(path);
-  const saved = checkpoint.flags;
+  const { backend, ...saved } = checkpoint.flags;
   const given = command.opts();
   const flags: Record<string, unknown> = { ...saved };
   for (const [attr, key] of Object.entries(FLAG_KEYS)) {
@@ -64,7 +64,11 @@ export async function resumeFlags(
       );
     }
   }
-  return { flags: flags as unknown as RunFlags, checkpoint };
+  return {
+    flags: flags as unknown as RunFlags,
+    ...(typeof backend === 'string' ? { backend } : {}),
+    checkpoint,
+  };
 }
 
 /** Paths compare resolved, as the checkpoint stores them. */

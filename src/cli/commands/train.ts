@@ -75,7 +75,7 @@ export function trainCommand(): Command {
     )
     .option(
       '--threads <n>',
-      'threads of the native backend (default $GATED_THREADS, else every core)',
+      'threads of the native and wasm backends (default $GATED_THREADS, else every core)',
       positiveInt,
     )
     .action(async (o, command: Command) => {
@@ -87,10 +87,16 @@ export function trainCommand(): Command {
       const options: TrainRunOptions = {
         ...(resumed ? resumed.flags : flagsFromOptions(o)),
         out: o.resume ?? o.out ?? `runs/${timestamp()}`,
-        backend: createBackend(o.backend ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
-          threads: o.threads,
-        }),
+        backend: createBackend(
+          o.backend ?? resumed?.backend ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]),
+          { threads: o.threads },
+        ),
       };
+      if (resumed?.backend && options.backend.name !== resumed.backend) {
+        process.stderr.write(
+          `gated: resuming on the ${options.backend.name} backend, the run trained on ${resumed.backend}: the numbers will differ from an uninterrupted run\n`,
+        );
+      }
       if (options.earlyStopping !== undefined && options.validationSplit === 0)
         throw new Error('--early-stopping watches val_loss: it needs --validation-split > 0');
       // Ctrl-C finishes the batch and saves; a second one quits at once.
