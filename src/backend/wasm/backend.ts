@@ -37,6 +37,8 @@ export interface WasmSetup {
   canBlock: boolean;
   /** Bytes of a non-shared memory that alloc may use; the rest is scratch. */
   allocLimit: number;
+  /** See WasmOptions.parallelWork. */
+  parallelWork?: number;
 }
 
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
@@ -69,6 +71,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     where.scratch,
     setup.canBlock,
     SPIN,
+    setup.parallelWork ?? 64 * 1024,
     setup.shared && threads > 1 ? setup.spawn : null,
   );
   const f = (a: FloatArray, offset = 0) => heap.f32(a, offset);

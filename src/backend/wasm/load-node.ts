@@ -47,6 +47,7 @@ export function createWasmBackend(options: WasmOptions = {}): WasmBackend {
     threads,
     canBlock: true,
     allocLimit: Infinity,
+    parallelWork: options.parallelWork,
     spawn: (setup) => {
       const worker = new Worker(new URL('./worker-node.js', import.meta.url), {
         workerData: { module, setup },

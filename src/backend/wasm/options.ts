@@ -6,6 +6,11 @@ export interface WasmOptions {
   simd?: 'auto' | 'relaxed' | 'plain';
   /** Private (non-shared) memory only: MiB reserved up front (it never grows). Default 512. */
   memoryMiB?: number;
+  /**
+   * Multiply-adds below which an op runs on the caller alone (a hand-off costs ~1–3 µs).
+   * Default 65536; 0 splits every op (for tests).
+   */
+  parallelWork?: number;
   /** Print no notice when falling back to plain SIMD or to one thread. */
   quiet?: boolean;
 }

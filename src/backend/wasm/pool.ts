@@ -5,9 +5,6 @@ import type { Kernels } from './kernels.js';
 /** Starts a helper thread running helperLoop with this setup (worker_threads or a Web Worker). */
 export type SpawnHelper = (setup: HelperSetup) => { terminate(): void };
 
-/** Below this many multiply-adds a task runs on the caller alone: a hand-off costs ~1–3 µs. */
-const MIN_SHARED_WORK = 64 * 1024;
-
 /**
  * The caller plus helper threads over one shared memory. A task is written to the task record,
  * published by bumping `seq`, and run by every thread for its part; the caller runs part 0 and
@@ -28,6 +25,8 @@ export class ThreadPool {
     private readonly scratch: readonly number[],
     private readonly canBlock: boolean,
     private readonly spin: number,
+    /** Below this many multiply-adds a task runs on the caller alone. */
+    private readonly parallelWork: number,
     spawn: SpawnHelper | null,
   ) {
     this.ctrl = new Int32Array(memory.buffer, ctrlPtr, CTRL.size);
@@ -72,7 +71,7 @@ export class ThreadPool {
     const task = this.task;
     task[0] = op;
     for (let i = 0; i < args.length; i++) task[i + 1] = args[i];
-    const parts = work < MIN_SHARED_WORK ? 1 : this.parts;
+    const parts = work < this.parallelWork ? 1 : this.parts;
     if (parts === 1) {
       this.kernels.runTask(this.taskPtr, 0, 1, this.scratch[0]);
       return;
