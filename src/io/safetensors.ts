@@ -36,8 +36,9 @@ export function encodeSafetensors(
   }
   let json = JSON.stringify(header);
   // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
-  const headerBytes = Buffer.from(json, 'utf8');
+  json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  // TextEncoder/TextDecoder rather than Buffer: this module also runs in browsers.
+  const headerBytes = new TextEncoder().encode(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(headerBytes.length), true);
@@ -68,7 +69,7 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   const dataStart = 8 + Number(headerLength);
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(bytes.subarray(8, dataStart)).toString('utf8'));
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, dataStart)));
   } catch {
     throw new SafetensorsError('header is not valid JSON');
   }

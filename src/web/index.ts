@@ -1,0 +1,58 @@
+// gated in a web page: the browser bundle's entry (web/build.mjs). Everything here runs without
+// Node: models are fetched over HTTP, the wasm kernels are loaded with fetch and Web Workers.
+import type { Backend } from '../backend/backend.js';
+import { buildModel, parseModelJson, setWeights } from '../io/model-json.js';
+import type { Sequential } from '../models/sequential.js';
+import { Tensor } from '../tensor/tensor.js';
+import { padSequences } from '../text/pad.js';
+import { Vocabulary } from '../text/vocabulary.js';
+
+export { loadWasmBackend, type WebWasmOptions } from '../backend/wasm/load-web.js';
+export type { WasmBackend } from '../backend/wasm/backend.js';
+export { createReferenceBackend } from '../backend/reference/index.js';
+export { getBackend, setBackend } from './registry.js';
+export { Sequential } from '../models/sequential.js';
+export { Tensor } from '../tensor/tensor.js';
+export { Vocabulary } from '../text/vocabulary.js';
+export { tokenize } from '../text/tokenize.js';
+export { padSequences } from '../text/pad.js';
+export { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
+
+async function fetchOk(url: URL): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response;
+}
+
+/** A saved model directory served over HTTP: model.json, weights.safetensors, vocab.json. */
+export async function loadSentimentModel(
+  baseUrl: string | URL,
+  backend?: Backend,
+): Promise<{ model: Sequential; vocabulary: Vocabulary }> {
+  const base = new URL(baseUrl, location.href);
+  const at = (name: string) => new URL(name, base.href.endsWith('/') ? base : `${base.href}/`);
+  const [modelText, weights, vocab] = await Promise.all([
+    fetchOk(at('model.json')).then((r) => r.text()),
+    fetchOk(at('weights.safetensors')).then((r) => r.arrayBuffer()),
+    fetchOk(at('vocab.json')).then((r) => r.json()),
+  ]);
+  const model = buildModel(parseModelJson(modelText, 'model.json'), 'model.json', backend);
+  setWeights(model, new Uint8Array(weights), 'weights.safetensors');
+  return { model, vocabulary: Vocabulary.fromJSON(vocab) };
+}
+
+/** P(positive) for each review: encoded with the saved vocabulary and padded like training. */
+export function predictSentiment(
+  model: Sequential,
+  vocabulary: Vocabulary,
+  texts: readonly string[],
+): number[] {
+  const maxlen = model.inputShape[0];
+  const ids = padSequences(
+    texts.map((t) => vocabulary.encode(t)),
+    maxlen,
+  );
+  const x = new Tensor(model.backend.alloc(ids.length), [texts.length, maxlen]);
+  x.data.set(ids);
+  return Array.from(model.predict(x).data);
+}

@@ -1,0 +1,127 @@
+/**
+ * The web page (web/) in headless Chromium: it loads a model saved by Node over fetch and
+ * predicts on the wasm backend the same probabilities as Node (to 1e-5), with threads (a
+ * cross-origin isolated page) and on the single-thread fallback (no COOP/COEP headers).
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { createReferenceBackend } from '../../src/backend/reference/index.js';
+import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { saveModel } from '../../src/io/model-dir.js';
+import { Dense } from '../../src/layers/dense.js';
+import { Embedding } from '../../src/layers/embedding.js';
+import { LSTM } from '../../src/layers/lstm.js';
+import { Sequential } from '../../src/models/sequential.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { padSequences } from '../../src/text/pad.js';
+import { Vocabulary } from '../../src/text/vocabulary.js';
+import { serveStatic } from './static-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WEB = new URL('../../../web/', import.meta.url).pathname;
+const REVIEWS = [
+  'a wonderful film, great acting and a lovely story',
+  'awful, boring and far too long; the worst film this year',
+  'not bad',
+  'great great great',
+  '',
+];
+
+/** Trains a tiny sentiment model on Node and saves it as `gated train` would. */
+async function saveTinyModel(dir: string): Promise<void> {
+  const texts = ['great lovely wonderful film', 'awful boring worst film', 'great story', 'boring'];
+  const vocabulary = Vocabulary.fromTexts(texts, { numWords: 40 });
+  const backend = createReferenceBackend('float32');
+  const model = new Sequential({ seed: 3, backend });
+  model
+    .add(new Embedding({ inputDim: 40, outputDim: 8 }))
+    .add(new LSTM({ units: 8 }))
+    .add(new Dense({ units: 1, activation: 'sigmoid' }));
+  model.build([12]);
+  model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+  const ids = padSequences(
+    texts.map((t) => vocabulary.encode(t)),
+    12,
+  );
+  const x = new Tensor(Float32Array.from(ids), [texts.length, 12]);
+  const y = new Tensor(Float32Array.from([1, 0, 1, 0]), [texts.length, 1]);
+  for (let i = 0; i < 10; i++) model.trainOnBatch(x, y);
+  await saveModel(model, dir);
+  writeFileSync(join(dir, 'vocab.json'), JSON.stringify(vocabulary.toJSON()));
+}
+
+describe('web page in headless Chromium', { skip: !existsSync(CHROMIUM) && 'no chromium' }, () => {
+  let root = '';
+  let browser: Browser;
+  let want: number[] = [];
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'gated-web-'));
+    for (const file of ['index.html', 'app.js', 'dist'])
+      cpSync(join(WEB, file), join(root, file), { recursive: true });
+    await saveTinyModel(join(root, 'model'));
+    const classifier = await SentimentClassifier.load(
+      join(root, 'model'),
+      createReferenceBackend(),
+    );
+    want = classifier.predict(REVIEWS).map((p) => p.probability);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  for (const isolate of [true, false]) {
+    test(`${isolate ? 'cross-origin isolated: threads' : 'no isolation: one thread'}; same probabilities as Node`, async () => {
+      const server = await serveStatic(root, isolate);
+      // A fresh profile per page (a new context), so nothing is cached between the two runs.
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(server.url);
+        const got = await page.evaluate(async (texts) => {
+          const g = await (
+            window as unknown as {
+              gated: Promise<{ predict(t: string[]): number[]; threads: number; variant: string }>;
+            }
+          ).gated;
+          return { p: g.predict(texts), threads: g.threads, variant: g.variant };
+        }, REVIEWS);
+        assert.deepEqual(errors, []);
+        if (isolate) assert.equal(got.threads, availableParallelism());
+        else assert.equal(got.threads, 1);
+        assert.match(got.variant, /^wasm-(relaxed-)?simd$/);
+        got.p.forEach((p, i) => {
+          assert.ok(Math.abs(p - want[i]) <= 1e-5, `review ${i}: page ${p}, Node ${want[i]}`);
+        });
+        // The page itself: type a review, press the button.
+        await page.fill('#review', REVIEWS[0]);
+        await page.click('#predict');
+        assert.match((await page.textContent('#result')) ?? '', /P\(positive\) = 0\.\d{4}/);
+      } finally {
+        await context.close();
+        await server.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,54 @@
+/* global console, process, URL */
+// Bundles gated for the browser with esbuild, from the compiled dist/src: web/dist/gated.js (the
+// library: src/web/index.ts), web/dist/gated-worker.js (a wasm helper thread) and the .wasm
+// kernels. Node-only modules must not get in: any node:* import fails the build, and the backend
+// registry (native addon, file reads) and the model-directory writer are swapped for the
+// browser's stand-ins in src/web/.
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const root = new URL('../', import.meta.url);
+const out = new URL('web/dist/', root);
+mkdirSync(out, { recursive: true });
+
+const browserOnly = {
+  name: 'browser-only',
+  setup(b) {
+    b.onResolve({ filter: /^node:|^(fs|path|zlib|worker_threads|os|v8)$/ }, (args) => ({
+      errors: [{ text: `Node-only module '${args.path}' imported by ${args.importer}` }],
+    }));
+    for (const [module, standIn] of [
+      [/\/backend\/registry\.js$/, 'registry.js'],
+      [/\/io\/model-dir\.js$/, 'model-dir.js'],
+    ]) {
+      b.onResolve({ filter: module }, () => ({
+        path: new URL(`dist/src/web/${standIn}`, root).pathname,
+      }));
+    }
+  },
+};
+
+try {
+  await build({
+    entryPoints: {
+      gated: new URL('dist/src/web/index.js', root).pathname,
+      'gated-worker': new URL('dist/src/backend/wasm/worker-web.js', root).pathname,
+    },
+    outdir: out.pathname,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [browserOnly],
+  });
+} catch {
+  process.exit(1);
+}
+for (const file of readdirSync(new URL('dist/wasm/', root))) {
+  copyFileSync(new URL(`dist/wasm/${file}`, root), new URL(file, out));
+}
+console.log(
+  `web/dist: gated.js, gated-worker.js, ${readdirSync(new URL('dist/wasm/', root)).length} .wasm files`,
+);
