@@ -57,7 +57,8 @@
 
 /**
  * tanh(x): the odd/even rational approximation of Eigen's float tanh on [−7.905, 7.905]
- * (beyond it tanh rounds to ±1 in float32). Keeps full relative accuracy near 0.
+ * (inputs beyond are clamped: the result is then within 4 ulps of ±1). Keeps full relative
+ * accuracy near 0; measured error ≤ 4.3u fused, 5.5u plain (test/backend/wasm-math.test.ts).
  */
 @inline export function vtanh(x: v128): v128 {
   const limit = f32x4.splat(7.90531110763549805);

@@ -22,4 +22,10 @@ for (const simd of ['relaxed', 'plain'] as const) {
     );
   }
 }
+// A browser page without cross-origin isolation: one thread on a private, reserved memory.
+runConformance(
+  'wasm private memory',
+  () => createWasmBackend({ privateMemory: true, quiet: true }),
+  { seedShapes: false },
+);
 after(() => made.forEach((b) => b.close()));

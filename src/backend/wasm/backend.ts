@@ -16,6 +16,8 @@ export interface WasmBackend extends Backend {
   /** Whether the memory is shared (threads possible) or private to this thread. */
   readonly sharedMemory: boolean;
   readonly memory: WebAssembly.Memory;
+  /** A float32 view into wasm memory (an ordinary array once a private memory is full). */
+  alloc(length: number): Float32Array;
   /** y = e^x with the kernels' vectorised exp (for the error-bound tests). */
   exp(x: Float32Array, y: Float32Array, n: number): void;
   /** Blocks until all helper threads run (at most timeoutMs); returns the threads ready. */

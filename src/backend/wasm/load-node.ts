@@ -4,15 +4,23 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { createWasmBackendOn, type WasmBackend } from './backend.js';
 import { kernelImports, type Kernels } from './kernels.js';
-import { MAX_PAGES, threadCount, wasmFileName, type WasmOptions } from './options.js';
+import {
+  ALLOC_SHARE,
+  MAX_PAGES,
+  PAGE_BYTES,
+  reservedPages,
+  threadCount,
+  wasmFileName,
+  type WasmOptions,
+} from './options.js';
 
 const WASM_DIR = new URL('../../../wasm/', import.meta.url);
 
 let relaxedNoticeShown = false;
 
 /** Compiles a kernel build; relaxed SIMD is behind a V8 flag in Node 20, set before validating. */
-function compile(relaxed: boolean): WebAssembly.Module | null {
-  const bytes = readFileSync(new URL(wasmFileName(relaxed, true), WASM_DIR));
+function compile(relaxed: boolean, shared: boolean): WebAssembly.Module | null {
+  const bytes = readFileSync(new URL(wasmFileName(relaxed, shared), WASM_DIR));
   if (relaxed && !WebAssembly.validate(bytes)) {
     setFlagsFromString('--experimental-wasm-relaxed-simd');
     if (!WebAssembly.validate(bytes)) return null;
@@ -21,12 +29,14 @@ function compile(relaxed: boolean): WebAssembly.Module | null {
 }
 
 /**
- * The wasm backend in Node: always on shared memory (it grows in place, and threads need it),
- * the caller plus threads − 1 worker_threads helpers. Synchronous: helpers join as they start.
+ * The wasm backend in Node: on shared memory (it grows in place, and threads need it), the caller
+ * plus threads − 1 worker_threads helpers; synchronous: helpers join as they start. With
+ * privateMemory, one thread on a reserved private memory (the browser's fallback).
  */
 export function createWasmBackend(options: WasmOptions = {}): WasmBackend {
   const simd = options.simd ?? (process.env.GATED_WASM_SIMD as WasmOptions['simd']) ?? 'auto';
-  const fast = simd === 'plain' ? null : compile(true);
+  const shared = options.privateMemory !== true;
+  const fast = simd === 'plain' ? null : compile(true, shared);
   if (fast === null && simd === 'relaxed') {
     throw new Error('relaxed SIMD is not available in this engine');
   }
@@ -34,19 +44,22 @@ export function createWasmBackend(options: WasmOptions = {}): WasmBackend {
     relaxedNoticeShown = true;
     process.stderr.write('gated: relaxed SIMD unavailable; using the plain-SIMD wasm kernels\n');
   }
-  const module = fast ?? (compile(false) as WebAssembly.Module);
+  const module = fast ?? (compile(false, shared) as WebAssembly.Module);
   const threads = threadCount(options.threads ?? process.env.GATED_THREADS, availableParallelism());
-  const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+  const reserved = reservedPages(options.memoryMiB);
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: reserved, maximum: reserved });
   const kernels = new WebAssembly.Instance(module, kernelImports(memory))
     .exports as unknown as Kernels;
   return createWasmBackendOn({
     kernels,
     memory,
-    shared: true,
+    shared,
     variant: fast !== null ? 'wasm-relaxed-simd' : 'wasm-simd',
     threads,
     canBlock: true,
-    allocLimit: Infinity,
+    allocLimit: shared ? Infinity : reserved * PAGE_BYTES * ALLOC_SHARE,
     parallelWork: options.parallelWork,
     spawn: (setup) => {
       const worker = new Worker(new URL('./worker-node.js', import.meta.url), {

@@ -5,6 +5,7 @@ import {
   ALLOC_SHARE,
   MAX_PAGES,
   PAGE_BYTES,
+  reservedPages,
   threadCount,
   wasmFileName,
   type WasmOptions,
@@ -49,7 +50,7 @@ export async function loadWasmBackend(options: WebWasmOptions = {}): Promise<Was
     bytes = await fetchBytes(new URL(wasmFileName(false, shared), base));
   }
   const module = await WebAssembly.compile(bytes);
-  const reserved = Math.ceil(((options.memoryMiB ?? 512) << 20) / PAGE_BYTES);
+  const reserved = reservedPages(options.memoryMiB);
   const memory = shared
     ? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: reserved, maximum: reserved });

@@ -4,6 +4,11 @@ export interface WasmOptions {
   threads?: number;
   /** Kernel build: 'auto' (relaxed SIMD where the engine has it), or force one. */
   simd?: 'auto' | 'relaxed' | 'plain';
+  /**
+   * Node: run on a private (non-shared) memory, one thread, as a browser page without
+   * cross-origin isolation does. Default false.
+   */
+  privateMemory?: boolean;
   /** Private (non-shared) memory only: MiB reserved up front (it never grows). Default 512. */
   memoryMiB?: number;
   /**
@@ -21,6 +26,11 @@ export const PAGE_BYTES = 65536;
 
 /** Part of a private memory alloc may hand out; the rest is scratch for copying arrays in. */
 export const ALLOC_SHARE = 0.75;
+
+/** Pages of a private memory reserved for `memoryMiB`. */
+export function reservedPages(memoryMiB = 512): number {
+  return Math.ceil((memoryMiB * 2 ** 20) / PAGE_BYTES);
+}
 
 export function wasmFileName(relaxed: boolean, shared: boolean): string {
   return `gated-${relaxed ? 'relaxed' : 'simd'}${shared ? '-mt' : ''}.wasm`;
