@@ -157,9 +157,138 @@ napi_value gruResetBackward(Call& c) {
   return undefined(c.env);
 }
 
+// The whole LSTM recurrence of a batch (RecurrentOps.lstmSequenceForward/Backward). Threads take
+// whole batch rows for all steps: rows are independent through time, so there is one handshake
+// per sequence instead of one per step, and each row is computed exactly as by the per-step ops.
+struct LstmSequence {
+  long B, T, H;
+  float* gates;
+  float* c;
+  const uint8_t* mask;  // [T, B] or null
+  const float* scale;   // recurrent dropout [B, H] or null
+  // forward
+  const float* U;
+  float* h;
+  float* hIn;  // [T, B, H] when scale
+  // backward
+  const float* Ut;
+  float* dH;
+  float* dc;
+  float* dGates;
+  float* dHIn;  // [B, H] when scale
+};
+
+void lstmForwardRows(const LstmSequence& q, long b0, long b1) {
+  const long B = q.B, H = q.H, G = 4 * H, BH = B * H;
+  float* scratch = pool::scratch();
+  for (long s = 0; s < q.T; s++) {
+    const float* rin = q.h + s * BH;
+    if (q.scale) {
+      float* hin = q.hIn + s * BH;
+      generic::multiplyAt(rin, q.scale, hin, false, b0 * H, b1 * H);
+      rin = hin;
+    }
+    const GemmArgs g{false, false, b1 - b0, G, H, rin + b0 * H, H, q.U, G, q.gates + (s * B + b0) * G, G, true};
+    K->gemm(g, 0, b1 - b0, 0, G, scratch);
+    LstmStep st{};
+    st.units = H;
+    st.gates = q.gates + s * B * G;
+    st.cPrev = q.c + s * BH;
+    st.c = q.c + (s + 1) * BH;
+    st.hPrev = q.h + s * BH;
+    st.h = q.h + (s + 1) * BH;
+    st.mask = q.mask ? q.mask + s * B : nullptr;
+    K->lstmForward(st, b0, b1);
+  }
+}
+
+void lstmBackwardRows(const LstmSequence& q, long b0, long b1) {
+  const long B = q.B, H = q.H, G = 4 * H, BH = B * H;
+  float* scratch = pool::scratch();
+  for (long s = q.T - 1; s >= 0; s--) {
+    LstmStep st{};
+    st.units = H;
+    st.gates = q.gates + s * B * G;
+    st.cPrev = q.c + s * BH;
+    st.c = q.c + (s + 1) * BH;
+    st.dh = q.dH + s * BH;
+    st.dc = q.dc;
+    st.dGates = q.dGates + s * B * G;
+    st.dhPrev = s > 0 ? q.dH + (s - 1) * BH : nullptr;
+    st.mask = q.mask ? q.mask + s * B : nullptr;
+    K->lstmBackward(st, b0, b1);
+    if (s == 0) break;
+    // dL/dh_{s−1} += dG_s·Uᵀ, through the dropout mask when there is one.
+    float* into = q.scale ? q.dHIn : q.dH + (s - 1) * BH;
+    if (q.scale)
+      for (long i = b0 * H; i < b1 * H; i++) into[i] = 0;
+    const GemmArgs g{false, false, b1 - b0, H, G, st.dGates + b0 * G, G, q.Ut, H, into + b0 * H, H, true};
+    K->gemm(g, 0, b1 - b0, 0, H, scratch);
+    if (q.scale) generic::multiplyAt(q.dHIn, q.scale, q.dH + (s - 1) * BH, true, b0 * H, b1 * H);
+  }
+}
+
+template <class F>
+void forSequenceRows(const LstmSequence& q, F rows) {
+  // Row blocks of a GEMM tile's height keep every step's tiles full.
+  forRanges(q.B, (double)q.T * q.B * 4 * q.H * q.H, [&](long lo, long hi) { rows(q, lo, hi); },
+            K->mr);
+}
+
+LstmSequence sequenceShape(Call& c) {
+  LstmSequence q{};
+  q.B = c.size(0, "batch");
+  q.T = c.size(1, "steps");
+  q.H = c.size(2, "units");
+  return q;
+}
+
+// lstmSequenceForward(batch, steps, units, gates, U, c, h, hIn, recurrentScale, mask)
+napi_value lstmSequenceForward(Call& c) {
+  LstmSequence q = sequenceShape(c);
+  const long BH = q.B * q.H;
+  q.gates = c.span(c.f32(3, "gates"), "gates", 0, q.T * BH * 4);
+  q.U = c.span(c.f32(4, "U"), "U", 0, q.H * 4 * q.H);
+  q.c = c.span(c.f32(5, "c"), "c", 0, (q.T + 1) * BH);
+  q.h = c.span(c.f32(6, "h"), "h", 0, (q.T + 1) * BH);
+  const auto sc = c.f32OrNull(8, "recurrentScale");
+  if (sc) {
+    q.scale = c.span(sc, "recurrentScale", 0, BH);
+    q.hIn = c.span(c.f32(7, "hIn"), "hIn", 0, q.T * BH);
+  }
+  const auto m = c.u8OrNull(9, "mask");
+  q.mask = m ? c.span(m, "mask", 0, q.T * q.B) : nullptr;
+  forSequenceRows(q, lstmForwardRows);
+  return undefined(c.env);
+}
+
+// lstmSequenceBackward(batch, steps, units, gates, c, Ut, dH, dc, dGates, dHIn, recurrentScale,
+// mask)
+napi_value lstmSequenceBackward(Call& c) {
+  LstmSequence q = sequenceShape(c);
+  const long BH = q.B * q.H;
+  q.gates = c.span(c.f32(3, "gates"), "gates", 0, q.T * BH * 4);
+  q.c = c.span(c.f32(4, "c"), "c", 0, (q.T + 1) * BH);
+  q.Ut = c.span(c.f32(5, "Ut"), "Ut", 0, 4 * q.H * q.H);
+  q.dH = c.span(c.f32(6, "dH"), "dH", 0, q.T * BH);
+  q.dc = c.span(c.f32(7, "dc"), "dc", 0, BH);
+  q.dGates = c.span(c.f32(8, "dGates"), "dGates", 0, q.T * BH * 4);
+  const auto sc = c.f32OrNull(10, "recurrentScale");
+  if (sc) {
+    q.scale = c.span(sc, "recurrentScale", 0, BH);
+    q.dHIn = c.span(c.f32(9, "dHIn"), "dHIn", 0, BH);
+  }
+  const auto m = c.u8OrNull(11, "mask");
+  q.mask = m ? c.span(m, "mask", 0, q.T * q.B) : nullptr;
+  forSequenceRows(q, lstmBackwardRows);
+  return undefined(c.env);
+}
+
 }  // namespace
 
 extern const OpEntry kRecurrentOps[] = {
+    {"lstmSequenceForward", lstmSequenceForward},
+    {"lstmSequenceBackward", lstmSequenceBackward},
     {"transposeSequence", transposeSequence},
     {"multiplyAt", multiplyAt},
     {"rnnCellForward", rnnCellForward},

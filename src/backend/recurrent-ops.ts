@@ -142,6 +142,54 @@ export interface RecurrentOps {
   ): void;
 
   /**
+   * The whole LSTM recurrence of a batch, exactly the loop (lstmSequenceForwardBySteps in
+   * ./recurrent-sequence.ts) over s = 0 … steps−1 of:
+   *   hIn_s = h_s ⊙ recurrentScale (only when recurrentScale is given; else h_s is used);
+   *   gates_s += hIn_s·U (U [units, 4·units]); lstmCellForward on step s.
+   * Buffers are whole sequences from offset 0: gates [steps, batch, 4·units] (input projections
+   * on entry, activations on return), c and h [steps+1, batch, units] (block 0 the initial
+   * state), hIn [steps, batch, units] (written when recurrentScale [batch, units] is given),
+   * mask [steps, batch] or null. Optional: a backend may run it as one call, so that threads
+   * split the batch for the whole sequence instead of handshaking at every step; without it
+   * (the reference backend) callers use that loop (lstmSequenceOps in ./recurrent-sequence.ts).
+   */
+  lstmSequenceForward?(
+    batch: number,
+    steps: number,
+    units: number,
+    gates: FloatArray,
+    U: FloatArray,
+    c: FloatArray,
+    h: FloatArray,
+    hIn: FloatArray | null,
+    recurrentScale: FloatArray | null,
+    mask: Uint8Array | null,
+  ): void;
+  /**
+   * Backward through time after lstmSequenceForward, exactly the loop over s = steps−1 … 0 of:
+   *   lstmCellBackward on step s (dh = dH block s, dc [batch, units] carried, dhPrev = dH block
+   *   s−1 when s > 0); then, when s > 0, dH_{s−1} += dGates_s·Uᵀ (Ut = Uᵀ [4·units, units]),
+   *   through recurrentScale when given (dHIn [batch, units] is its scratch).
+   * dH [steps, batch, units] holds the output gradients on entry and the complete dL/dh per
+   * step on return; dc is zero on entry; dGates [steps, batch, 4·units] is written. Optional,
+   * as lstmSequenceForward.
+   */
+  lstmSequenceBackward?(
+    batch: number,
+    steps: number,
+    units: number,
+    gates: FloatArray,
+    c: FloatArray,
+    Ut: FloatArray,
+    dH: FloatArray,
+    dc: FloatArray,
+    dGates: FloatArray,
+    dHIn: FloatArray | null,
+    recurrentScale: FloatArray | null,
+    mask: Uint8Array | null,
+  ): void;
+
+  /**
    * GRU step. `gates` [batch, 3·units] holds the input projection x·W + b_in on entry and the
    * activations z, r, hh on return. `rec` [batch, 3·units] is the recurrent projection:
    * resetAfter: h_{t−1}·U + b_rec, and hh = tanh(x_h + r ⊙ rec_h);

@@ -10,7 +10,7 @@ export const NATIVE_VARIANTS = ['avx512', 'avx2', 'baseline'] as const;
 export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
 
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
-type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
+type Same<O, K extends keyof O> = { [P in K]-?: Flat<NonNullable<O[P]>> };
 /** A Window1d passed as its 8 fields in declaration order. */
 type Win = [number, number, number, number, number, number, number, number];
 
@@ -30,6 +30,8 @@ export interface NativeAddon
       | 'multiplyAt'
       | 'lstmCellForward'
       | 'lstmCellBackward'
+      | 'lstmSequenceForward'
+      | 'lstmSequenceBackward'
       | 'gruCellForward'
       | 'gruResetForward'
       | 'gruCellBackward'
