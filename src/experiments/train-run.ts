@@ -66,6 +66,8 @@ export interface RunControl {
   resume?: Checkpoint;
   /** Aborting finishes the current batch, saves a checkpoint and returns. */
   signal?: AbortSignal;
+  /** More callbacks for fit (e.g. `gated compare`'s progress across runs). */
+  callbacks?: Callback[];
 }
 
 export type TrainRunResult =
@@ -161,6 +163,7 @@ export async function runTraining(
   if (o.checkpoint)
     callbacks.push(new ModelCheckpoint({ filepath: join(o.out, BEST_DIR), saveBestOnly: true }));
   if (o.csv !== undefined) callbacks.push(new CSVLogger(o.csv));
+  callbacks.push(...(control.callbacks ?? []));
   // Last, so the checkpoint holds every other callback's state after this epoch.
   callbacks.push({
     onEpochEnd: async () => {
@@ -213,7 +216,7 @@ export async function runTraining(
       `(${data.test.count} reviews, ${((performance.now() - started) / 1000).toFixed(1)}s)`,
   );
   await saveRun(testLogs);
-  log(`Saved model, vocabulary, history and report.html to ${o.out}`);
+  log(`Saved model, vocabulary and history to ${o.out}`);
   return { interrupted: false, model, history, test: testLogs };
 }
 
