@@ -15,11 +15,12 @@ extern const Kernels* K;
 constexpr double kDefaultParallelWork = 2e6;
 extern double g_parallelWork;
 
-// How many parts to split `units` independent outputs into, given the total work.
-inline int partsFor(long units, double work) {
-  if (work < g_parallelWork) return 1;
+// How many parts to split `units` independent outputs into, given the total work: `perThread`
+// per thread, so that a thread that falls behind leaves its unclaimed parts to the others.
+inline int partsFor(long units, double work, int perThread = 4) {
   const int t = pool::threads();
-  return units < t ? (int)(units < 1 ? 1 : units) : t;
+  if (work < g_parallelWork || t == 1) return 1;
+  return units < perThread * t ? (int)(units < 1 ? 1 : units) : perThread * t;
 }
 
 // Part p of `parts` of [0, total), boundaries at multiples of `align`.

@@ -26,10 +26,12 @@ napi_value gemm(Call& c) {
   g.c = c.matrix(cc, "c", c.offset(12, "cOffset"), g.m, g.n, g.ldc);
   g.beta = c.flag(14, "beta");
   if (g.m == 0 || g.n == 0) return undefined(c.env);
-  // Split the columns of C (or its rows when there are too few column tiles), never k.
+  // Split the columns of C (or its rows when there are too few column tiles), never k. One part
+  // per thread: each part reads all of A (or B), so more parts would re-read it from memory.
   const double work = (double)g.m * g.n * (g.k + 1);
   const long colTiles = (g.n + K->nr - 1) / K->nr;
-  const int parts = partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work);
+  const int parts =
+      partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work, 1);
   const bool byCols = colTiles >= parts;
   pool::parallel(parts, [&](int p) {
     const Range r = split(byCols ? g.n : g.m, parts, p, byCols ? K->nr : K->mr);

@@ -1,5 +1,6 @@
-// The calling thread plus persistent helper threads. Work is handed out as "parts": part 0 runs on
-// the caller, part i on helper i. Waiters spin for a bounded time (~100 µs: a sleeping wake-up
+// The calling thread plus persistent helper threads. Work is handed out as "parts" that whoever
+// is free claims (the caller included), so a helper descheduled by another process delays only a
+// part it has already started, never the whole job. Waiters spin for a bounded time (~100 µs: a sleeping wake-up
 // costs ~50–70 µs on these VMs, as much as a recurrent step) and then sleep on a futex, so an
 // oversubscribed core never turns a wait into a scheduler time slice.
 #pragma once
@@ -11,7 +12,7 @@ constexpr int kMaxThreads = 64;
 void setThreads(int n);  // total, caller included; clamped to [1, kMaxThreads]
 int threads();
 
-// Runs fn(ctx, part) for part in [0, parts), parts ≤ threads(); returns when all are done.
+// Runs fn(ctx, part) for every part in [0, parts); returns when all are done.
 // A re-entrant or concurrent call (another Node environment) runs every part on the caller.
 void run(int parts, void (*fn)(void* ctx, int part), void* ctx);
 
