@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { gradientsCommand } from './commands/gradients.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
@@ -22,6 +24,8 @@ const program = new Command('gated')
   .addCommand(evaluateCommand())
   .addCommand(predictCommand())
   .addCommand(reportCommand())
+  .addCommand(compareCommand())
+  .addCommand(gradientsCommand())
   .addCommand(infoCommand());
 for (const command of program.commands)
   command.exitOverride().showHelpAfterError('(run with --help for usage)');

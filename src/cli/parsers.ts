@@ -39,3 +39,13 @@ export function oneOf<T extends string>(choices: readonly T[]): (value: string) 
     return value as T;
   };
 }
+
+/** A comma-separated list, each item checked by `item`; at least one. */
+export function listOf<T>(item: (value: string) => T): (value: string) => T[] {
+  return (value) => {
+    const parts = value.split(',').map((s) => s.trim());
+    if (parts.some((s) => s === ''))
+      throw new InvalidArgumentError('must be a comma-separated list');
+    return parts.map(item);
+  };
+}

@@ -101,6 +101,18 @@ export abstract class RecurrentLayer extends Layer {
    */
   recordStateGradients = false;
   stateGradientNorms: Float64Array | null = null;
+  /**
+   * When set, forward() leaves the mean of each gate's activation over the batch and units, per
+   * time t (unmasked rows only), in `gateMeans[gate][t]` — gates in the cell's order (LSTM i, f,
+   * c, o; GRU z, r, h; SimpleRNN its output). Not part of the config.
+   */
+  recordGateMeans = false;
+  gateMeans: Float64Array[] | null = null;
+  /**
+   * Test hook: called after each step with the new state h_t ([B, H] at `offset` in `h`), which
+   * it may change in place — finite differences of the loss with respect to h_t perturb it here.
+   */
+  stateHook: ((t: number, h: FloatArray, offset: number) => void) | null = null;
 
   /** G: gates per unit (1 SimpleRNN, 3 GRU, 4 LSTM). */
   protected abstract readonly gateCount: number;
@@ -271,8 +283,10 @@ export abstract class RecurrentLayer extends Layer {
         be.multiplyAt(B * H, h, s * B * H, recurrentScale, 0, p.hIn, s * B * H, 0);
       }
       this.forwardStep(p, s);
+      this.stateHook?.(this.goBackwards ? T - 1 - s : s, h, (s + 1) * B * H);
     }
     this.pass = p;
+    if (this.recordGateMeans) this.gateMeans = this.meanGates(p);
 
     if (!this.returnSequences) {
       const y = ws.get('y', B * H);
@@ -344,6 +358,30 @@ export abstract class RecurrentLayer extends Layer {
       this.stateGradientNorms = norms;
     }
     return new Tensor(dx, [B, T, D]);
+  }
+
+  /** Per gate and time, the mean activation over the batch's unmasked rows and the units. */
+  private meanGates(p: SequencePass): Float64Array[] {
+    const { batch: B, steps: T } = p;
+    const H = this.units;
+    const G = this.gateCount;
+    const means = Array.from({ length: G }, () => new Float64Array(T));
+    for (let s = 0; s < T; s++) {
+      const t = this.goBackwards ? T - 1 - s : s;
+      let rows = 0;
+      for (let b = 0; b < B; b++) {
+        if (p.mask !== null && p.mask[s * B + b] === 0) continue;
+        rows++;
+        const base = (s * B + b) * G * H;
+        for (let g = 0; g < G; g++) {
+          let sum = 0;
+          for (let j = 0; j < H; j++) sum += p.gates[base + g * H + j];
+          means[g][t] += sum;
+        }
+      }
+      for (let g = 0; g < G; g++) means[g][t] = rows === 0 ? NaN : means[g][t] / (rows * H);
+    }
+    return means;
   }
 
   /** A [rows, cols] matrix transposed into the workspace buffer `name`. */

@@ -17,7 +17,7 @@ export function formatLogs(logs: Logs): string {
   return [...train, ...val].map((k) => ` - ${k}: ${logs[k].toFixed(4)}`).join('');
 }
 
-function formatDuration(seconds: number): string {
+export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds - 60 * m);

@@ -1,0 +1,102 @@
+import { Command, Option } from 'commander';
+import { BACKEND_NAMES, createBackend } from '../backend/registry.js';
+import type { Backend } from '../backend/backend.js';
+import { ARCHITECTURES } from '../experiments/architectures.js';
+import { OPTIMIZER_NAMES } from '../optim/index.js';
+import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from './parsers.js';
+
+/**
+ * The options of the commands that build, train or study models (train, compare, gradients),
+ * defined once: each command picks the ones it takes and may change a default.
+ */
+const DEFINITIONS = {
+  model: () =>
+    new Option('--model <name>', `architecture: ${ARCHITECTURES.join(', ')}`)
+      .argParser(oneOf(ARCHITECTURES))
+      .default('lstm'),
+  numWords: () =>
+    new Option('--num-words <n>', 'vocabulary size: keep the n most frequent words')
+      .argParser(positiveInt)
+      .default(10000),
+  maxlen: () =>
+    new Option('--maxlen <n>', 'pad/truncate every review to n tokens')
+      .argParser(positiveInt)
+      .default(200),
+  embeddingDim: () =>
+    new Option('--embedding-dim <n>', 'embedding width').argParser(positiveInt).default(128),
+  units: () => new Option('--units <n>', 'recurrent units').argParser(positiveInt).default(64),
+  filters: () =>
+    new Option('--filters <n>', 'Conv1D filters (cnn)').argParser(positiveInt).default(128),
+  kernelSize: () =>
+    new Option('--kernel-size <n>', 'Conv1D width (cnn)').argParser(positiveInt).default(5),
+  optimizer: () =>
+    new Option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`)
+      .argParser(oneOf(OPTIMIZER_NAMES))
+      .default('adam'),
+  lr: () => new Option('--lr <rate>', 'learning rate').argParser(positiveNumber).default(0.001),
+  clipnorm: () =>
+    new Option('--clipnorm <n>', "clip each weight's gradient to this L2 norm").argParser(
+      positiveNumber,
+    ),
+  batchSize: () => new Option('--batch-size <n>', 'batch size').argParser(positiveInt).default(64),
+  validationSplit: () =>
+    new Option(
+      '--validation-split <f>',
+      'fraction of the training reviews held out (the last ones)',
+    )
+      .argParser(fraction)
+      .default(0.2),
+  epochs: () => new Option('--epochs <n>', 'epochs').argParser(positiveInt).default(100),
+  seed: () =>
+    new Option('--seed <n>', 'seed of every random draw').argParser(nonNegativeInt).default(1),
+  data: () =>
+    new Option(
+      '--data <path>',
+      'IMDB archive (.tar.gz) or extracted folder (else $GATED_IMDB, the cache, a download)',
+    ),
+  limit: () =>
+    new Option('--limit <n>', 'use only n reviews of each split, balanced (quick runs)').argParser(
+      positiveInt,
+    ),
+  backend: () =>
+    new Option(
+      '--backend <name>',
+      `compute backend: ${BACKEND_NAMES.join(', ')} (default $GATED_BACKEND, else the fastest that loads)`,
+    ).argParser(oneOf(BACKEND_NAMES)),
+  threads: () =>
+    new Option(
+      '--threads <n>',
+      'threads of the native and wasm backends (default $GATED_THREADS, else every core)',
+    ).argParser(positiveInt),
+} satisfies Record<string, () => Option>;
+
+export type RunOptionName = keyof typeof DEFINITIONS;
+
+/** Adds these shared options to `command`, in this order, with `defaults` overriding theirs. */
+export function addRunOptions(
+  command: Command,
+  names: readonly RunOptionName[],
+  defaults: Partial<Record<RunOptionName, unknown>> = {},
+): Command {
+  for (const name of names) {
+    const option = DEFINITIONS[name]();
+    if (name in defaults) option.default(defaults[name]);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** The backend --backend/--threads ask for; `fallback` (e.g. a resumed run's) before the default. */
+export function backendFromOptions(
+  o: { backend?: string; threads?: number },
+  fallback?: string,
+): Backend {
+  return createBackend(o.backend ?? fallback ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
+    threads: o.threads,
+  });
+}
+
+/** A directory-name-safe UTC time stamp for default output directories. */
+export function timestamp(): string {
+  return new Date().toISOString().replace(/[:T]/g, '-').replace(/\..*$/, '');
+}

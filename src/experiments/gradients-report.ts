@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
+import type { FlowSeries, GradientStudy } from './gradients-study.js';
+import {
+  chartGrid,
+  colour,
+  escapeHtml,
+  htmlTable,
+  renderPage,
+  type PageChart,
+} from './report-page.js';
+
+/** A log axis cannot show 0, NaN or ∞: those points become gaps. */
+const loggable = (v: number): number | null => (Number.isFinite(v) && v > 0 ? v : null);
+const sci = (v: number): string => (Number.isFinite(v) ? v.toExponential(2) : String(v));
+
+const options = (title: string, xTitle: string, yTitle: string, log: boolean): object => ({
+  animation: false,
+  responsive: true,
+  maintainAspectRatio: false,
+  plugins: { title: { display: true, text: title } },
+  scales: {
+    x: { type: 'linear', title: { display: true, text: xTitle } },
+    y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: yTitle } },
+  },
+});
+
+const dataset = (
+  label: string,
+  i: number,
+  data: { x: number; y: number | null }[],
+  dashed = false,
+): object => ({
+  label,
+  data,
+  borderColor: colour(i),
+  backgroundColor: colour(i),
+  pointRadius: 0,
+  borderWidth: 1.5,
+  ...(dashed ? { borderDash: [6, 3] } : {}),
+});
+
+/** Norms against the distance from the last step, T − t: 0 is the step next to the loss. */
+function byDistance(series: readonly FlowSeries[], key: 'stateNorms' | 'inputNorms'): object[] {
+  return series.map((s, i) => {
+    const T = s[key].length;
+    const points = s[key].map((v, t) => ({ x: T - 1 - t, y: loggable(v) }));
+    return dataset(`${s.model} ${s.phase}`, i, points, s.phase !== 'init');
+  });
+}
+
+function gateDatasets(series: readonly FlowSeries[]): object[] {
+  const shown: [string, string][] = [
+    ['lstm', 'forget'],
+    ['lstm', 'input'],
+    ['gru', 'update'],
+  ];
+  let i = 0;
+  return series.flatMap((s) =>
+    shown
+      .filter(([model, gate]) => s.model === model && s.gateMeans[gate])
+      .map(([, gate]) =>
+        dataset(
+          `${s.model} ${gate} gate, ${s.phase}`,
+          i++,
+          s.gateMeans[gate].map((v, t) => ({ x: t + 1, y: v })),
+          s.phase !== 'init',
+        ),
+      ),
+  );
+}
+
+function trainingDatasets(
+  study: GradientStudy,
+  key: 'loss' | 'gradNorm' | 'updateNorm',
+  log: boolean,
+): object[] {
+  return study.training
+    .filter((t) => !['rnn', 'lstm', 'gru'].includes(t.model))
+    .map((t, i) =>
+      dataset(
+        `${t.model} ${t.clipnorm === null ? 'no clipping' : `clipnorm ${t.clipnorm}`}`,
+        i,
+        t.steps.map((s, b) => ({ x: b + 1, y: log ? loggable(s[key]) : s[key] })),
+      ),
+    );
+}
+
+/** gradients.html: the norm curves, the gate means and the exploding case, self-contained. */
+export function renderGradientsPage(study: GradientStudy): string {
+  const s = study.settings;
+  const charts: PageChart[] = [
+    {
+      id: 'state-norms',
+      wide: true,
+      config: {
+        type: 'line',
+        data: { datasets: byDistance(study.series, 'stateNorms') },
+        options: options(
+          '‖∂L/∂h_t‖ (log scale)',
+          'distance from the last step (T − t)',
+          '‖∂L/∂h_t‖',
+          true,
+        ),
+      },
+    },
+    {
+      id: 'input-norms',
+      wide: true,
+      config: {
+        type: 'line',
+        data: { datasets: byDistance(study.series, 'inputNorms') },
+        options: options(
+          '‖∂L/∂e_t‖, the embeddings (log scale)',
+          'distance from the last step (T − t)',
+          '‖∂L/∂e_t‖',
+          true,
+        ),
+      },
+    },
+    {
+      id: 'gates',
+      wide: true,
+      config: {
+        type: 'line',
+        data: { datasets: gateDatasets(study.series) },
+        options: options('Mean gate activation per step', 'step t', 'mean activation', false),
+      },
+    },
+    {
+      id: 'explode-loss',
+      config: {
+        type: 'line',
+        data: { datasets: trainingDatasets(study, 'loss', false) },
+        options: options(
+          `Exploding case: training loss (${s.explodeOptimizer}, lr ${s.explodeLearningRate})`,
+          'batch',
+          'loss',
+          false,
+        ),
+      },
+    },
+    {
+      id: 'explode-norms',
+      config: {
+        type: 'line',
+        data: {
+          datasets: [
+            ...trainingDatasets(study, 'gradNorm', true).map((d) => ({
+              ...d,
+              label: `‖g‖ ${(d as { label: string }).label}`,
+            })),
+            ...trainingDatasets(study, 'updateNorm', true).map((d) => ({
+              ...d,
+              label: `‖Δθ‖ ${(d as { label: string }).label}`,
+              borderDash: [6, 3],
+            })),
+          ],
+        },
+        options: options(
+          'Exploding case: gradient norm ‖g‖ and step ‖Δθ‖ (log scale)',
+          'batch',
+          'norm',
+          true,
+        ),
+      },
+    },
+  ];
+  const rows = study.series.map((f) => [
+    f.model,
+    f.phase,
+    f.loss.toFixed(4),
+    sci(f.stateNorms[f.stateNorms.length - 1]),
+    sci(f.stateNorms[0]),
+    sci(f.ratio),
+  ]);
+  const body = `<p class="note">${escapeHtml(
+    `${study.samples.count} reviews (${study.samples.note}); T = ${s.maxlen}, ${s.units} units, embedding ${s.embeddingDim}; ` +
+      `trained for ${s.trainBatches} batches of ${s.batchSize} (${s.optimizer}, lr ${s.learningRate}); exploding case: recurrent kernel × ${s.recurrentScale}, ` +
+      `${s.explodeOptimizer} lr ${s.explodeLearningRate}, with and without clipnorm ${s.clipnorm}; backend ${s.backend}.`,
+  )}</p>
+${htmlTable(
+  ['model', 'phase', 'loss', '‖∂L/∂h_T‖', '‖∂L/∂h_1‖', 'ratio ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖'],
+  rows.map((r) => r.map(escapeHtml)),
+)}
+${chartGrid(charts)}`;
+  return renderPage('gated gradients: how the gradient flows back through time', body, charts);
+}
+
+export const GRADIENTS_JSON = 'gradients.json';
+export const GRADIENTS_HTML = 'gradients.html';
+
+/** Writes gradients.json and gradients.html into `dir`; returns their paths. */
+export async function writeGradientFiles(dir: string, study: GradientStudy): Promise<string[]> {
+  const paths = [join(dir, GRADIENTS_JSON), join(dir, GRADIENTS_HTML)];
+  await writeFileAtomic(paths[0], JSON.stringify(study, null, 2) + '\n');
+  await writeFileAtomic(paths[1], renderGradientsPage(study));
+  return paths;
+}

@@ -1,0 +1,81 @@
+import { getLoss } from '../losses/index.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import type { Sequential } from '../models/sequential.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Names of each cell's gates, in the order of its gate blocks (Keras layout). */
+const GATE_NAMES: Record<string, readonly string[]> = {
+  LSTM: ['input', 'forget', 'candidate', 'output'],
+  GRU: ['update', 'reset', 'candidate'],
+};
+
+/** How the loss gradient flows back through time for one batch. */
+export interface GradientFlow {
+  /** The batch's loss (mean over the batch). */
+  loss: number;
+  /** ‖∂L/∂h_t‖ for t = 1..T (index t−1): the norm over the whole [batch, units] gradient. */
+  stateNorms: number[];
+  /** ‖∂L/∂e_t‖ for t = 1..T: the gradient with respect to the recurrent layer's input at step t (the embeddings). */
+  inputNorms: number[];
+  /** ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: far below 1 the gradient vanishes on its way back, above 1 it explodes. */
+  ratio: number;
+  /** Mean activation per step of each gate (LSTM input/forget/candidate/output, GRU update/reset/candidate); {} for SimpleRNN. */
+  gateMeans: Record<string, number[]>;
+}
+
+/**
+ * Runs one training-mode forward and backward of `model` (compiled; its first recurrent layer is
+ * studied, Bidirectional is not) on x, y and returns the per-timestep gradient norms. Weights
+ * are left unchanged; the parameters' gradient buffers are overwritten (they are scratch, as
+ * in training). Padding: at masked steps (Embedding with maskZero) the state gradient passes
+ * through unchanged, so pick unpadded rows to see the recurrence alone.
+ */
+export function gradientFlow(model: Sequential, x: Tensor, y: Tensor): GradientFlow {
+  const index = model.layers.findIndex((l) => l instanceof RecurrentLayer);
+  if (index < 0)
+    throw new Error(
+      'gradientFlow: the model has no SimpleRNN, LSTM or GRU layer (Bidirectional is not studied)',
+    );
+  const layer = model.layers[index] as RecurrentLayer;
+  const saved = [layer.recordStateGradients, layer.recordGateMeans] as const;
+  layer.recordStateGradients = true;
+  layer.recordGateMeans = true;
+  try {
+    for (const p of model.params()) p.grad.data.fill(0);
+    const yPred = model.forward(x, true);
+    const dy = new Tensor(model.backend.alloc(yPred.size), yPred.shape);
+    const loss = getLoss(model.lossName).compute(yPred, y, dy);
+    let grad: Tensor | null = dy;
+    for (let i = model.layers.length - 1; i >= index && grad !== null; i--)
+      grad = model.layers[i].backward(grad);
+    if (grad === null || layer.stateGradientNorms === null)
+      throw new Error(`gradientFlow: no gradient reached layer '${layer.name}'`);
+    const stateNorms = Array.from(layer.stateGradientNorms);
+    const names = GATE_NAMES[layer.className] ?? [];
+    const gateMeans = Object.fromEntries(
+      names.map((name, g) => [name, Array.from((layer.gateMeans as Float64Array[])[g])]),
+    );
+    return {
+      loss,
+      stateNorms,
+      inputNorms: stepNorms(grad),
+      ratio: stateNorms[0] / stateNorms[stateNorms.length - 1],
+      gateMeans,
+    };
+  } finally {
+    [layer.recordStateGradients, layer.recordGateMeans] = saved;
+  }
+}
+
+/** ‖g[:, t, :]‖ for each t of a [B, T, D] tensor. */
+function stepNorms(g: Tensor): number[] {
+  const [B, T, D] = g.shape;
+  const sums = new Array<number>(T).fill(0);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const base = (b * T + t) * D;
+      for (let d = 0; d < D; d++) sums[t] += g.data[base + d] ** 2;
+    }
+  }
+  return sums.map(Math.sqrt);
+}
