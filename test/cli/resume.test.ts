@@ -151,6 +151,9 @@ test('--resume keeps the saved flags: a different one is an error, more --epochs
   const otherDir = train(['--resume', out, '--out', join(root, 'elsewhere')]);
   assert.equal(otherDir.code, 1);
   assert.match(otherDir.stderr, /--out and --resume/);
+  const shorter = train(['--resume', out, '--epochs', '2']);
+  assert.equal(shorter.code, 1);
+  assert.match(shorter.stderr, /--epochs 2 is fewer than the 5 the run has begun/);
   const missing = train(['--resume', join(root, 'nothing-here')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^gated: .*checkpoint\.safetensors: cannot read \(ENOENT\)/);

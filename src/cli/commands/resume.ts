@@ -64,6 +64,9 @@ export async function resumeFlags(
       );
     }
   }
+  const done = checkpoint.fit.epoch + (checkpoint.fit.progress ? 1 : 0);
+  if (typeof flags.epochs === 'number' && flags.epochs < done)
+    throw new Error(`--epochs ${flags.epochs} is fewer than the ${done} the run has begun`);
   return {
     flags: flags as unknown as RunFlags,
     ...(typeof backend === 'string' ? { backend } : {}),
