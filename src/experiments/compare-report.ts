@@ -173,6 +173,7 @@ function charts(result: CompareResult): PageChart[] {
     {
       id: 'val-loss',
       wide: true,
+      height: 360,
       config: {
         type: 'line',
         data: {

@@ -21,15 +21,25 @@ const options = (title: string, xTitle: string, yTitle: string, log: boolean): o
   plugins: { title: { display: true, text: title } },
   scales: {
     x: { type: 'linear', title: { display: true, text: xTitle } },
-    y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: yTitle } },
+    y: {
+      type: log ? 'logarithmic' : 'linear',
+      title: { display: true, text: yTitle },
+      // Norms span dozens of decades: 1e-30, not 0.000…0001.
+      ...(log
+        ? { ticks: { format: { notation: 'scientific', maximumSignificantDigits: 1 } } }
+        : {}),
+    },
   },
 });
+
+/** Line styles per phase: one colour per model, solid at init, dashed once trained. */
+const DASHES: Record<string, number[]> = { init: [], trained: [6, 3], 'trained-clipnorm': [2, 3] };
 
 const dataset = (
   label: string,
   i: number,
   data: { x: number; y: number | null }[],
-  dashed = false,
+  phase = 'init',
 ): object => ({
   label,
   data,
@@ -37,34 +47,41 @@ const dataset = (
   backgroundColor: colour(i),
   pointRadius: 0,
   borderWidth: 1.5,
-  ...(dashed ? { borderDash: [6, 3] } : {}),
+  borderDash: DASHES[phase] ?? [],
 });
+
+/** The colour index of each model, in order of first appearance. */
+function modelColours(series: readonly FlowSeries[]): (model: string) => number {
+  const models = [...new Set(series.map((s) => s.model))];
+  return (model) => models.indexOf(model);
+}
 
 /** Norms against the distance from the last step, T − t: 0 is the step next to the loss. */
 function byDistance(series: readonly FlowSeries[], key: 'stateNorms' | 'inputNorms'): object[] {
-  return series.map((s, i) => {
+  const colourOf = modelColours(series);
+  return series.map((s) => {
     const T = s[key].length;
     const points = s[key].map((v, t) => ({ x: T - 1 - t, y: loggable(v) }));
-    return dataset(`${s.model} ${s.phase}`, i, points, s.phase !== 'init');
+    return dataset(`${s.model} ${s.phase}`, colourOf(s.model), points, s.phase);
   });
 }
 
+/** LSTM forget and input gates and the GRU update gate (its "keep" gate), per step. */
 function gateDatasets(series: readonly FlowSeries[]): object[] {
   const shown: [string, string][] = [
     ['lstm', 'forget'],
     ['lstm', 'input'],
     ['gru', 'update'],
   ];
-  let i = 0;
   return series.flatMap((s) =>
     shown
       .filter(([model, gate]) => s.model === model && s.gateMeans[gate])
-      .map(([, gate]) =>
+      .map(([model, gate]) =>
         dataset(
           `${s.model} ${gate} gate, ${s.phase}`,
-          i++,
+          shown.findIndex(([m, g]) => m === model && g === gate),
           s.gateMeans[gate].map((v, t) => ({ x: t + 1, y: v })),
-          s.phase !== 'init',
+          s.phase,
         ),
       ),
   );
@@ -93,6 +110,7 @@ export function renderGradientsPage(study: GradientStudy): string {
     {
       id: 'state-norms',
       wide: true,
+      height: 420,
       config: {
         type: 'line',
         data: { datasets: byDistance(study.series, 'stateNorms') },
@@ -107,6 +125,7 @@ export function renderGradientsPage(study: GradientStudy): string {
     {
       id: 'input-norms',
       wide: true,
+      height: 420,
       config: {
         type: 'line',
         data: { datasets: byDistance(study.series, 'inputNorms') },
@@ -121,6 +140,7 @@ export function renderGradientsPage(study: GradientStudy): string {
     {
       id: 'gates',
       wide: true,
+      height: 360,
       config: {
         type: 'line',
         data: { datasets: gateDatasets(study.series) },

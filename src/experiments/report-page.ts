@@ -8,6 +8,8 @@ export interface PageChart {
   config: object;
   /** Spans both columns of the chart grid. */
   wide?: boolean;
+  /** Height in CSS pixels, when the default (300, or 200 when wide) is too small. */
+  height?: number;
 }
 
 /** Line and bar colours of pages with many series (category10). */
@@ -50,7 +52,8 @@ export const fmt = (v: unknown): string =>
 /** The grid of canvases the charts are drawn into. */
 export function chartGrid(charts: readonly PageChart[]): string {
   const divs = charts.map(
-    (c) => `<div class="chart${c.wide ? ' wide' : ''}"><canvas id="${c.id}"></canvas></div>`,
+    (c) =>
+      `<div class="chart${c.wide ? ' wide' : ''}"${c.height ? ` style="height: ${c.height}px"` : ''}><canvas id="${c.id}"></canvas></div>`,
   );
   return `<div class="charts">\n${divs.join('\n')}\n</div>`;
 }
