@@ -58,3 +58,17 @@ export { SentimentClassifier, type SentimentPrediction } from './experiments/sen
 export { runTraining, type TrainRunOptions } from './experiments/train-run.js';
 export { renderReport, type ReportData } from './experiments/report.js';
 export { writeRunReport } from './experiments/report-files.js';
+export {
+  runComparison,
+  type CompareOptions,
+  type CompareResult,
+  type CompareRun,
+} from './experiments/compare.js';
+export { accuracyByLength, type LengthBucket } from './experiments/compare-buckets.js';
+export { gradientFlow, type GradientFlow } from './experiments/gradients.js';
+export {
+  runGradientStudy,
+  type GradientStudy,
+  type GradientStudyOptions,
+} from './experiments/gradients-study.js';
+export { writeGradientFiles } from './experiments/gradients-report.js';
