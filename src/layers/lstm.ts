@@ -1,3 +1,4 @@
+import { lstmSequenceOps } from '../backend/recurrent-sequence.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import type { LayerConfig } from './layer.js';
 import {
@@ -47,6 +48,46 @@ export class LSTM extends RecurrentLayer {
     const BH = p.batch * this.units;
     this.c = this.ws.get('c', (p.steps + 1) * BH);
     this.c.fill(0, 0, BH);
+  }
+
+  /**
+   * The whole recurrence in one backend call (a fast backend splits the batch between threads
+   * for all steps at once); step by step only when a stateHook must see every step.
+   */
+  protected override runForward(p: SequencePass): void {
+    if (this.stateHook !== null) return super.runForward(p);
+    const scale = p.recurrentScale;
+    lstmSequenceOps(this.backend).lstmSequenceForward(
+      p.batch,
+      p.steps,
+      this.units,
+      p.gates,
+      this.U.value.data,
+      this.c as FloatArray,
+      p.h,
+      scale === null ? null : p.hIn,
+      scale,
+      p.mask,
+    );
+  }
+
+  protected override runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
+    if (this.stateHook !== null) return super.runBackward(p, dGates, dH);
+    const scale = p.recurrentScale;
+    lstmSequenceOps(this.backend).lstmSequenceBackward(
+      p.batch,
+      p.steps,
+      this.units,
+      p.gates,
+      this.c as FloatArray,
+      this.Ut as FloatArray,
+      dH,
+      this.dc as FloatArray,
+      dGates,
+      scale === null ? null : this.ws.get('dHIn', p.batch * this.units),
+      scale,
+      p.mask,
+    );
   }
 
   protected forwardStep(p: SequencePass, s: number): void {
