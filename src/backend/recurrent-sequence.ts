@@ -30,6 +30,9 @@ export function lstmSequenceForwardBySteps(
 ): void {
   const BH = batch * units;
   const G = 4 * units;
+  if (recurrentScale !== null && hIn === null) {
+    throw new Error('lstmSequenceForward: recurrentScale needs hIn');
+  }
   for (let s = 0; s < steps; s++) {
     let rin = h;
     if (recurrentScale !== null && hIn !== null) {
@@ -81,6 +84,9 @@ export function lstmSequenceBackwardBySteps(
 ): void {
   const BH = batch * units;
   const G = 4 * units;
+  if (recurrentScale !== null && dHIn === null) {
+    throw new Error('lstmSequenceBackward: recurrentScale needs dHIn');
+  }
   for (let s = steps - 1; s >= 0; s--) {
     ops.lstmCellBackward(
       batch,
