@@ -26,12 +26,12 @@ napi_value gemm(Call& c) {
   g.c = c.matrix(cc, "c", c.offset(12, "cOffset"), g.m, g.n, g.ldc);
   g.beta = c.flag(14, "beta");
   if (g.m == 0 || g.n == 0) return undefined(c.env);
-  // Split the columns of C (or its rows when there are too few column tiles), never k. One part
-  // per thread: each part reads all of A (or B), so more parts would re-read it from memory.
+  // Split the columns of C (or its rows when there are too few column tiles), never k. Each
+  // part rereads a whole operand (from cache), but 4 parts per thread beat 1 on this shared VM:
+  // 230 vs 150 GFLOP/s on the 12800-row products, as a preempted thread holds back less work.
   const double work = (double)g.m * g.n * (g.k + 1);
   const long colTiles = (g.n + K->nr - 1) / K->nr;
-  const int parts =
-      partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work, 1);
+  const int parts = partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work);
   const bool byCols = colTiles >= parts;
   pool::parallel(parts, [&](int p) {
     const Range r = split(byCols ? g.n : g.m, parts, p, byCols ? K->nr : K->mr);
