@@ -18,7 +18,7 @@ function nodeGyp() {
 }
 
 function fallback(why) {
-  console.log(`gated: native backend not built (${why}); gated will use the reference backend`);
+  console.log(`gated: native backend not built (${why}); gated will fall back to a slower backend`);
   process.exit(0);
 }
 
