@@ -5,8 +5,8 @@
 // V provides: W (lanes), MR (GEMM micro-tile rows), T (vector), load/store (full and first-n
 // lanes), set1, zero, add, sub, mul, div, sqrt, fma(a, b, c) = a·b + c (a real FMA where the ISA
 // has one, else mul + add), max/min(a, b) returning b when either is NaN, select_lt(a, b, x, y) =
-// a < b ? x : y, abs, copysign(mag, sgn), exp2i(n as float) = 2^n for integral n in [-75, 64],
-// round_int(x) = nearest integer (ties to even) as float, with the integer part as an int vector.
+// a < b ? x : y, abs, copysign(mag, sgn), round_int(x) = the nearest integer (ties to even) as a
+// float, scale2(p, n) = p·2^n for integral n in [−150, 128].
 // A lane's result never depends on its neighbours or on how many lanes are loaded, so a partial
 // vector at a row's end gives the same bits as a full one: results do not depend on how work is
 // split between threads.

@@ -9,8 +9,10 @@ extern const Kernels* K;
 // Below this much work (multiply-adds, or element operations weighted by cost) an op runs on the
 // calling thread alone. A recurrent step's GEMM (64×64×256, ~1M) and cell stay below it: a
 // wake-up costs ~0.4 µs on an idle machine, but when another process holds the other core a
-// per-step handshake waits for a scheduler time slice (measured: 200 steps of h·U took 46 ms on
-// 2 threads against 4.6 ms on 1). Whole-batch GEMMs (≥ 100M) and the optimizer still split.
+// per-step handshake can wait for a scheduler time slice (measured with a fixed part per thread:
+// 200 steps of h·U took 46 ms on 2 threads against 4.6 ms on 1). The LSTM recurrence is split
+// by batch rows for the whole sequence instead (lstmSequence*); whole-batch GEMMs (≥ 100M) and
+// the optimizer split per call.
 // configure() may lower it (tests set 0 so that every op is split).
 constexpr double kDefaultParallelWork = 2e6;
 extern double g_parallelWork;
