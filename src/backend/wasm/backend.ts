@@ -45,6 +45,11 @@ export interface WasmSetup {
 
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
+/**
+ * Parts per thread of a step's cell kernel, so a late thread's share is taken by the others.
+ * GEMMs and whole sequences take one part per thread (each part rereads a whole operand).
+ */
+const CELL_SPLIT = 4;
 
 /** Control block, task record and per-thread GEMM scratch, then the heap. */
 function layout(kernels: Kernels, threads: number) {
@@ -106,7 +111,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const bcs = transB ? ldb * 4 : 4;
       const byRows = n < 64 && m >= 12 ? 1 : 0;
       const args = [m, n, byRows, kk, f(a, aOff), ars, aps, f(b, bOff), brs, bcs];
-      pool.run(m * n * kk, TASK.gemm, ...args, w(c, cOff), ldc * 4, beta);
+      pool.run(m * n * kk, 1, TASK.gemm, ...args, w(c, cOff), ldc * 4, beta);
       done();
     },
 
@@ -169,7 +174,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     rnnCellForward(kind, batch, units, gates, gOff, hPrev, hpOff, h, hOff, mask, mOff) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [ACTIVATION_CODES[kind], units, w(gates, gOff), f(hPrev, hpOff), w(h, hOff)];
-      pool.run(batch * units * 8, TASK.rnnForward, batch, ...args, m);
+      pool.run(batch * units * 8, CELL_SPLIT, TASK.rnnForward, batch, ...args, m);
       done();
     },
     rnnCellBackward(
@@ -189,7 +194,15 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     ) {
       const args = [ACTIVATION_CODES[kind], units, f(gates, gOff), f(dh, dhOff), w(dG, dgOff)];
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      pool.run(batch * units * 8, TASK.rnnBackward, batch, ...args, opt(dhPrev, dpOff), m);
+      pool.run(
+        batch * units * 8,
+        CELL_SPLIT,
+        TASK.rnnBackward,
+        batch,
+        ...args,
+        opt(dhPrev, dpOff),
+        m,
+      );
       done();
     },
     lstmCellForward(
@@ -210,7 +223,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     ) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [w(gates, gOff), f(cPrev, cpOff), w(c, cOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 32, TASK.lstmForward, batch, H, ...args);
+      pool.run(batch * H * 32, CELL_SPLIT, TASK.lstmForward, batch, H, ...args);
       done();
     },
     lstmCellBackward(
@@ -237,6 +250,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const args = [f(gates, gOff), f(cPrev, cpOff), f(c, cOff), f(dh, dhOff), w(dc, dcOff)];
       pool.run(
         batch * H * 32,
+        CELL_SPLIT,
         TASK.lstmBackward,
         batch,
         H,
@@ -245,6 +259,20 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
         opt(dhPrev, dpOff),
         m,
       );
+      done();
+    },
+    lstmSequenceForward(batch, steps, H, gates, U, c, h, hIn, recurrentScale, mask) {
+      const m = mask === null ? 0 : heap.u8(mask);
+      const dropout = [opt(recurrentScale ? hIn : null), opt(recurrentScale, 0, false)];
+      const args = [batch, steps, H, w(gates), f(U), w(c), w(h), ...dropout, m];
+      pool.run(steps * batch * H * 4 * H, 1, TASK.lstmSequenceForward, ...args);
+      done();
+    },
+    lstmSequenceBackward(batch, steps, H, gates, c, Ut, dH, dc, dG, dHIn, recurrentScale, mask) {
+      const m = mask === null ? 0 : heap.u8(mask);
+      const dropout = [opt(recurrentScale ? dHIn : null), opt(recurrentScale, 0, false)];
+      const args = [batch, steps, H, f(gates), f(c), f(Ut), w(dH), w(dc), w(dG), ...dropout, m];
+      pool.run(steps * batch * H * 4 * H, 1, TASK.lstmSequenceBackward, ...args);
       done();
     },
     gruCellForward(
@@ -264,12 +292,12 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     ) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [+resetAfter, H, w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 24, TASK.gruForward, batch, ...args);
+      pool.run(batch * H * 24, CELL_SPLIT, TASK.gruForward, batch, ...args);
       done();
     },
     gruResetForward(batch, H, gates, gOff, rec, rOff, hPrev, hpOff, rh, rhOff) {
       const args = [H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff)];
-      pool.run(batch * H * 8, TASK.gruResetForward, batch, ...args);
+      pool.run(batch * H * 8, CELL_SPLIT, TASK.gruResetForward, batch, ...args);
       done();
     },
     gruCellBackward(
@@ -297,12 +325,19 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [+resetAfter, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
       const outs = [w(dG, dgOff), resetAfter ? opt(dRec, drOff) : 0, opt(dhPrev, dpOff), m];
-      pool.run(batch * H * 24, TASK.gruBackward, batch, ...args, ...outs);
+      pool.run(batch * H * 24, CELL_SPLIT, TASK.gruBackward, batch, ...args, ...outs);
       done();
     },
     gruResetBackward(batch, H, gates, gOff, hPrev, hpOff, dRh, drhOff, dG, dgOff, dhPrev, dpOff) {
       const args = [H, f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
-      pool.run(batch * H * 8, TASK.gruResetBackward, batch, ...args, opt(dhPrev, dpOff));
+      pool.run(
+        batch * H * 8,
+        CELL_SPLIT,
+        TASK.gruResetBackward,
+        batch,
+        ...args,
+        opt(dhPrev, dpOff),
+      );
       done();
     },
 

@@ -20,11 +20,15 @@ export const TASK = {
   gruResetForward: 7,
   gruBackward: 8,
   gruResetBackward: 9,
+  lstmSequenceForward: 10,
+  lstmSequenceBackward: 11,
 } as const;
 
 /**
  * Int32 slots of the control block the caller and the helper threads share (in wasm memory).
- * READY + i is 1 once helper i (1-based) runs its loop.
+ * READY + i is 1 once helper i (1-based) runs its loop. CLAIM holds the task's tag (low 15 bits
+ * of seq) above the next unclaimed part (16 bits), so a compare-and-swap claims a part of that
+ * task only.
  */
 export const CTRL = {
   seq: 0,
@@ -33,6 +37,7 @@ export const CTRL = {
   helpersSleeping: 3,
   callerSleeping: 4,
   stop: 5,
+  claim: 6,
   ready: 8,
   /** Slots in the block: the ready flags leave room for 55 helpers. */
   size: 64,

@@ -1,3 +1,4 @@
+import { claimPart } from './claim.js';
 import { CTRL } from './codes.js';
 import type { Kernels } from './kernels.js';
 
@@ -18,8 +19,8 @@ export interface HelperSetup {
 
 /**
  * A helper thread's life: wait for a new task (spin a bounded time, then sleep in Atomics.wait),
- * run its part, count itself done; until the stop flag is set. Tasks not meant for it (it joined
- * after they were dealt out) are skipped.
+ * claim and run its parts until none is left, counting each done; until the stop flag is set.
+ * A task that is over by the time it looks finds nothing to claim.
  */
 export function helperLoop(kernels: Kernels, s: HelperSetup): void {
   const ctrl = new Int32Array(s.memory.buffer, s.ctrl, CTRL.size);
@@ -37,9 +38,10 @@ export function helperLoop(kernels: Kernels, s: HelperSetup): void {
     seen = seq;
     if (Atomics.load(ctrl, CTRL.stop) !== 0) return;
     const parts = Atomics.load(ctrl, CTRL.parts);
-    if (s.index >= parts) continue;
-    kernels.runTask(s.task, s.index, parts, s.scratch);
-    Atomics.add(ctrl, CTRL.done, 1);
-    if (Atomics.load(ctrl, CTRL.callerSleeping) !== 0) Atomics.notify(ctrl, CTRL.done);
+    for (let p = claimPart(ctrl, seq, parts); p >= 0; p = claimPart(ctrl, seq, parts)) {
+      kernels.runTask(s.task, p, parts, s.scratch);
+      Atomics.add(ctrl, CTRL.done, 1);
+      if (Atomics.load(ctrl, CTRL.callerSleeping) !== 0) Atomics.notify(ctrl, CTRL.done);
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { claimPart, claimWord } from './claim.js';
 import { CTRL, TASK_SLOTS } from './codes.js';
 import type { HelperSetup } from './helper-loop.js';
 import type { Kernels } from './kernels.js';
@@ -7,9 +8,11 @@ export type SpawnHelper = (setup: HelperSetup) => { terminate(): void };
 
 /**
  * The caller plus helper threads over one shared memory. A task is written to the task record,
- * published by bumping `seq`, and run by every thread for its part; the caller runs part 0 and
- * then waits for the others (bounded spin, then Atomics.wait where the thread may block — not a
- * browser window's main thread, which only spins).
+ * cut into parts and published by bumping `seq`; every thread, the caller included, claims parts
+ * until none is left (claim.ts), so a helper another process has descheduled delays nothing it
+ * has not started. The caller then waits for the parts others took (bounded spin, then
+ * Atomics.wait where the thread may block — not a browser window's main thread, which only
+ * spins). The kernels give the same bits for any split, so who runs which part is free.
  */
 export class ThreadPool {
   private readonly ctrl: Int32Array;
@@ -66,34 +69,43 @@ export class ThreadPool {
     return this.helpers.length + 1;
   }
 
-  /** Runs the task [op, ...args] on all threads; `work` (multiply-adds) decides whether to share. */
-  run(work: number, op: number, ...args: number[]): void {
+  /**
+   * Runs the task [op, ...args], cut into `split` parts per thread; `work` (multiply-adds)
+   * decides whether to share it at all.
+   */
+  run(work: number, split: number, op: number, ...args: number[]): void {
     const task = this.task;
     task[0] = op;
     for (let i = 0; i < args.length; i++) task[i + 1] = args[i];
-    const parts = work < this.parallelWork ? 1 : this.parts;
-    if (parts === 1) {
+    if (work < this.parallelWork || this.helpers.length === 0) {
       this.kernels.runTask(this.taskPtr, 0, 1, this.scratch[0]);
       return;
     }
     const ctrl = this.ctrl;
+    const parts = this.threads * split;
+    const seq = ++this.seq;
     Atomics.store(ctrl, CTRL.done, 0);
     Atomics.store(ctrl, CTRL.parts, parts);
-    Atomics.store(ctrl, CTRL.seq, ++this.seq);
+    Atomics.store(ctrl, CTRL.claim, claimWord(seq, 0));
+    Atomics.store(ctrl, CTRL.seq, seq);
     if (Atomics.load(ctrl, CTRL.helpersSleeping) !== 0) Atomics.notify(ctrl, CTRL.seq);
-    this.kernels.runTask(this.taskPtr, 0, parts, this.scratch[0]);
-    this.waitDone(parts - 1);
+    for (let p = claimPart(ctrl, seq, parts); p >= 0; p = claimPart(ctrl, seq, parts)) {
+      this.kernels.runTask(this.taskPtr, p, parts, this.scratch[0]);
+      Atomics.add(ctrl, CTRL.done, 1);
+    }
+    this.waitDone(parts);
   }
 
-  private waitDone(helpers: number): void {
+  /** Until all `parts` are done. */
+  private waitDone(parts: number): void {
     const ctrl = this.ctrl;
-    for (let i = 0; i < this.spin; i++) if (Atomics.load(ctrl, CTRL.done) === helpers) return;
+    for (let i = 0; i < this.spin; i++) if (Atomics.load(ctrl, CTRL.done) === parts) return;
     if (!this.canBlock) {
-      while (Atomics.load(ctrl, CTRL.done) !== helpers);
+      while (Atomics.load(ctrl, CTRL.done) !== parts);
       return;
     }
     Atomics.store(ctrl, CTRL.callerSleeping, 1);
-    for (let d = Atomics.load(ctrl, CTRL.done); d !== helpers; d = Atomics.load(ctrl, CTRL.done)) {
+    for (let d = Atomics.load(ctrl, CTRL.done); d !== parts; d = Atomics.load(ctrl, CTRL.done)) {
       Atomics.wait(ctrl, CTRL.done, d);
     }
     Atomics.store(ctrl, CTRL.callerSleeping, 0);
