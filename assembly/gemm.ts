@@ -13,19 +13,19 @@ const KC: i32 = 256;
 /** Rows of A swept per 8-column B panel, so that panel stays in L1. */
 const MC: i32 = 96;
 
-/** The edge tile (C values of a partial tile, zero-padded) and the zero-padded operand panels. */
+/** The edge tile (C values of a partial tile, zero-padded), the B panel and the packed A block. */
 @inline function tilePtr(scratch: usize): usize {
   return scratch;
 }
 @inline function bPanelPtr(scratch: usize): usize {
   return scratch + <usize>(MR * NR * 4);
 }
-@inline function aPanelPtr(scratch: usize): usize {
+@inline function aBlockPtr(scratch: usize): usize {
   return bPanelPtr(scratch) + <usize>(KC * NR * 4);
 }
 /** Bytes of scratch one thread needs (the host reserves this much per thread). */
 export function gemmScratchBytes(): i32 {
-  return (MR * NR + KC * NR + KC * MR) * 4;
+  return (MR * NR + KC * NR + MC * KC) * 4;
 }
 
 /**
@@ -79,29 +79,41 @@ function packB(kc: i32, b: usize, brs: usize, bcs: usize, cols: i32, panel: usiz
   }
 }
 
-/** A(i0..i0+rows, p) for p < kc into a 6-row panel (p-major, zero rows past `rows`). */
-function packA(kc: i32, a: usize, ars: usize, aps: usize, rows: i32, panel: usize): void {
-  for (let p = 0; p < kc; p++) {
-    const dst = panel + <usize>(p * MR * 4);
-    const src = a + <usize>p * aps;
-    for (let r = 0; r < MR; r++) {
-      store<f32>(dst + <usize>(r << 2), r < rows ? load<f32>(src + <usize>r * ars) : 0);
+/**
+ * A(i0..i0+rows, p) for p < kc into 6-row panels (p-major within a panel, zero rows past
+ * `rows`): the micro-kernel then reads A at unit stride, whatever A's layout. Pays for a
+ * transposed A, whose columns are a row of memory apart; a row-major A is read in place.
+ */
+function packA(kc: i32, a: usize, ars: usize, aps: usize, rows: i32, block: usize): void {
+  for (let i = 0; i < rows; i += MR) {
+    const panel = block + <usize>(i * kc * 4), src = a + <usize>i * ars;
+    const n = min(MR, rows - i);
+    if (n == MR && ars == 4) {
+      for (let p = 0; p < kc; p++) {
+        const s = src + <usize>p * aps, d = panel + <usize>(p * MR * 4);
+        v128.store(d, v128.load(s));
+        store<u64>(d, load<u64>(s, 16), 16);
+      }
+      continue;
+    }
+    for (let p = 0; p < kc; p++) {
+      const s = src + <usize>p * aps, d = panel + <usize>(p * MR * 4);
+      for (let r = 0; r < MR; r++) store<f32>(d + <usize>(r << 2), r < n ? load<f32>(s + <usize>r * ars) : 0);
     }
   }
 }
 
-/** A partial tile (rows < 6 or cols < 8): the same chains on zero-padded copies. */
+/** A partial tile (rows < 6 or cols < 8): the same chains on a zero-padded copy of C. */
 function edgeTile(
   kc: i32, rows: i32, cols: i32, a: usize, ars: usize, aps: usize, b: usize, brs: usize,
   c: usize, ldc: usize, add: bool, scratch: usize,
 ): void {
-  const tile = tilePtr(scratch), aPanel = aPanelPtr(scratch);
-  packA(kc, a, ars, aps, rows, aPanel);
+  const tile = tilePtr(scratch);
   memory.fill(tile, 0, MR * NR * 4);
   if (add) {
     for (let r = 0; r < rows; r++) memory.copy(tile + <usize>(r * NR * 4), c + <usize>r * ldc, <usize>(cols << 2));
   }
-  micro6x8(kc, aPanel, 4, MR * 4, b, brs, tile, NR * 4);
+  micro6x8(kc, a, ars, aps, b, brs, tile, NR * 4);
   for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * ldc, tile + <usize>(r * NR * 4), <usize>(cols << 2));
 }
 
@@ -120,14 +132,17 @@ export function gemmPart(
     if (beta == 0) for (let i = i0; i < i1; i++) memory.fill(c + <usize>i * ldc + <usize>(j0 << 2), 0, <usize>((j1 - j0) << 2));
     return;
   }
-  const bPanel = bPanelPtr(scratch);
+  const bPanel = bPanelPtr(scratch), aBlock = aBlockPtr(scratch);
   const zero = f32x4.splat(0);
+  // A transposed, or too few rows for a full tile: pack it (partial tiles then read padded rows).
+  const packed = aps != 4 || i1 - i0 < MR;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
     const add = p0 > 0 || beta != 0;
     const ak = a + <usize>p0 * aps, bk = b + <usize>p0 * brs;
     for (let ic = i0; ic < i1; ic += MC) {
       const ie = min(ic + MC, i1);
+      if (packed) packA(kc, ak + <usize>ic * ars, ars, aps, ie - ic, aBlock);
       for (let j = j0; j < j1; j += NR) {
         const cols = min(NR, j1 - j);
         // Row-major B with a full panel is read in place; transposed B or a partial panel is packed.
@@ -140,9 +155,21 @@ export function gemmPart(
         const cj = c + <usize>(j << 2);
         for (let i = ic; i < ie; i += MR) {
           const rows = min(MR, ie - i);
-          const ci = cj + <usize>i * ldc, ai = ak + <usize>i * ars;
+          const ci = cj + <usize>i * ldc;
+          let ai = ak + <usize>i * ars, aRow = ars, aStep = aps;
+          if (packed) {
+            ai = aBlock + <usize>((i - ic) * kc * 4);
+            aRow = 4;
+            aStep = MR * 4;
+          } else if (rows < MR) {
+            // A partial tile of an unpacked A: its rows into the first panel of the block.
+            packA(kc, ai, ars, aps, rows, aBlock);
+            ai = aBlock;
+            aRow = 4;
+            aStep = MR * 4;
+          }
           if (rows < MR || cols < NR) {
-            edgeTile(kc, rows, cols, ai, ars, aps, bp, brsUse, ci, ldc, add, scratch);
+            edgeTile(kc, rows, cols, ai, aRow, aStep, bp, brsUse, ci, ldc, add, scratch);
             continue;
           }
           if (!add) {
@@ -151,7 +178,7 @@ export function gemmPart(
               v128.store(ci + <usize>r * ldc, zero, 16);
             }
           }
-          micro6x8(kc, ai, ars, aps, bp, brsUse, ci, ldc);
+          micro6x8(kc, ai, aRow, aStep, bp, brsUse, ci, ldc);
         }
       }
     }
