@@ -6,8 +6,19 @@ type SequenceOps = Required<Pick<RecurrentOps, 'lstmSequenceForward' | 'lstmSequ
 /** The per-step ops the whole-sequence loops are made of. */
 export type StepOps = Pick<Backend, 'gemm' | 'multiplyAt' | 'lstmCellForward' | 'lstmCellBackward'>;
 
+const sequenceOps = new WeakMap<Backend, SequenceOps>();
+
 /** The backend's fused whole-sequence LSTM ops, or else the loops over its per-step ops. */
 export function lstmSequenceOps(be: Backend): SequenceOps {
+  let ops = sequenceOps.get(be);
+  if (ops === undefined) {
+    ops = sequenceOpsOf(be);
+    sequenceOps.set(be, ops);
+  }
+  return ops;
+}
+
+function sequenceOpsOf(be: Backend): SequenceOps {
   return {
     lstmSequenceForward: be.lstmSequenceForward
       ? be.lstmSequenceForward.bind(be)
