@@ -11,7 +11,9 @@ export {
 } from './core';
 export { gather, scatterAdd } from './embedding';
 export { col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward } from './conv';
-export { adam, rmsprop, sgd } from './optimizer';
+export { rmsprop, sgd } from './optimizer';
+import { adam } from './optimizer';
+import { fmaChains } from './peak';
 export { gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward };
 
 /** First byte the host may use. */
@@ -31,9 +33,15 @@ const GRU_BACKWARD = 8;
 const GRU_RESET_BACKWARD = 9;
 const LSTM_SEQUENCE_FORWARD = 10;
 const LSTM_SEQUENCE_BACKWARD = 11;
+const ADAM = 12;
+const FMA_CHAINS = 13;
 
 @inline function arg(task: usize, i: i32): i32 {
   return load<i32>(task + (<usize>i << 2));
+}
+
+@inline function argf(task: usize, i: i32): f32 {
+  return load<f32>(task + (<usize>i << 2));
 }
 
 /** [start, end) of `part` when `count` units of `unit` items are dealt out in equal runs. */
@@ -70,6 +78,21 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
       arg(task, 5), arg(task, 6), arg(task, 7),
       arg(task, 8), arg(task, 9), arg(task, 10),
       arg(task, 11), arg(task, 12), arg(task, 13), scratch,
+    );
+    return;
+  }
+  if (op == FMA_CHAINS) {
+    // Each part runs its share of the steps; the sum goes to this thread's scratch.
+    const r = share(arg(task, 1), 1, part, parts);
+    fmaChains(<i32>r - <i32>(r >> 32), scratch);
+    return;
+  }
+  if (op == ADAM) {
+    // Runs of 16 values (64 bytes): no two threads write one cache line.
+    const r = share(arg(task, 3), 16, part, parts);
+    adam(
+      <i32>(r >> 32), <i32>r, arg(task, 1), arg(task, 2), argf(task, 4), argf(task, 5),
+      argf(task, 6), argf(task, 7), argf(task, 8), argf(task, 9), arg(task, 10), arg(task, 11),
     );
     return;
   }

@@ -47,10 +47,30 @@ function filled(backend: Backend, rng: Rng, n: number) {
   return a;
 }
 
-/** GFLOP/s (2mnk per call, median call time) of each seed GEMM on this backend. */
+/** The row of the ceiling a backend measures (the report compares the GEMMs with it). */
+export const CEILING = '128-bit FMA ceiling (f32x4, 12 chains)';
+
+/** A backend that can run the 128-bit FMA ceiling kernel (wasm) on all its threads. */
+function fmaChains(backend: Backend): ((steps: number) => void) | null {
+  const run = (backend as { fmaChains?: unknown }).fmaChains;
+  return typeof run === 'function' ? (run as (steps: number) => void) : null;
+}
+
+/** GFLOP/s of the ceiling kernel: 96 flops per step, 4M steps (~6 ms per thread) per call. */
+function benchCeiling(run: (steps: number) => void, plan: Plan): OpResult {
+  const steps = 1 << 22;
+  const ms = summarize(timeCalls(() => run(steps), plan));
+  return { name: CEILING, shape: '—', gflops: (96 * steps) / (ms.median * 1e6), ms };
+}
+
+/**
+ * GFLOP/s (2mnk per call, median call time) of each seed GEMM on this backend, then the
+ * backend's 128-bit FMA ceiling when it has one.
+ */
 export function benchGemms(backend: Backend, plan: Plan): OpResult[] {
   const rng = new Rng(7);
-  return SEED_GEMMS.map(({ name, transA, transB, m, n, k, beta }) => {
+  const ceiling = fmaChains(backend);
+  const ops = SEED_GEMMS.map(({ name, transA, transB, m, n, k, beta }) => {
     const a = filled(backend, rng, m * k);
     const b = filled(backend, rng, k * n);
     const c = filled(backend, rng, m * n);
@@ -70,4 +90,5 @@ export function benchGemms(backend: Backend, plan: Plan): OpResult[] {
       ms,
     };
   });
+  return ceiling === null ? ops : [...ops, benchCeiling(ceiling.bind(backend), plan)];
 }

@@ -1,3 +1,4 @@
+import { CEILING, type OpResult } from './gemm-ops.js';
 import { round } from './machine.js';
 import type { BenchResult, ConfigResult } from './results.js';
 import type { Summary } from './stats.js';
@@ -37,16 +38,28 @@ function modelRows(configs: readonly ConfigResult[], markFew: boolean): string[]
   ]);
 }
 
+/** GFLOP/s, and its share of the configuration's 128-bit FMA ceiling when it measured one. */
+function rate(ops: readonly OpResult[], name: string): string {
+  const op = ops.find((o) => o.name === name);
+  if (op === undefined) return '—';
+  const ceiling = ops.find((o) => o.name === CEILING);
+  const share =
+    ceiling && op !== ceiling ? ` (${Math.round((100 * op.gflops) / ceiling.gflops)}%)` : '';
+  return op.gflops.toFixed(1) + share;
+}
+
 function gemmTable(result: BenchResult, markdown: boolean): string | null {
   const withOps = result.configs.filter((c) => c.gemm !== null);
   if (withOps.length === 0) return null;
-  const ops = withOps[0].gemm ?? [];
-  const rows = ops.map((op, i) => [
-    op.name,
-    op.shape,
-    ...withOps.map((c) => (c.gemm?.[i]?.gflops ?? NaN).toFixed(1)),
+  // Every op any configuration measured, in order (only some backends measure the ceiling).
+  const ops = new Map(withOps.flatMap((c) => (c.gemm ?? []).map((op) => [op.name, op.shape])));
+  const rows = [...ops].map(([name, shape]) => [
+    name,
+    shape,
+    ...withOps.map((c) => rate(c.gemm ?? [], name)),
   ]);
-  return table(['GEMM (GFLOP/s, median)', 'shape', ...withOps.map((c) => c.label)], rows, markdown);
+  const headers = ['GEMM (GFLOP/s, median; % of ceiling)', 'shape'];
+  return table([...headers, ...withOps.map((c) => c.label)], rows, markdown);
 }
 
 function describe(details: Record<string, unknown>): string {

@@ -20,6 +20,11 @@ export interface WasmBackend extends Backend {
   alloc(length: number): Float32Array;
   /** y = e^x with the kernels' vectorised exp (for the error-bound tests). */
   exp(x: Float32Array, y: Float32Array, n: number): void;
+  /**
+   * Twelve independent f32x4 fused multiply-add chains of `steps` steps in all (96·steps flops),
+   * split across the threads: the bench times it as the 128-bit ceiling of the GEMM.
+   */
+  fmaChains(steps: number): void;
   /** Blocks until all helper threads run (at most timeoutMs); returns the threads ready. */
   waitForThreads(timeoutMs?: number): number;
   /** Ends the helper threads; the backend keeps working on the caller alone. */
@@ -46,10 +51,18 @@ export interface WasmSetup {
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
 /**
- * Parts per thread of a step's cell kernel, so a late thread's share is taken by the others.
- * GEMMs and whole sequences take one part per thread (each part rereads a whole operand).
+ * Parts per thread of a pointwise task (a cell step, Adam), so a late thread's share is taken by
+ * the others. GEMMs and whole sequences take one part per thread (each part rereads an operand).
  */
-const CELL_SPLIT = 4;
+const POINTWISE_SPLIT = 4;
+
+const bitsF32 = new Float32Array(1);
+const bitsI32 = new Int32Array(bitsF32.buffer);
+/** A float32 argument as the int32 task slot that holds its bits. */
+function f32Bits(x: number): number {
+  bitsF32[0] = x;
+  return bitsI32[0];
+}
 
 /** Control block, task record and per-thread GEMM scratch, then the heap. */
 function layout(kernels: Kernels, threads: number) {
@@ -97,6 +110,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     alloc: (length) => heap.alloc(length),
     close: () => pool.close(),
     waitForThreads: (timeoutMs = 10000) => pool.waitReady(timeoutMs),
+    fmaChains: (steps) => pool.run(Infinity, 1, TASK.fmaChains, steps),
     exp(x, y, n) {
       k.expArray(f(x), w(y), n);
       done();
@@ -174,7 +188,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     rnnCellForward(kind, batch, units, gates, gOff, hPrev, hpOff, h, hOff, mask, mOff) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [ACTIVATION_CODES[kind], units, w(gates, gOff), f(hPrev, hpOff), w(h, hOff)];
-      pool.run(batch * units * 8, CELL_SPLIT, TASK.rnnForward, batch, ...args, m);
+      pool.run(batch * units * 8, POINTWISE_SPLIT, TASK.rnnForward, batch, ...args, m);
       done();
     },
     rnnCellBackward(
@@ -196,7 +210,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       pool.run(
         batch * units * 8,
-        CELL_SPLIT,
+        POINTWISE_SPLIT,
         TASK.rnnBackward,
         batch,
         ...args,
@@ -223,7 +237,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     ) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [w(gates, gOff), f(cPrev, cpOff), w(c, cOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 32, CELL_SPLIT, TASK.lstmForward, batch, H, ...args);
+      pool.run(batch * H * 32, POINTWISE_SPLIT, TASK.lstmForward, batch, H, ...args);
       done();
     },
     lstmCellBackward(
@@ -250,7 +264,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const args = [f(gates, gOff), f(cPrev, cpOff), f(c, cOff), f(dh, dhOff), w(dc, dcOff)];
       pool.run(
         batch * H * 32,
-        CELL_SPLIT,
+        POINTWISE_SPLIT,
         TASK.lstmBackward,
         batch,
         H,
@@ -292,12 +306,12 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     ) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [+resetAfter, H, w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 24, CELL_SPLIT, TASK.gruForward, batch, ...args);
+      pool.run(batch * H * 24, POINTWISE_SPLIT, TASK.gruForward, batch, ...args);
       done();
     },
     gruResetForward(batch, H, gates, gOff, rec, rOff, hPrev, hpOff, rh, rhOff) {
       const args = [H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff)];
-      pool.run(batch * H * 8, CELL_SPLIT, TASK.gruResetForward, batch, ...args);
+      pool.run(batch * H * 8, POINTWISE_SPLIT, TASK.gruResetForward, batch, ...args);
       done();
     },
     gruCellBackward(
@@ -325,14 +339,14 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [+resetAfter, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
       const outs = [w(dG, dgOff), resetAfter ? opt(dRec, drOff) : 0, opt(dhPrev, dpOff), m];
-      pool.run(batch * H * 24, CELL_SPLIT, TASK.gruBackward, batch, ...args, ...outs);
+      pool.run(batch * H * 24, POINTWISE_SPLIT, TASK.gruBackward, batch, ...args, ...outs);
       done();
     },
     gruResetBackward(batch, H, gates, gOff, hPrev, hpOff, dRh, drhOff, dG, dgOff, dhPrev, dpOff) {
       const args = [H, f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
       pool.run(
         batch * H * 8,
-        CELL_SPLIT,
+        POINTWISE_SPLIT,
         TASK.gruResetBackward,
         batch,
         ...args,
@@ -379,8 +393,9 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
     adamUpdate(wt, grad, n, clip, step, m, v) {
-      const s = [step.alpha, step.beta1, step.beta2, step.epsilon];
-      k.adam(w(wt), f(grad), n, clip.scale, clip.clipValue, ...s, w(m), w(v));
+      const { alpha, beta1, beta2, epsilon } = step;
+      const s = [clip.scale, clip.clipValue, alpha, 1 - beta1, 1 - beta2, epsilon].map(f32Bits);
+      pool.run(n * 8, POINTWISE_SPLIT, TASK.adam, w(wt), f(grad), n, ...s, w(m), w(v));
       done();
     },
   };

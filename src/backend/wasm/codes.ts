@@ -22,6 +22,8 @@ export const TASK = {
   gruResetBackward: 9,
   lstmSequenceForward: 10,
   lstmSequenceBackward: 11,
+  adam: 12,
+  fmaChains: 13,
 } as const;
 
 /**
@@ -43,5 +45,5 @@ export const CTRL = {
   size: 64,
 } as const;
 
-/** Int32 slots of a task record: op code and up to 15 arguments. */
+/** Int32 slots of a task record: op code and up to 15 arguments (float32 ones as their bits). */
 export const TASK_SLOTS = 16;

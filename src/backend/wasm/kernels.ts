@@ -47,7 +47,6 @@ export interface Kernels {
   ): void;
   sgd(...args: number[]): void;
   rmsprop(...args: number[]): void;
-  adam(...args: number[]): void;
 }
 
 /** The imports the kernel module needs: the memory it works in (env.memory) and abort. */
