@@ -266,6 +266,8 @@ export class Sequential {
   /** One optimisation step on one batch; returns the batch's loss and metric values. */
   trainOnBatch(x: Tensor, y: Tensor): Logs {
     const { optimizer, loss, metrics } = this.requireCompiled();
+    // Build first: an unbuilt model has no parameters to zero or update yet.
+    this.ensureBuilt(x);
     const params = this.params();
     for (const p of params) p.grad.data.fill(0);
     const yPred = this.forward(x, true);

@@ -2,91 +2,40 @@
  * The reference model (Embedding → LSTM(64) → Dense(1, sigmoid), Adam, batch 64) trained from one
  * seed on the native backend follows the reference backend, and the thread count changes no bit.
  */
-import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Backend } from '../../src/backend/backend.js';
 import { createNativeBackend, loadNativeAddon } from '../../src/backend/native/index.js';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
-import { Dense } from '../../src/layers/dense.js';
-import { Embedding } from '../../src/layers/embedding.js';
-import { LSTM } from '../../src/layers/lstm.js';
-import { Sequential } from '../../src/models/sequential.js';
-import { Rng } from '../../src/random/rng.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import {
+  assertLossesAgree,
+  assertSameBits,
+  trainReferenceModel,
+  type ModelConfig,
+} from '../helpers/reference-model.js';
 
 const { addon, error } = loadNativeAddon();
-
-interface Config {
-  vocab: number;
-  dim: number;
-  steps: number;
-  batches: number;
-}
-
-/** Trains `batches` batches of 64 synthetic reviews; returns each batch's loss and the weights. */
-function train(backend: Backend, c: Config): { losses: number[]; weights: Float32Array[] } {
-  const model = new Sequential({ seed: 7, backend });
-  model
-    .add(new Embedding({ inputDim: c.vocab, outputDim: c.dim }))
-    .add(new LSTM({ units: 64 }))
-    .add(new Dense({ units: 1, activation: 'sigmoid' }));
-  model.build([c.steps]);
-  model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
-  const rng = new Rng(11);
-  const x = new Tensor(backend.alloc(64 * c.steps), [64, c.steps]);
-  const y = new Tensor(backend.alloc(64), [64, 1]);
-  const losses: number[] = [];
-  for (let b = 0; b < c.batches; b++) {
-    // The label is whether the review contains more "positive" (even) ids: learnable.
-    for (let i = 0; i < 64; i++) {
-      let even = 0;
-      for (let t = 0; t < c.steps; t++) {
-        const id = 1 + Math.floor(rng.next() * (c.vocab - 1));
-        x.data[i * c.steps + t] = id;
-        even += id % 2 === 0 ? 1 : -1;
-      }
-      y.data[i] = even > 0 ? 1 : 0;
-    }
-    losses.push(model.trainOnBatch(x, y).loss);
-  }
-  return { losses, weights: model.weights().map((w) => Float32Array.from(w.value.data)) };
-}
-
-function assertSameBits(a: Float32Array[], b: Float32Array[]): void {
-  assert.equal(a.length, b.length);
-  a.forEach((w, i) => {
-    const [u, v] = [new Uint32Array(w.buffer), new Uint32Array(b[i].buffer)];
-    const at = u.findIndex((bits, j) => bits !== v[j]);
-    assert.equal(at, -1, `weight ${i} differs at ${at}: ${w[at]} vs ${b[i][at]}`);
-  });
-}
 
 describe(
   'native backend trains the reference model',
   { skip: addon === null ? `native addon not available: ${error}` : false },
   () => {
-    const small: Config = { vocab: 500, dim: 32, steps: 24, batches: 20 };
+    const small: ModelConfig = { vocab: 500, dim: 32, steps: 24, batches: 20 };
 
     test('20 batches: losses agree with the reference backend to 1e-4 relative', () => {
-      const want = train(createReferenceBackend('float32'), small).losses;
-      const got = train(createNativeBackend(), small).losses;
-      assert.ok(want[19] < want[0], `the model learns (${want[0]} → ${want[19]})`);
-      got.forEach((loss, i) => {
-        const rel = Math.abs(loss - want[i]) / Math.abs(want[i]);
-        assert.ok(rel <= 1e-4, `batch ${i}: native ${loss}, reference ${want[i]} (rel ${rel})`);
-      });
+      const want = trainReferenceModel(createReferenceBackend('float32'), small).losses;
+      const got = trainReferenceModel(createNativeBackend(), small).losses;
+      assertLossesAgree(got, want, 1e-4);
     });
 
     test('1 and 2 threads give bit-identical weights, with every op split', () => {
-      const one = train(createNativeBackend({ threads: 1, parallelWork: 0 }), small);
-      const two = train(createNativeBackend({ threads: 2, parallelWork: 0 }), small);
+      const one = trainReferenceModel(createNativeBackend({ threads: 1, parallelWork: 0 }), small);
+      const two = trainReferenceModel(createNativeBackend({ threads: 2, parallelWork: 0 }), small);
       assertSameBits(one.weights, two.weights);
     });
 
     test('1 and 2 threads give bit-identical weights at the seed shapes (default splitting)', () => {
-      const seed: Config = { vocab: 10000, dim: 128, steps: 200, batches: 3 };
-      const one = train(createNativeBackend({ threads: 1 }), seed);
-      const two = train(createNativeBackend({ threads: 2 }), seed);
+      const seed: ModelConfig = { vocab: 10000, dim: 128, steps: 200, batches: 3 };
+      const one = trainReferenceModel(createNativeBackend({ threads: 1 }), seed);
+      const two = trainReferenceModel(createNativeBackend({ threads: 2 }), seed);
       assertSameBits(one.weights, two.weights);
     });
   },

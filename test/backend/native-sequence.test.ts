@@ -3,73 +3,11 @@
  * exactly the bits of the loop over the native per-step ops that defines them, with masks,
  * recurrent dropout and odd sizes, on 1 and 2 threads.
  */
-import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Backend } from '../../src/backend/backend.js';
 import { createNativeBackend, loadNativeAddon } from '../../src/backend/native/index.js';
-import {
-  lstmSequenceBackwardBySteps,
-  lstmSequenceForwardBySteps,
-} from '../../src/backend/recurrent-sequence.js';
-import { Rng } from '../../src/random/rng.js';
+import { checkLstmSequenceOps } from './lstm-sequence-check.js';
 
 const { addon, error } = loadNativeAddon();
-
-interface Case {
-  batch: number;
-  steps: number;
-  units: number;
-  masked: boolean;
-  dropout: boolean;
-}
-
-/** Runs forward then backward with the given pair of implementations; returns every output. */
-function run(be: Backend, fused: boolean, c: Case, seed: number): Float32Array[] {
-  const rng = new Rng(seed);
-  const { batch: B, steps: T, units: H } = c;
-  const rand = (n: number, scale = 1) =>
-    Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
-  const gates = rand(T * B * 4 * H, 2);
-  const U = rand(H * 4 * H, 0.5);
-  const Ut = new Float32Array(4 * H * H);
-  for (let i = 0; i < H; i++) for (let j = 0; j < 4 * H; j++) Ut[j * H + i] = U[i * 4 * H + j];
-  const cs = rand((T + 1) * B * H);
-  const h = rand((T + 1) * B * H);
-  const hIn = new Float32Array(T * B * H);
-  const scale = c.dropout
-    ? Float32Array.from({ length: B * H }, () => (rng.next() < 0.3 ? 0 : 1 / 0.7))
-    : null;
-  const mask = c.masked
-    ? Uint8Array.from({ length: T * B }, () => (rng.next() < 0.3 ? 0 : 1))
-    : null;
-  const dH = rand(T * B * H);
-  const dc = new Float32Array(B * H);
-  const dGates = new Float32Array(T * B * 4 * H);
-  const dHIn = new Float32Array(B * H);
-  const fwd = [B, T, H, gates, U, cs, h, hIn, scale, mask] as const;
-  const bwd = [B, T, H, gates, cs, Ut, dH, dc, dGates, dHIn, scale, mask] as const;
-  if (fused) {
-    be.lstmSequenceForward?.(...fwd);
-    be.lstmSequenceBackward?.(...bwd);
-  } else {
-    lstmSequenceForwardBySteps(be, ...fwd);
-    lstmSequenceBackwardBySteps(be, ...bwd);
-  }
-  return [gates, cs, h, hIn, dH, dc, dGates];
-}
-
-const CASES: Case[] = [];
-for (const [batch, steps, units] of [
-  [1, 1, 3],
-  [3, 5, 17],
-  [17, 4, 8],
-  [64, 6, 64],
-  [65, 3, 63],
-]) {
-  for (const masked of [false, true]) {
-    for (const dropout of [false, true]) CASES.push({ batch, steps, units, masked, dropout });
-  }
-}
 
 describe(
   'native lstmSequenceForward/Backward',
@@ -77,15 +15,7 @@ describe(
   () => {
     for (const threads of [1, 2]) {
       test(`equal bit for bit to the per-step loop (${threads} thread${threads > 1 ? 's' : ''}, every op split)`, () => {
-        const be = createNativeBackend({ threads, parallelWork: 0 });
-        for (const c of CASES) {
-          const want = run(be, false, c, 5);
-          const got = run(be, true, c, 5);
-          got.forEach((a, i) => {
-            const at = a.findIndex((v, j) => !Object.is(v, want[i][j]));
-            assert.equal(at, -1, `${JSON.stringify(c)}: output ${i} differs at ${at}`);
-          });
-        }
+        checkLstmSequenceOps(createNativeBackend({ threads, parallelWork: 0 }));
       });
     }
   },

@@ -181,3 +181,12 @@ test('predict and evaluate need a compiled / built model and clear errors otherw
   assert.equal(model.predict(new Tensor(new Float32Array(6), [2, 3])).shape.join(), '2,1');
   assert.throws(() => model.add(new Dense({ units: 1 })), /already built/);
 });
+
+test('trainOnBatch builds an unbuilt model before collecting its parameters', () => {
+  const data = firstTokenTask(8, 4, 8);
+  const model = smallLstm(2);
+  assert.equal(model.built, false);
+  const logs = model.trainOnBatch(data.x, data.y);
+  assert.ok(Number.isFinite(logs.loss));
+  assert.ok(model.optimizer.getState().step >= 1);
+});
