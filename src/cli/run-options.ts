@@ -72,6 +72,25 @@ const DEFINITIONS = {
 
 export type RunOptionName = keyof typeof DEFINITIONS;
 
+/** What one model's training takes: train adds --model, compare trains several with the same. */
+export const TRAINING_OPTIONS = [
+  'numWords',
+  'maxlen',
+  'embeddingDim',
+  'units',
+  'filters',
+  'kernelSize',
+  'optimizer',
+  'lr',
+  'clipnorm',
+  'batchSize',
+  'validationSplit',
+  'epochs',
+  'seed',
+  'data',
+  'limit',
+] as const satisfies readonly RunOptionName[];
+
 /** Adds these shared options to `command`, in this order, with `defaults` overriding theirs. */
 export function addRunOptions(
   command: Command,

@@ -10,28 +10,9 @@ import {
 import { join } from 'node:path';
 import { withCtrlC } from '../interrupt.js';
 import { listOf, oneOf, positiveInt, positiveNumber } from '../parsers.js';
-import { addRunOptions, backendFromOptions, timestamp } from '../run-options.js';
+import { addRunOptions, backendFromOptions, timestamp, TRAINING_OPTIONS } from '../run-options.js';
 import { terminal } from '../terminal.js';
 import { flagsFromOptions, shellQuote } from './resume.js';
-
-/** The shared options compare takes; every model gets the same ones. */
-const SHARED = [
-  'numWords',
-  'maxlen',
-  'embeddingDim',
-  'units',
-  'filters',
-  'kernelSize',
-  'optimizer',
-  'lr',
-  'clipnorm',
-  'batchSize',
-  'validationSplit',
-  'epochs',
-  'seed',
-  'data',
-  'limit',
-] as const;
 
 /** Every architecture, the simplest cell first. */
 const DEFAULT_MODELS: Architecture[] = ['rnn', 'lstm', 'gru', 'cnn', 'bilstm'];
@@ -46,7 +27,7 @@ export function compareCommand(): Command {
     listOf(oneOf(ARCHITECTURES)),
     DEFAULT_MODELS,
   );
-  addRunOptions(compare, SHARED, { epochs: 10 });
+  addRunOptions(compare, TRAINING_OPTIONS, { epochs: 10 });
   compare
     .option(
       '--patience <n>',

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { runTraining, type TrainRunOptions } from '../../experiments/train-run.js';
 import { withCtrlC } from '../interrupt.js';
 import { positiveInt } from '../parsers.js';
-import { addRunOptions, backendFromOptions, timestamp } from '../run-options.js';
+import { addRunOptions, backendFromOptions, timestamp, TRAINING_OPTIONS } from '../run-options.js';
 import { terminal } from '../terminal.js';
 import { flagsFromOptions, resumeFlags, shellQuote } from './resume.js';
 
@@ -10,24 +10,7 @@ export function trainCommand(): Command {
   const train = new Command('train').description(
     'train a sentiment model on IMDB (defaults: the reference experiment)',
   );
-  addRunOptions(train, [
-    'model',
-    'numWords',
-    'maxlen',
-    'embeddingDim',
-    'units',
-    'filters',
-    'kernelSize',
-    'optimizer',
-    'lr',
-    'clipnorm',
-    'batchSize',
-    'validationSplit',
-    'epochs',
-    'seed',
-    'data',
-    'limit',
-  ]);
+  addRunOptions(train, ['model', ...TRAINING_OPTIONS]);
   train
     .option('--out <dir>', 'where the model, vocabulary and history go (default runs/<timestamp>)')
     .addOption(
