@@ -1,7 +1,13 @@
 import type { Backend } from '../backend/backend.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
-import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+import {
+  defaultLayerName,
+  Layer,
+  type ForwardContext,
+  type LayerConfig,
+  type Param,
+} from './layer.js';
 import { RecurrentLayer, createRecurrentLayer } from './recurrent.js';
 
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
@@ -22,14 +28,6 @@ export interface BidirectionalOptions {
   layer: RecurrentLayer | SerializedRecurrent;
   mergeMode?: MergeMode;
   name?: string;
-}
-
-/** Keras's default layer name: the class name in snake case (SimpleRNN → simple_rnn). */
-function snakeCase(className: string): string {
-  return className
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
 }
 
 /**
@@ -70,7 +68,8 @@ export class Bidirectional extends Layer {
       );
     }
     this.mergeMode = mergeMode;
-    const innerName = (inner.config.name as string | undefined) || snakeCase(inner.className);
+    const innerName =
+      (inner.config.name as string | undefined) || defaultLayerName(inner.className);
     this.inner = { className: inner.className, config: { ...inner.config, name: innerName } };
     this.forwardLayer = createRecurrentLayer(inner.className, {
       ...inner.config,

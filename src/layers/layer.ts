@@ -20,6 +20,14 @@ export interface ForwardContext {
   readonly rng: Rng;
 }
 
+/** Keras's default layer name: the class name in snake case (`SimpleRNN` → `simple_rnn`). */
+export function defaultLayerName(className: string): string {
+  return className
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
 /** Serializable layer settings, as stored in model.json. */
 export type LayerConfig = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import type { Layer, Param } from '../layers/layer.js';
+import { defaultLayerName, type Layer, type Param } from '../layers/layer.js';
 import { getLoss, type Loss } from '../losses/index.js';
 import { getMetric, type Metric } from '../metrics/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
@@ -89,14 +89,6 @@ export interface History {
 export interface NamedWeight {
   readonly name: string;
   readonly value: Tensor;
-}
-
-/** Keras's default layer names: the class name in snake case (`SimpleRNN` → `simple_rnn`). */
-function defaultLayerName(className: string): string {
-  return className
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
 }
 
 function positiveInt(value: number, what: string): number {
