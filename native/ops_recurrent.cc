@@ -1,5 +1,7 @@
 // RecurrentOps (src/backend/recurrent-ops.ts): sequence transposes and the fused cell kernels,
 // split between threads by batch rows (rows are independent within a step).
+#include <vector>
+
 #include "generic.h"
 #include "ops.h"
 
@@ -228,6 +230,50 @@ void lstmBackwardRows(const LstmSequence& q, long b0, long b1) {
   }
 }
 
+// Inference of the last state (RecurrentOps.lstmSequenceLast): no pass is kept for backward, so
+// each thread runs its rows' input projection step by step next to the recurrence, reading x
+// batch-major in place, and keeps only the current step's gates and two blocks of c and h
+// (instead of a [T, B, 4H] projection written and reread, and [T+1, B, H] states). Every value
+// is computed by the operations of the training path in the same order: the same bits.
+struct LstmLast {
+  long B, T, H, D;
+  const float* x;  // [B, T, D]
+  bool reverse;
+  const float* W;
+  const float* bias;  // [4H] or null
+  const float* U;
+  const uint8_t* mask;  // [T, B] in processing order, or null
+  float* gates;         // [B, 4H] scratch: one step
+  float* c;             // [2, B, H] scratch: blocks s % 2 and (s + 1) % 2
+  float* h;             // [2, B, H] scratch
+  float* out;           // [B, H]
+};
+
+void lstmLastRows(const LstmLast& q, long b0, long b1) {
+  const long B = q.B, H = q.H, G = 4 * H, BH = B * H, rows = b1 - b0;
+  float* scratch = pool::scratch();
+  for (long s = 0; s < q.T; s++) {
+    const long t = q.reverse ? q.T - 1 - s : s;
+    float* g = q.gates + b0 * G;
+    const GemmArgs xw{false, false, rows, G, q.D, q.x + (b0 * q.T + t) * q.D, q.T * q.D, q.W, G, g, G, false};
+    K->gemm(xw, 0, rows, 0, G, scratch);
+    if (q.bias) generic::addRowVector(q.gates, G, q.bias, b0, b1);
+    LstmStep st{};
+    st.units = H;
+    st.gates = q.gates;
+    st.cPrev = q.c + s % 2 * BH;
+    st.c = q.c + (s + 1) % 2 * BH;
+    st.hPrev = q.h + s % 2 * BH;
+    st.h = q.h + (s + 1) % 2 * BH;
+    st.mask = q.mask ? q.mask + s * B : nullptr;
+    const GemmArgs hu{false, false, rows, G, H, st.hPrev + b0 * H, H, q.U, G, g, G, true};
+    K->gemm(hu, 0, rows, 0, G, scratch);
+    K->lstmForward(st, b0, b1);
+  }
+  const float* last = q.h + q.T % 2 * BH;
+  for (long i = b0 * H; i < b1 * H; i++) q.out[i] = last[i];
+}
+
 template <class F>
 void forSequenceRows(const LstmSequence& q, F rows) {
   // Row blocks of a GEMM tile's height keep every step's tiles full.
@@ -284,9 +330,36 @@ napi_value lstmSequenceBackward(Call& c) {
   return undefined(c.env);
 }
 
+// lstmSequenceLast(batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out)
+napi_value lstmSequenceLast(Call& c) {
+  LstmLast q{};
+  q.B = c.size(0, "batch");
+  q.T = c.size(1, "steps");
+  q.H = c.size(2, "units");
+  q.D = c.size(3, "inputDim");
+  const long G = 4 * q.H, BH = q.B * q.H;
+  q.x = c.span(c.f32(4, "x"), "x", 0, q.B * q.T * q.D);
+  q.reverse = c.flag(5, "reverse");
+  q.W = c.span(c.f32(6, "W"), "W", 0, q.D * G);
+  const auto bias = c.f32OrNull(7, "bias");
+  q.bias = bias ? c.span(bias, "bias", 0, G) : nullptr;
+  q.U = c.span(c.f32(8, "U"), "U", 0, q.H * G);
+  const auto m = c.u8OrNull(9, "mask");
+  q.mask = m ? c.span(m, "mask", 0, q.T * q.B) : nullptr;
+  q.out = c.span(c.f32(10, "out"), "out", 0, BH);
+  std::vector<float> scratch(q.B * G + 4 * BH);  // zeroed: c and h start at 0
+  q.gates = scratch.data();
+  q.c = q.gates + q.B * G;
+  q.h = q.c + 2 * BH;
+  forRanges(q.B, (double)q.T * q.B * G * (q.D + q.H), [&](long lo, long hi) { lstmLastRows(q, lo, hi); },
+            K->mr);
+  return undefined(c.env);
+}
+
 }  // namespace
 
 extern const OpEntry kRecurrentOps[] = {
+    {"lstmSequenceLast", lstmSequenceLast},
     {"lstmSequenceForward", lstmSequenceForward},
     {"lstmSequenceBackward", lstmSequenceBackward},
     {"transposeSequence", transposeSequence},

@@ -190,6 +190,29 @@ export interface RecurrentOps {
   ): void;
 
   /**
+   * Inference of an LSTM's last state, exactly (lstmSequenceLastBySteps in
+   * ./recurrent-sequence.ts): x [batch, steps, inputDim] batch-major to time-major (reversed
+   * when `reverse`), gates = x·W (W [inputDim, 4·units]) + bias (or none), zero initial states,
+   * lstmSequenceForward with `mask` ([steps, batch] in processing order, or null), and the state
+   * after the last step into out [batch, units]. Optional: a backend may run it without keeping
+   * what only backward needs (every step's gates and states); without it callers run the
+   * training path.
+   */
+  lstmSequenceLast?(
+    batch: number,
+    steps: number,
+    units: number,
+    inputDim: number,
+    x: FloatArray,
+    reverse: boolean,
+    W: FloatArray,
+    bias: FloatArray | null,
+    U: FloatArray,
+    mask: Uint8Array | null,
+    out: FloatArray,
+  ): void;
+
+  /**
    * GRU step. `gates` [batch, 3·units] holds the input projection x·W + b_in on entry and the
    * activations z, r, hh on return. `rec` [batch, 3·units] is the recurrent projection:
    * resetAfter: h_{t−1}·U + b_rec, and hh = tanh(x_h + r ⊙ rec_h);

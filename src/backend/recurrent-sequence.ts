@@ -144,3 +144,28 @@ export function lstmSequenceBackwardBySteps(
     if (scaled) ops.multiplyAt(BH, dHIn, 0, recurrentScale, 0, dH, (s - 1) * BH, 1);
   }
 }
+
+/**
+ * RecurrentOps.lstmSequenceLast as the training path's ops (its definition): the input
+ * projection over all steps, then lstmSequenceForward, keeping only the last state.
+ */
+export function lstmSequenceLastBySteps(
+  ops: StepOps & Pick<Backend, 'alloc' | 'sequenceToTimeMajor' | 'addRowVector'>,
+  ...[batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out]: Parameters<
+    Required<RecurrentOps>['lstmSequenceLast']
+  >
+): void {
+  const BH = batch * units;
+  const G = 4 * units;
+  const xt = ops.alloc(steps * batch * inputDim);
+  ops.sequenceToTimeMajor(x, xt, batch, steps, inputDim, reverse, null);
+  const gates = ops.alloc(steps * batch * G);
+  ops.gemm(false, false, steps * batch, G, inputDim, xt, 0, inputDim, W, 0, G, gates, 0, G, 0);
+  if (bias !== null) ops.addRowVector(gates, steps * batch, G, bias);
+  const c = ops.alloc((steps + 1) * BH);
+  const h = ops.alloc((steps + 1) * BH);
+  c.fill(0, 0, BH);
+  h.fill(0, 0, BH);
+  lstmSequenceForwardBySteps(ops, batch, steps, units, gates, U, c, h, null, null, mask);
+  out.set(h.subarray(steps * BH, (steps + 1) * BH));
+}

@@ -1,5 +1,5 @@
 import { lstmSequenceOps } from '../backend/recurrent-sequence.js';
-import type { FloatArray } from '../tensor/tensor.js';
+import type { FloatArray, Tensor } from '../tensor/tensor.js';
 import type { LayerConfig } from './layer.js';
 import {
   RecurrentLayer,
@@ -42,6 +42,27 @@ export class LSTM extends RecurrentLayer {
 
   override getConfig(): LayerConfig {
     return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
+  }
+
+  /** One backend call that keeps only the current step (RecurrentOps.lstmSequenceLast), if any. */
+  protected override forwardLastState(x: Tensor, mask: Uint8Array | null, y: FloatArray): boolean {
+    const be = this.backend;
+    if (be.lstmSequenceLast === undefined) return false;
+    const [B, T, D] = x.shape;
+    be.lstmSequenceLast(
+      B,
+      T,
+      this.units,
+      D,
+      x.data,
+      this.goBackwards,
+      this.W.value.data,
+      this.bias === null ? null : this.bias.value.data,
+      this.U.value.data,
+      mask,
+      y,
+    );
+    return true;
   }
 
   protected beginForward(p: SequencePass): void {

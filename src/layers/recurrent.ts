@@ -252,6 +252,14 @@ export abstract class RecurrentLayer extends Layer {
     const be = this.backend;
     const ws = this.ws;
     const training = ctx.training;
+    if (!training && !this.returnSequences && !this.recordGateMeans && this.stateHook === null) {
+      const y = ws.get('y', B * H);
+      const mask = ctx.mask === null ? null : this.processingMask(ctx.mask, B, T);
+      if (this.forwardLastState(x, mask, y)) {
+        this.pass = null;
+        return new Tensor(y, [B, H]);
+      }
+    }
     const inputScale =
       training && this.dropout > 0
         ? drawDropout(ws.get('inputScale', B * D), this.dropout, ctx.rng)
@@ -442,6 +450,15 @@ export abstract class RecurrentLayer extends Layer {
         this.backend.multiplyAt(BH, dHIn, 0, scale, 0, dH, (s - 1) * BH, 1);
       }
     }
+  }
+
+  /**
+   * Inference when only the last state is wanted: a cell may compute it into y [B, H] without
+   * keeping a pass for backward (same bits as the training path) and return true; false runs
+   * the training path.
+   */
+  protected forwardLastState(_x: Tensor, _mask: Uint8Array | null, _y: FloatArray): boolean {
+    return false;
   }
 
   /** Prepares cell-specific buffers and initial states (called after the input projection). */

@@ -7,6 +7,7 @@ import type { Backend } from '../../src/backend/backend.js';
 import {
   lstmSequenceBackwardBySteps,
   lstmSequenceForwardBySteps,
+  lstmSequenceLastBySteps,
 } from '../../src/backend/recurrent-sequence.js';
 import { Rng } from '../../src/random/rng.js';
 
@@ -76,5 +77,46 @@ export function checkLstmSequenceOps(be: Backend): void {
       const at = a.findIndex((v, j) => !Object.is(v, want[i][j]));
       assert.equal(at, -1, `${JSON.stringify(c)}: output ${i} differs at ${at}`);
     });
+  }
+}
+
+/**
+ * Asserts that `be`'s lstmSequenceLast equals the training path's ops that define it
+ * (lstmSequenceLastBySteps over `be`) bit for bit, with masks, goBackwards, no bias, odd sizes.
+ */
+export function checkLstmSequenceLast(be: Backend): void {
+  assert.ok(be.lstmSequenceLast, `${be.name} has no lstmSequenceLast`);
+  for (const [batch, steps, units, inputDim] of [
+    [1, 1, 3, 2],
+    [3, 5, 17, 9],
+    [17, 4, 8, 33],
+    [64, 6, 64, 128],
+    [65, 3, 63, 300],
+  ]) {
+    for (const masked of [false, true]) {
+      for (const reverse of [false, true]) {
+        for (const withBias of [false, true]) {
+          const rng = new Rng(batch * 7 + steps);
+          const rand = (n: number, scale = 1) =>
+            Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
+          const G = 4 * units;
+          const x = rand(batch * steps * inputDim);
+          const W = rand(inputDim * G, 0.3);
+          const bias = withBias ? rand(G) : null;
+          const U = rand(units * G, 0.5);
+          const mask = masked
+            ? Uint8Array.from({ length: steps * batch }, () => (rng.next() < 0.3 ? 0 : 1))
+            : null;
+          const args = [batch, steps, units, inputDim, x, reverse, W, bias, U, mask] as const;
+          const want = new Float32Array(batch * units);
+          const got = new Float32Array(batch * units);
+          lstmSequenceLastBySteps(be, ...args, want);
+          be.lstmSequenceLast(...args, got);
+          const at = got.findIndex((v, j) => !Object.is(v, want[j]));
+          const c = JSON.stringify({ batch, steps, units, inputDim, masked, reverse, withBias });
+          assert.equal(at, -1, `${c}: differs at ${at}`);
+        }
+      }
+    }
   }
 }

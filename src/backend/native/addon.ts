@@ -32,6 +32,7 @@ export interface NativeAddon
       | 'lstmCellBackward'
       | 'lstmSequenceForward'
       | 'lstmSequenceBackward'
+      | 'lstmSequenceLast'
       | 'gruCellForward'
       | 'gruResetForward'
       | 'gruCellBackward'

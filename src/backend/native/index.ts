@@ -111,6 +111,7 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     lstmCellBackward: (...a) => use().lstmCellBackward(...a),
     lstmSequenceForward: (...a) => use().lstmSequenceForward(...a),
     lstmSequenceBackward: (...a) => use().lstmSequenceBackward(...a),
+    lstmSequenceLast: (...a) => use().lstmSequenceLast(...a),
     gruCellForward: (...a) => use().gruCellForward(...a),
     gruResetForward: (...a) => use().gruResetForward(...a),
     gruCellBackward: (...a) => use().gruCellBackward(...a),
