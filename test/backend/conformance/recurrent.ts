@@ -184,13 +184,16 @@ function rnnCellBackward(ctx: SuiteContext): void {
   }
 }
 
-/** Kept LSTM activations: i, f, o in (0, 1) and g in (−1, 1), row by row in Keras order. */
-function lstmActivations(rng: Rng, batch: number, units: number): Float64Array {
-  const out = new Float64Array(batch * 4 * units);
+/**
+ * Kept gate activations, row by row in Keras order: LSTM i, f, g, o or GRU z, r, hh — each gate in
+ * (0, 1) from a sigmoid except the third (g / hh), in (−1, 1) from tanh, in both cells.
+ */
+function gateActivations(rng: Rng, batch: number, units: number, gates: 3 | 4): Float64Array {
+  const out = new Float64Array(batch * gates * units);
   for (let b = 0; b < batch; b++) {
-    for (let gate = 0; gate < 4; gate++) {
+    for (let gate = 0; gate < gates; gate++) {
       const f = gate === 2 ? Math.tanh : sigmoid;
-      out.set(activated(rng, units, f), (b * 4 + gate) * units);
+      out.set(activated(rng, units, f), (b * gates + gate) * units);
     }
   }
   return out;
@@ -237,7 +240,7 @@ function lstmCellBackward(ctx: SuiteContext): void {
       for (const withPrev of WITH_DH_PREV) {
         const o = offsets(batch, units, 4);
         const n = batch * units;
-        const gates = stepBuffer(rng, o.gates, 4 * n, lstmActivations(rng, batch, units));
+        const gates = stepBuffer(rng, o.gates, 4 * n, gateActivations(rng, batch, units, 4));
         const cPrev = stepBuffer(rng, o.prev, n, uniform(rng, n, -3, 3));
         const c = stepBuffer(rng, o.state, n, uniform(rng, n, -3, 3));
         const dh = stepBuffer(rng, o.state, n);
@@ -334,18 +337,6 @@ function gruResetForward(ctx: SuiteContext): void {
   }
 }
 
-/** Kept GRU activations: z, r in (0, 1) and hh in (−1, 1), row by row. */
-function gruActivations(rng: Rng, batch: number, units: number): Float64Array {
-  const out = new Float64Array(batch * 3 * units);
-  for (let b = 0; b < batch; b++) {
-    for (let gate = 0; gate < 3; gate++) {
-      const f = gate === 2 ? Math.tanh : sigmoid;
-      out.set(activated(rng, units, f), (b * 3 + gate) * units);
-    }
-  }
-  return out;
-}
-
 function gruCellBackward(ctx: SuiteContext): void {
   const rng = new Rng(309);
   for (const resetAfter of [true, false]) {
@@ -354,7 +345,7 @@ function gruCellBackward(ctx: SuiteContext): void {
         for (const withPrev of WITH_DH_PREV) {
           const o = offsets(batch, units, 3);
           const n = batch * units;
-          const gates = stepBuffer(rng, o.gates, 3 * n, gruActivations(rng, batch, units));
+          const gates = stepBuffer(rng, o.gates, 3 * n, gateActivations(rng, batch, units, 3));
           const rec = stepBuffer(rng, o.gates, 3 * n, uniform(rng, 3 * n, -2, 2));
           const hPrev = stepBuffer(rng, o.prev, n);
           const dh = stepBuffer(rng, o.state, n);
@@ -400,7 +391,7 @@ function gruResetBackward(ctx: SuiteContext): void {
     for (const withPrev of WITH_DH_PREV) {
       const o = offsets(batch, units, 3);
       const n = batch * units;
-      const gates = stepBuffer(rng, o.gates, 3 * n, gruActivations(rng, batch, units));
+      const gates = stepBuffer(rng, o.gates, 3 * n, gateActivations(rng, batch, units, 3));
       const hPrev = stepBuffer(rng, o.prev, n);
       const dRh = stepBuffer(rng, o.state, n);
       const dGates = stepBuffer(rng, o.gates, 3 * n);
