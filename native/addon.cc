@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ops.h"
+#include "pool.h"
 
 const Kernels* K = nullptr;
 double g_parallelWork = kDefaultParallelWork;
@@ -102,6 +103,7 @@ const OpEntry kConfigOps[] = {
 napi_value dispatch(napi_env env, napi_callback_info info) {
   try {
     Call c(env, info);
+    pool::nameCurrentOp(c.entry->name);
     return c.entry->fn(c);
   } catch (const std::exception& ex) {
     napi_throw_error(env, nullptr, ex.what());

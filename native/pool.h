@@ -12,6 +12,10 @@ constexpr int kMaxThreads = 64;
 void setThreads(int n);  // total, caller included; clamped to [1, kMaxThreads]
 int threads();
 
+// Names the op the calling thread runs, for the stall message (the watchdog: a job whose parts
+// are not all done two minutes after the caller claimed its last one ends the process, naming it).
+void nameCurrentOp(const char* name);
+
 // Runs fn(ctx, part) for every part in [0, parts); returns when all are done.
 // A re-entrant or concurrent call (another Node environment) runs every part on the caller.
 void run(int parts, void (*fn)(void* ctx, int part), void* ctx);

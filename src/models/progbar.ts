@@ -1,8 +1,12 @@
 import type { Callback, Logs, TrainInfo } from './callbacks.js';
 
-/** Where the progress goes: a terminal gets a live bar, anything else one line per epoch. */
+/**
+ * Where the progress goes: a terminal gets a live bar, anything else one line per epoch, plus a
+ * line every `logEvery` batches when set (long runs logged to a file, or a program watching).
+ */
 export interface ProgressSink {
   readonly isTTY: boolean;
+  readonly logEvery?: number;
   write(text: string): void;
 }
 
@@ -54,9 +58,18 @@ export class ProgressLogger implements Callback {
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
-    if (!this.sink.isTTY) return;
-    const now = performance.now();
     const done = batch + 1;
+    if (!this.sink.isTTY) {
+      const every = this.sink.logEvery;
+      if (every !== undefined && done % every === 0 && done < this.steps) {
+        const elapsed = (performance.now() - this.epochStart) / 1000;
+        this.sink.write(
+          `${this.pad(done)}/${this.steps} - ${formatDuration(elapsed)}${formatLogs(logs)}\n`,
+        );
+      }
+      return;
+    }
+    const now = performance.now();
     if (done < this.steps && now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
     const elapsed = (now - this.epochStart) / 1000;

@@ -46,6 +46,8 @@ export interface WasmSetup {
   allocLimit: number;
   /** See WasmOptions.parallelWork. */
   parallelWork?: number;
+  /** See WasmOptions.stallMs. */
+  stallMs?: number;
 }
 
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
@@ -93,6 +95,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     SPIN,
     setup.parallelWork ?? 64 * 1024,
     setup.shared && threads > 1 ? setup.spawn : null,
+    setup.stallMs,
   );
   const f = (a: FloatArray, offset = 0) => heap.f32(a, offset);
   const w = (a: FloatArray, offset = 0) => heap.f32(a, offset, true);

@@ -28,13 +28,11 @@ export const TASK = {
 
 /**
  * Int32 slots of the control block the caller and the helper threads share (in wasm memory).
- * READY + i is 1 once helper i (1-based) runs its loop. CLAIM holds the task's tag (low 15 bits
- * of seq) above the next unclaimed part (16 bits), so a compare-and-swap claims a part of that
- * task only.
+ * READY + i is 1 once helper i (1-based) runs its loop. CLAIM (two slots, 8-byte aligned) is the
+ * 64-bit word of claim.ts: a compare-and-swap on it claims a part of the current task only.
  */
 export const CTRL = {
   seq: 0,
-  parts: 1,
   done: 2,
   helpersSleeping: 3,
   callerSleeping: 4,

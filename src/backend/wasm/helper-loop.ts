@@ -1,4 +1,4 @@
-import { claimPart } from './claim.js';
+import { claimPart, claimView } from './claim.js';
 import { CTRL } from './codes.js';
 import type { Kernels } from './kernels.js';
 
@@ -20,10 +20,12 @@ export interface HelperSetup {
 /**
  * A helper thread's life: wait for a new task (spin a bounded time, then sleep in Atomics.wait),
  * claim and run its parts until none is left, counting each done; until the stop flag is set.
- * A task that is over by the time it looks finds nothing to claim.
+ * A task that is over by the time it looks finds nothing to claim; the part count comes with each
+ * claim (claim.ts), never from a slot a newer task may already have overwritten.
  */
 export function helperLoop(kernels: Kernels, s: HelperSetup): void {
   const ctrl = new Int32Array(s.memory.buffer, s.ctrl, CTRL.size);
+  const claim = claimView(s.memory.buffer, s.ctrl);
   let seen = Atomics.load(ctrl, CTRL.seq);
   Atomics.store(ctrl, CTRL.ready + s.index, 1);
   for (;;) {
@@ -37,9 +39,8 @@ export function helperLoop(kernels: Kernels, s: HelperSetup): void {
     }
     seen = seq;
     if (Atomics.load(ctrl, CTRL.stop) !== 0) return;
-    const parts = Atomics.load(ctrl, CTRL.parts);
-    for (let p = claimPart(ctrl, seq, parts); p >= 0; p = claimPart(ctrl, seq, parts)) {
-      kernels.runTask(s.task, p, parts, s.scratch);
+    for (let c = claimPart(claim, seq); c >= 0; c = claimPart(claim, seq)) {
+      kernels.runTask(s.task, c & 0xffff, c >>> 16, s.scratch);
       Atomics.add(ctrl, CTRL.done, 1);
       if (Atomics.load(ctrl, CTRL.callerSleeping) !== 0) Atomics.notify(ctrl, CTRL.done);
     }

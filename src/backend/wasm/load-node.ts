@@ -61,6 +61,7 @@ export function createWasmBackend(options: WasmOptions = {}): WasmBackend {
     canBlock: true,
     allocLimit: shared ? Infinity : reserved * PAGE_BYTES * ALLOC_SHARE,
     parallelWork: options.parallelWork,
+    stallMs: options.stallMs,
     spawn: (setup) => {
       const worker = new Worker(new URL('./worker-node.js', import.meta.url), {
         workerData: { module, setup },

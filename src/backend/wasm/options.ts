@@ -16,6 +16,11 @@ export interface WasmOptions {
    * Default 65536; 0 splits every op (for tests).
    */
   parallelWork?: number;
+  /**
+   * Milliseconds to wait for parts other threads hold before a task fails as stalled (a helper
+   * thread died or stopped). Default 120000.
+   */
+  stallMs?: number;
   /** Print no notice when falling back to plain SIMD or to one thread. */
   quiet?: boolean;
 }

@@ -23,6 +23,12 @@ export function trainCommand(): Command {
     )
     .option('--checkpoint', 'keep the model of the lowest val_loss in <out>/best/')
     .option('--csv <file>', 'write one CSV row per epoch (Keras CSVLogger)')
+    .addOption(
+      new Option(
+        '--log-every <n>',
+        'when stdout is not a terminal, also print a progress line every n batches',
+      ).argParser(positiveInt),
+    )
     .option(
       '--resume <dir>',
       'continue the run in dir from its last checkpoint, with its flags (--epochs may extend it)',
@@ -46,10 +52,15 @@ export function trainCommand(): Command {
     if (options.earlyStopping !== undefined && options.validationSplit === 0)
       throw new Error('--early-stopping watches val_loss: it needs --validation-split > 0');
     const result = await withCtrlC((signal) =>
-      runTraining(options, terminal.log, terminal.progress, {
-        signal,
-        ...(resumed ? { resume: resumed.checkpoint } : {}),
-      }),
+      runTraining(
+        options,
+        terminal.log,
+        { ...terminal.progress, logEvery: o.logEvery },
+        {
+          signal,
+          ...(resumed ? { resume: resumed.checkpoint } : {}),
+        },
+      ),
     );
     if (result.interrupted) {
       terminal.log(`Resume with: gated train --resume ${shellQuote(options.out)}`);
