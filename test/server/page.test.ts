@@ -5,10 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { WEB_ROOT } from '../../src/server/web.js';
 import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { startServer, type Started } from './start-server.js';
 
@@ -52,6 +55,22 @@ describe('the page of gated serve in headless Chromium', { skip: NO_CHROMIUM }, 
       assert.match((await page.textContent('#result')) ?? '', /P\(positive\) = 0\.\d{4}/);
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe('the page opened from disk', { skip: NO_CHROMIUM }, () => {
+  test('says why it cannot load and what to run', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(join(WEB_ROOT, 'index.html')).href);
+      assert.match(
+        (await page.textContent('#status')) ?? '',
+        /opened from a file.*npx gated serve/,
+      );
+    } finally {
+      await browser.close();
     }
   });
 });
