@@ -110,7 +110,13 @@ export function serveCommand(): Command {
           process.exit(130);
         }
         terminal.log(`${signal}: finishing the requests in flight`);
-        stopping = server.close().then(() => terminal.log('stopped'));
+        stopping = server.close().then(
+          () => terminal.log('stopped'),
+          (err: Error) => {
+            process.stderr.write(`gated: stopping the server: ${err.message}\n`);
+            process.exitCode = 1;
+          },
+        );
       };
       process.on('SIGTERM', stop).on('SIGINT', stop);
       try {
