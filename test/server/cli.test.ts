@@ -19,6 +19,11 @@ const REVIEWS = [
   'not bad',
   'great',
 ];
+/** More than `gated predict`'s 32 rows per pass: the server's one pass must give the same bits. */
+const MANY = Array.from(
+  { length: 40 },
+  (_, i) => `${REVIEWS[i % 4]} ${'great '.repeat(i % 7)}film`,
+);
 
 async function serve(dir: string, flags: string[] = []): Promise<{ child: Child; url: string }> {
   const child = startGated(['serve', dir, '--port', '0', ...flags], process.env);
@@ -34,13 +39,13 @@ describe('gated serve (the CLI)', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('predictions equal `gated predict --json`', async () => {
+  test('predictions equal `gated predict --json`, 40 reviews in one request', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       CLI,
       'predict',
       dir,
       '--json',
-      ...REVIEWS,
+      ...MANY,
     ]);
     const want = stdout
       .trim()
@@ -48,14 +53,14 @@ describe('gated serve (the CLI)', () => {
       .map((line) => JSON.parse(line) as { probability: number; label: string });
     const { child, url } = await serve(dir);
     try {
-      const answer = await call(`${url}v1/predict`, { json: { texts: REVIEWS } });
+      const answer = await call(`${url}v1/predict`, { json: { texts: MANY } });
       assert.equal(answer.status, 200);
       const { predictions } = answer.body as {
         predictions: { label: string; probabilities: { positive: number } }[];
       };
       assert.equal(predictions.length, want.length);
       predictions.forEach((p, i) => {
-        assert.equal(p.probabilities.positive, want[i].probability, REVIEWS[i]);
+        assert.equal(p.probabilities.positive, want[i].probability, MANY[i]);
         assert.equal(p.label, want[i].label);
       });
     } finally {
