@@ -7,14 +7,6 @@ const status = document.getElementById('status');
 const button = document.getElementById('predict');
 
 async function start() {
-  if (location.protocol === 'file:') {
-    // Browsers do not let a page opened from disk fetch files or start wasm threads.
-    throw new Error(
-      'this page cannot load a model when opened from disk. Serve it instead: run ' +
-        '"npx gated serve RUN_DIR" (RUN_DIR: a directory written by gated train) and open ' +
-        'http://127.0.0.1:8080/',
-    );
-  }
   const backend = setBackend(await loadWasmBackend());
   const modelUrl = new URL(
     new URLSearchParams(location.search).get('model') ?? 'model/',
