@@ -1,6 +1,7 @@
 import { CEILING, type OpResult } from './gemm-ops.js';
 import { round } from './machine.js';
 import type { BenchResult, ConfigResult } from './results.js';
+import type { ServeLoadResult } from './serve-load.js';
 import type { Summary } from './stats.js';
 
 /** Configurations with fewer timed training batches than this get a footnote. */
@@ -68,6 +69,35 @@ function describe(details: Record<string, unknown>): string {
     .join(', ');
 }
 
+/** The `gated serve` load test: one row per server × client × concurrency. */
+function serveReport(serve: ServeLoadResult, markdown: boolean): string[] {
+  const rows = serve.runs.map((r) => [
+    r.server === 'batched'
+      ? 'micro-batching (defaults)'
+      : `one per pass (${serve.servers[r.server].join(' ')})`,
+    r.client === 'loop' ? 'fetch loop' : 'autocannon',
+    String(r.concurrency),
+    r.rps.toFixed(0),
+    r.p50Ms.toFixed(2),
+    r.p99Ms.toFixed(2),
+    String(r.errors),
+    String(r.requests),
+  ]);
+  const rss = Object.entries(serve.serverPeakRssMiB)
+    .map(([name, mib]) => `${name} ${mib} MiB`)
+    .join(', ');
+  return [
+    `gated serve load test: ${serve.model}, one review of ${serve.tokensPerReview} words per request, loopback; ` +
+      `server peak RSS ${rss}; other processes used ${serve.contention.otherCores} cores over ${serve.contention.seconds} s`,
+    '',
+    table(
+      ['server', 'client', 'concurrency', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'requests'],
+      rows,
+      markdown,
+    ),
+  ];
+}
+
 /** The run as readable text (or GitHub markdown): machine, model timings, GEMM rates, ratios. */
 export function renderReport(result: BenchResult, markdown: boolean): string {
   const m = result.machine;
@@ -79,24 +109,28 @@ export function renderReport(result: BenchResult, markdown: boolean): string {
     `${item}machine: ${m.cpuModel}, ${m.cores} cores (${m.simd.join(', ') || 'no AVX'}), ${m.memoryGiB} GiB, Node ${m.node}`,
     `${item}load average: start ${start.join(' ')}, end ${end.join(' ')}; other processes used ` +
       `${result.contention.otherCores} cores (steal ${result.contention.stealCores}) over ${result.contention.seconds} s`,
-    '',
-    table(
-      [
-        'configuration',
-        'train ms/batch',
-        'val ms/batch',
-        's/epoch',
-        'val s/epoch',
-        'predict ms (1 review)',
-        'peak RSS MiB',
-        'other cores',
-      ],
-      modelRows(result.configs, result.mode === 'full'),
-      markdown,
-    ),
-    '',
-    's/epoch = 313 × median train batch + 79 × median validation batch (seed config, synthetic data, timed after warm-up).',
   ];
+  if (result.configs.length > 0) {
+    out.push(
+      '',
+      table(
+        [
+          'configuration',
+          'train ms/batch',
+          'val ms/batch',
+          's/epoch',
+          'val s/epoch',
+          'predict ms (1 review)',
+          'peak RSS MiB',
+          'other cores',
+        ],
+        modelRows(result.configs, result.mode === 'full'),
+        markdown,
+      ),
+      '',
+      's/epoch = 313 × median train batch + 79 × median validation batch (seed config, synthetic data, timed after warm-up).',
+    );
+  }
   if (result.mode === 'full' && result.configs.some((c) => c.trainMs.n < FEW)) {
     out.push('* slow configuration: only a few training batches timed (n above).');
   }
@@ -113,6 +147,7 @@ export function renderReport(result: BenchResult, markdown: boolean): string {
       ),
     );
   }
+  if (result.serve) out.push('', ...serveReport(result.serve, markdown));
   for (const s of result.skipped) out.push('', `skipped ${s.label}: ${s.reason}`);
   const contended = result.configs.filter((c) => c.contention.otherCores > 0.2);
   if (contended.length > 0) {

@@ -1,5 +1,6 @@
 import type { OpResult } from './gemm-ops.js';
 import type { MachineInfo, contention } from './machine.js';
+import type { ServeLoadResult } from './serve-load.js';
 import { EPOCH } from './model-timing.js';
 import type { Summary } from './stats.js';
 
@@ -44,6 +45,8 @@ export interface BenchResult {
   /** Configurations that could not run, with the reason. */
   readonly skipped: readonly { readonly label: string; readonly reason: string }[];
   readonly ratios: readonly Ratio[];
+  /** The `gated serve` load test (absent in runs before it existed, null when skipped). */
+  readonly serve?: ServeLoadResult | null;
 }
 
 export function epochSeconds(trainMs: Summary, valMs: Summary) {

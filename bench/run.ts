@@ -3,8 +3,10 @@
  * on every available backend with 1 and N threads, and PyTorch when installed. Each
  * configuration runs in its own process. Prints tables and writes bench/results/latest.json.
  *
+ * Then the `gated serve` load test (serve-load.ts).
+ *
  *   npm run bench -- [--quick] [--markdown] [--backends a,b] [--threads 1,2] [--no-torch]
- *                    [--out FILE] [--report FILE]
+ *                    [--no-serve | --serve-only] [--out FILE] [--report FILE]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,6 +20,7 @@ import { EPOCH, SEED, type ModelTimings } from './model-timing.js';
 import { runTorch, torchVersion, TORCH_INSTALL_HINT } from './pytorch.js';
 import { renderReport } from './report.js';
 import { epochSeconds, ratios, type BenchResult, type ConfigResult } from './results.js';
+import { benchServe } from './serve-load.js';
 import { summarize } from './stats.js';
 
 /** Backends known to run on one thread whatever GATED_THREADS says. */
@@ -40,6 +43,8 @@ const { values: flags } = parseArgs({
     backends: { type: 'string' },
     threads: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    'no-serve': { type: 'boolean', default: false },
+    'serve-only': { type: 'boolean', default: false },
     out: { type: 'string', default: DEFAULT_OUT },
     report: { type: 'string' },
   },
@@ -121,7 +126,7 @@ async function main(): Promise<BenchResult> {
   const machine = machineInfo();
   const threadCounts = (list(flags.threads) ?? ['1', String(machine.cores)]).map(Number);
   const threadList = [...new Set(threadCounts)].filter((t) => Number.isInteger(t) && t >= 1);
-  const backends = list(flags.backends) ?? [...BACKEND_NAMES];
+  const backends = flags['serve-only'] ? [] : (list(flags.backends) ?? [...BACKEND_NAMES]);
   const speed = flags.quick ? 'quick' : 'full';
   const loadStart = loadAverage();
   const start = cpuTimes();
@@ -140,7 +145,7 @@ async function main(): Promise<BenchResult> {
       await attempt(`gated ${backend} ${threads}T`, () => benchGated(backend, threads, speed));
     }
   }
-  if (!flags['no-torch']) {
+  if (!flags['no-torch'] && !flags['serve-only']) {
     const version = torchVersion();
     if (version === null) {
       const reason = `PyTorch is not installed; to compare, install it: ${TORCH_INSTALL_HINT}`;
@@ -151,9 +156,12 @@ async function main(): Promise<BenchResult> {
         await attempt(`PyTorch ${threads}T`, () => benchTorch(threads, flags.quick));
     }
   }
+  const serve = flags['no-serve'] ? null : await benchServe(flags.quick, log);
   const usage = process.resourceUsage();
   const ownCpu =
-    configs.reduce((s, c) => s + c.cpuSeconds, 0) + (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+    configs.reduce((s, c) => s + c.cpuSeconds, 0) +
+    (serve?.serverCpuSeconds ?? 0) +
+    (usage.userCPUTime + usage.systemCPUTime) / 1e6;
   return {
     schema: 1,
     createdAt: new Date().toISOString(),
@@ -165,6 +173,7 @@ async function main(): Promise<BenchResult> {
     configs,
     skipped,
     ratios: ratios(configs),
+    serve,
   };
 }
 

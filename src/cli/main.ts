@@ -7,6 +7,7 @@ import { gradientsCommand } from './commands/gradients.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -24,6 +25,7 @@ const program = new Command('gated')
   .addCommand(evaluateCommand())
   .addCommand(predictCommand())
   .addCommand(reportCommand())
+  .addCommand(serveCommand())
   .addCommand(compareCommand())
   .addCommand(gradientsCommand())
   .addCommand(infoCommand());
