@@ -4,6 +4,31 @@ import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tenso
 import { glorotUniform, orthogonal } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
 
+/**
+ * One step of a recurrent layer as an observer sees it (RecurrentLayer.stepObserver), right after
+ * the cell ran. Arrays are the layer's own time-major buffers: read them during the call only.
+ */
+export interface RecurrentStep {
+  /** Time index t of the step (step s of a goBackwards layer is time T−1−s). */
+  readonly time: number;
+  readonly batch: number;
+  readonly units: number;
+  /**
+   * The step's gate activations, [batch, G·units] from gatesOffset, gates side by side in the
+   * cell's order (LSTM i, f, c, o; GRU z, r, h; SimpleRNN its output).
+   */
+  readonly gates: FloatArray;
+  readonly gatesOffset: number;
+  /** The new state h_t, [batch, units] from stateOffset; an observer may change it in place. */
+  readonly h: FloatArray;
+  /** LSTM: the new cell state c_t, [batch, units] from stateOffset; null for the other cells. */
+  readonly c: FloatArray | null;
+  readonly stateOffset: number;
+  /** 0 at mask[maskOffset + b] when row b is padding at this step (its state carried over); null: no mask. */
+  readonly mask: Uint8Array | null;
+  readonly maskOffset: number;
+}
+
 /** Options shared by SimpleRNN, LSTM and GRU (Keras names, camel-cased). */
 export interface RecurrentOptions {
   /** Size of the hidden state H: a positive integer. */
@@ -109,10 +134,11 @@ export abstract class RecurrentLayer extends Layer {
   recordGateMeans = false;
   gateMeans: Float64Array[] | null = null;
   /**
-   * Test hook: called after each step with the new state h_t ([B, H] at `offset` in `h`), which
-   * it may change in place — finite differences of the loss with respect to h_t perturb it here.
+   * When set, forward() runs the recurrence step by step (never a fused whole-sequence call) and
+   * calls this after every step with its gates and new state: what `explain` records, and where
+   * finite differences perturb h_t. Not part of the config.
    */
-  stateHook: ((t: number, h: FloatArray, offset: number) => void) | null = null;
+  stepObserver: ((step: RecurrentStep) => void) | null = null;
 
   /** G: gates per unit (1 SimpleRNN, 3 GRU, 4 LSTM). */
   protected abstract readonly gateCount: number;
@@ -252,7 +278,8 @@ export abstract class RecurrentLayer extends Layer {
     const be = this.backend;
     const ws = this.ws;
     const training = ctx.training;
-    if (!training && !this.returnSequences && !this.recordGateMeans && this.stateHook === null) {
+    const lastOnly = !training && !ctx.keepForBackward && !this.returnSequences;
+    if (lastOnly && !this.recordGateMeans && this.stepObserver === null) {
       const y = ws.get('y', B * H);
       const mask = ctx.mask === null ? null : this.processingMask(ctx.mask, B, T);
       if (this.forwardLastState(x, mask, y)) {
@@ -424,14 +451,31 @@ export abstract class RecurrentLayer extends Layer {
    */
   protected runForward(p: SequencePass): void {
     const { batch: B, steps: T } = p;
-    const BH = B * this.units;
+    const H = this.units;
+    const BH = B * H;
     for (let s = 0; s < T; s++) {
       if (p.recurrentScale !== null) {
         this.backend.multiplyAt(BH, p.h, s * BH, p.recurrentScale, 0, p.hIn, s * BH, 0);
       }
       this.forwardStep(p, s);
-      this.stateHook?.(this.goBackwards ? T - 1 - s : s, p.h, (s + 1) * BH);
+      this.stepObserver?.({
+        time: this.goBackwards ? T - 1 - s : s,
+        batch: B,
+        units: H,
+        gates: p.gates,
+        gatesOffset: s * this.gateCount * BH,
+        h: p.h,
+        c: this.cellState(),
+        stateOffset: (s + 1) * BH,
+        mask: p.mask,
+        maskOffset: s * B,
+      });
     }
+  }
+
+  /** The cell-state sequence [T+1, B, H] of the current pass (LSTM), else null. */
+  protected cellState(): FloatArray | null {
+    return null;
   }
 
   /**

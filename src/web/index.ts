@@ -17,6 +17,7 @@ export { Vocabulary } from '../text/vocabulary.js';
 export { tokenize } from '../text/tokenize.js';
 export { padSequences } from '../text/pad.js';
 export { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
+export * from '../explain/index.js';
 
 async function fetchOk(url: URL): Promise<Response> {
   const response = await fetch(url);
