@@ -45,11 +45,20 @@ export function renderExplanation(
       ? `rgb(${fade(33)},${fade(102)},${fade(172)})`
       : `rgb(${fade(178)},${fade(24)},${fade(43)})`;
   };
-  /** Sequential scale for values in [0, 1] (sigmoid gates): white to dark green. */
+  /** Sequential scale for values in [0, 1] (sigmoid gates): viridis, dark purple to yellow. */
+  const VIRIDIS = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
   const sequential = (v: number): string => {
-    const a = Math.max(0, Math.min(1, v));
-    const fade = (c: number) => Math.round(255 + (c - 255) * a);
-    return `rgb(${fade(0)},${fade(90)},${fade(50)})`;
+    const x = Math.max(0, Math.min(1, v)) * (VIRIDIS.length - 1);
+    const k = Math.min(VIRIDIS.length - 2, Math.floor(x));
+    const f = x - k;
+    const [a, b] = [VIRIDIS[k], VIRIDIS[k + 1]];
+    return `rgb(${a.map((c, i) => Math.round(c + (b[i] - c) * f)).join(',')})`;
   };
   const ink = (v: number, scale: number) => (Math.abs(v / scale) > 0.55 ? '#fff' : '#111');
 
@@ -207,8 +216,9 @@ export function renderExplanation(
     }
     controls.append(el('label', {}, 'show '), gateSelect, el('label', {}, ' sort '), sortSelect);
     const caption = el('div', { class: 'note' }, 'Hover the heatmap for a unit’s value.');
+    const scale = el('div', { class: 'legend' });
     const canvas = el('canvas', { class: 'heatmap' });
-    root.append(controls, canvas, caption);
+    root.append(controls, scale, canvas, caption);
     let selected = -1;
     let order: number[] = [];
     const matrix = () => (gateSelect.value === 'h' ? r.h : r.gates[gateSelect.value]).slice(first);
@@ -227,10 +237,22 @@ export function renderExplanation(
       };
       const by = key[sortSelect.value];
       order = Array.from({ length: H }, (_, j) => j).sort((a, b) => by(b) - by(a));
+      scale.textContent = '';
+      scale.append(
+        el('span', {}, signed() ? '−1' : '0'),
+        el('span', { class: signed() ? 'scale' : 'scale viridis' }),
+        el('span', {}, '1'),
+        el(
+          'span',
+          { class: 'note' },
+          `rows: units (${sortSelect.selectedOptions[0]?.text ?? ''}); columns: tokens`,
+        ),
+      );
       const cw = Math.max(2, Math.floor(1600 / m.length));
       const ch = Math.max(3, Math.min(10, Math.floor(480 / H)));
       canvas.width = m.length * cw;
       canvas.height = H * ch;
+      canvas.style.height = `${Math.min(H * ch, Math.max(192, H * 5))}px`;
       const g = canvas.getContext('2d');
       if (g === null) return;
       order.forEach((j, row) => {
@@ -241,7 +263,7 @@ export function renderExplanation(
       });
       if (selected >= 0) {
         g.strokeStyle = '#f0a000';
-        g.lineWidth = Math.max(1, cw / 3);
+        g.lineWidth = Math.max(2, Math.min(6, cw / 4));
         g.strokeRect(selected * cw, 0, cw, H * ch);
       }
     };
@@ -326,7 +348,9 @@ export function renderExplanation(
       );
       table.append(row);
     }
-    root.append(table);
+    const scroll = el('div', { class: 'scroll' });
+    scroll.append(table);
+    root.append(scroll);
   }
 }
 
@@ -334,6 +358,7 @@ export function renderExplanation(
 export const EXPLANATION_STYLE = `
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; } .facts dt { font-weight: 600; } .facts dd { margin: 0; }
 .legend { display: flex; align-items: center; gap: 8px; font-size: 13px; flex-wrap: wrap; }
+.legend .scale.viridis { background: linear-gradient(to right, rgb(68,1,84), rgb(59,82,139), rgb(33,145,140), rgb(94,201,98), rgb(253,231,37)); }
 .legend .scale { width: 160px; height: 12px; border: 1px solid #ccc; background: linear-gradient(to right, rgb(178,24,43), #fff, rgb(33,102,172)); }
 .tokens { line-height: 2; margin: 10px 0; }
 .tok { padding: 2px 4px; margin: 1px; border-radius: 3px; cursor: pointer; display: inline-block; line-height: 1.3; border: 1px solid transparent; }
@@ -345,5 +370,6 @@ export const EXPLANATION_STYLE = `
 canvas.heatmap { width: 100%; image-rendering: pixelated; border: 1px solid #ddd; }
 .controls { margin: 6px 0; } .controls select { font: inherit; }
 td.words { text-align: left; }
+.scroll { overflow-x: auto; max-width: 100%; }
 .note { color: #555; }
 @media (max-width: 640px) { .facts, .detail dl { grid-template-columns: 1fr; } .facts dd, .detail dd { margin-bottom: 4px; } }`;
