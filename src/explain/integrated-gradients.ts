@@ -43,8 +43,10 @@ export function integratedGradients(
   const walk = (alphas: readonly number[], weights: readonly number[]) => {
     const outputs: number[] = [];
     const gradSum = new Float64Array(T * D);
-    for (let from = 0; from < alphas.length; from += o.chunk) {
-      const rows = Math.min(o.chunk, alphas.length - from);
+    // Equal chunks: 33 points as 17 + 16 rows, not 32 + 1.
+    const size = Math.ceil(alphas.length / Math.ceil(alphas.length / o.chunk));
+    for (let from = 0; from < alphas.length; from += size) {
+      const rows = Math.min(size, alphas.length - from);
       const x = new Tensor(model.backend.alloc(rows * T * D), [rows, T, D]);
       for (let r = 0; r < rows; r++) {
         const a = alphas[from + r];
