@@ -205,6 +205,8 @@ export function renderExplanation(
     const gateSelect = el('select', { 'aria-label': 'activation' });
     for (const k of kinds)
       gateSelect.append(el('option', { value: k }, k === 'h' ? 'state h' : `${k} gate`));
+    // The forget gate first: when it lets go is what the LSTM view is for.
+    if (kinds.includes('forget')) gateSelect.value = 'forget';
     const sortSelect = el('select', { 'aria-label': 'sort units by' });
     for (const [v, text] of [
       ['unit', 'units in order'],
