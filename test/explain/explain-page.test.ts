@@ -12,39 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
-import { buildSentimentModel } from '../../src/experiments/architectures.js';
 import { renderExplainPage } from '../../src/experiments/explain-page.js';
-import { explain, type Explanation } from '../../src/explain/index.js';
-import { saveModel } from '../../src/io/model-dir.js';
-import { Vocabulary } from '../../src/text/vocabulary.js';
+import type { Explanation } from '../../src/explain/index.js';
 import { CLI } from '../helpers/cli-child.js';
-import { tempDir } from '../helpers/imdb-fixture.js';
+import { savedRun, TEXT } from '../helpers/explain-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const TEXT = 'I wanted to love it, but the plot was not good and the acting was bad';
-const WORDS = 'the was i to it but and not good bad love plot acting wanted'.split(' ');
-
-async function savedRun(architecture: 'lstm' | 'cnn'): Promise<{ dir: string; e: Explanation }> {
-  const dir = await tempDir('gated-explain-');
-  const vocabulary = new Vocabulary(WORDS, 16);
-  const model = buildSentimentModel({
-    architecture,
-    numWords: 16,
-    maxlen: 24,
-    embeddingDim: 6,
-    units: 5,
-    filters: 6,
-    kernelSize: 3,
-    seed: 2,
-  });
-  const table = model.layers[0].params()[0].value.data;
-  for (let i = 0; i < table.length; i++) table[i] *= 30;
-  model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
-  await saveModel(model, dir);
-  await writeFile(join(dir, 'vocab.json'), JSON.stringify(vocabulary.toJSON()));
-  return { dir, e: explain(model, TEXT, { vocabulary }) };
-}
-
 describe('gated explain', () => {
   it('writes explain.html and prints the JSON explanation', async () => {
     const { dir, e } = await savedRun('lstm');
