@@ -3,13 +3,6 @@ import type { Layer } from '../layers/layer.js';
 import { RecurrentLayer, type RecurrentStep } from '../layers/recurrent.js';
 import type { RecurrentTrace } from './schema.js';
 
-/** Names of each cell's gate blocks, in the order the cell stores them (Keras layout). */
-const GATE_NAMES: Record<RecurrentTrace['cell'], readonly string[]> = {
-  LSTM: ['input', 'forget', 'candidate', 'output'],
-  GRU: ['update', 'reset', 'candidate'],
-  SimpleRNN: [],
-};
-
 /** Every recurrent layer of the stack, the two directions of a Bidirectional included. */
 export function recurrentLayers(layers: readonly Layer[]): RecurrentLayer[] {
   return layers.flatMap((l) =>
@@ -36,9 +29,8 @@ const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.
 export function recordRecurrent(layers: readonly RecurrentLayer[]): () => RecurrentTrace[] {
   const recorders = layers.map((layer) => {
     const cell = layer.className as RecurrentTrace['cell'];
-    if (!(cell in GATE_NAMES)) throw new Error(`explain: cannot trace a ${layer.className} layer`);
     const H = layer.units;
-    const names = GATE_NAMES[cell];
+    const names = layer.gateNames;
     const gates: number[][][] = names.map(() => []);
     const h: number[][] = [];
     const c: number[][] = [];

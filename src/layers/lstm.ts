@@ -25,6 +25,7 @@ export class LSTM extends RecurrentLayer {
   readonly className = 'LSTM';
   readonly unitForgetBias: boolean;
   protected readonly gateCount = 4;
+  readonly gateNames: readonly string[] = ['input', 'forget', 'candidate', 'output'];
   private c: FloatArray | null = null;
   private dc: FloatArray | null = null;
 

@@ -13,6 +13,8 @@ export interface RecurrentStep {
   readonly time: number;
   readonly batch: number;
   readonly units: number;
+  /** G: gate blocks per unit (1 SimpleRNN, 3 GRU, 4 LSTM). */
+  readonly gateCount: number;
   /**
    * The step's gate activations, [batch, G·units] from gatesOffset, gates side by side in the
    * cell's order (LSTM i, f, c, o; GRU z, r, h; SimpleRNN its output).
@@ -127,13 +129,6 @@ export abstract class RecurrentLayer extends Layer {
   recordStateGradients = false;
   stateGradientNorms: Float64Array | null = null;
   /**
-   * When set, forward() leaves the mean of each gate's activation over the batch and units, per
-   * time t (unmasked rows only), in `gateMeans[gate][t]` — gates in the cell's order (LSTM i, f,
-   * c, o; GRU z, r, h; SimpleRNN its output). Not part of the config.
-   */
-  recordGateMeans = false;
-  gateMeans: Float64Array[] | null = null;
-  /**
    * When set, forward() runs the recurrence step by step (never a fused whole-sequence call) and
    * calls this after every step with its gates and new state: what `explain` records, and where
    * finite differences perturb h_t. Not part of the config.
@@ -142,6 +137,11 @@ export abstract class RecurrentLayer extends Layer {
 
   /** G: gates per unit (1 SimpleRNN, 3 GRU, 4 LSTM). */
   protected abstract readonly gateCount: number;
+  /**
+   * Names of the gate blocks, in the cell's order (LSTM input, forget, candidate, output; GRU
+   * update, reset, candidate); none for SimpleRNN, whose one block is its output.
+   */
+  abstract readonly gateNames: readonly string[];
   kernel: Param | null = null;
   recurrentKernel: Param | null = null;
   bias: Param | null = null;
@@ -279,7 +279,7 @@ export abstract class RecurrentLayer extends Layer {
     const ws = this.ws;
     const training = ctx.training;
     const lastOnly = !training && !ctx.keepForBackward && !this.returnSequences;
-    if (lastOnly && !this.recordGateMeans && this.stepObserver === null) {
+    if (lastOnly && this.stepObserver === null) {
       const y = ws.get('y', B * H);
       const mask = ctx.mask === null ? null : this.processingMask(ctx.mask, B, T);
       if (this.forwardLastState(x, mask, y)) {
@@ -315,7 +315,6 @@ export abstract class RecurrentLayer extends Layer {
     this.beginForward(p);
     this.runForward(p);
     this.pass = p;
-    if (this.recordGateMeans) this.gateMeans = this.meanGates(p);
 
     if (!this.returnSequences) {
       const y = ws.get('y', B * H);
@@ -382,30 +381,6 @@ export abstract class RecurrentLayer extends Layer {
     return new Tensor(dx, [B, T, D]);
   }
 
-  /** Per gate and time, the mean activation over the batch's unmasked rows and the units. */
-  private meanGates(p: SequencePass): Float64Array[] {
-    const { batch: B, steps: T } = p;
-    const H = this.units;
-    const G = this.gateCount;
-    const means = Array.from({ length: G }, () => new Float64Array(T));
-    for (let s = 0; s < T; s++) {
-      const t = this.goBackwards ? T - 1 - s : s;
-      let rows = 0;
-      for (let b = 0; b < B; b++) {
-        if (p.mask !== null && p.mask[s * B + b] === 0) continue;
-        rows++;
-        const base = (s * B + b) * G * H;
-        for (let g = 0; g < G; g++) {
-          let sum = 0;
-          for (let j = 0; j < H; j++) sum += p.gates[base + g * H + j];
-          means[g][t] += sum;
-        }
-      }
-      for (let g = 0; g < G; g++) means[g][t] = rows === 0 ? NaN : means[g][t] / (rows * H);
-    }
-    return means;
-  }
-
   /** A [rows, cols] matrix transposed into the workspace buffer `name`. */
   private transposed(name: string, m: FloatArray, rows: number, cols: number): FloatArray {
     const out = this.ws.get(name, rows * cols);
@@ -462,6 +437,7 @@ export abstract class RecurrentLayer extends Layer {
         time: this.goBackwards ? T - 1 - s : s,
         batch: B,
         units: H,
+        gateCount: this.gateCount,
         gates: p.gates,
         gatesOffset: s * this.gateCount * BH,
         h: p.h,

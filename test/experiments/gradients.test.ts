@@ -135,7 +135,7 @@ describe('gradientFlow', () => {
     );
     const layer = model.layers[1] as RecurrentLayer;
     assert.equal(layer.recordStateGradients, false);
-    assert.equal(layer.recordGateMeans, false);
+    assert.equal(layer.stepObserver, null);
   });
 
   it('refuses a model without a recurrent layer', () => {
