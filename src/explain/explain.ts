@@ -14,7 +14,7 @@ export interface ExplainOptions {
   vocabulary?: Vocabulary;
   /** Integrated-gradients intervals to start with (doubled until completeness holds). Default 32. */
   steps?: number;
-  /** The most intervals tried. Default 512. */
+  /** The most intervals tried (steps must not exceed it). Default 512. */
   maxSteps?: number;
   /** Completeness tolerance, relative. Default 0.01. */
   tolerance?: number;
@@ -70,6 +70,8 @@ export function explain(
   const started = performance.now();
   const steps = positiveInt(options.steps ?? 32, 'steps');
   const maxSteps = positiveInt(options.maxSteps ?? 512, 'maxSteps');
+  if (steps > maxSteps)
+    throw new Error(`explain: steps (${steps}) must be ≤ maxSteps (${maxSteps})`);
   const top = positiveInt(options.topFilters ?? 8, 'topFilters');
   const tolerance = options.tolerance ?? 0.01;
   if (!(tolerance > 0)) throw new Error(`explain: tolerance must be > 0, got ${tolerance}`);

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildSentimentModel, type Architecture } from '../../src/experiments/architectures.js';
 import { explain } from '../../src/explain/index.js';
-import type { Sequential } from '../../src/models/sequential.js';
+import { Dense } from '../../src/layers/dense.js';
+import { Embedding } from '../../src/layers/embedding.js';
+import { GRU } from '../../src/layers/gru.js';
+import { Sequential } from '../../src/models/sequential.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { Vocabulary } from '../../src/text/vocabulary.js';
 
@@ -221,6 +224,29 @@ describe('explain', () => {
     prefix.set(ids.subarray(0, 4), T - 4);
     assert.ok(Math.abs(e.running.values[3] - predict(model, prefix)) < 1e-6);
     assert.ok(Math.abs(e.running.values[T - 1] - predict(model, ids)) < 1e-6);
+  });
+
+  it('multi-class (softmax): explains the predicted class', () => {
+    const model = new Sequential({ seed: 4 })
+      .add(new Embedding({ inputDim: 12, outputDim: D }))
+      .add(new GRU({ units: H }))
+      .add(new Dense({ units: 3, activation: 'softmax' }))
+      .build([T]);
+    const table = model.layers[0].params()[0].value.data;
+    for (let i = 0; i < table.length; i++) table[i] *= 40;
+    const e = explain(model, TEXT, { vocabulary });
+    const ids = Float32Array.from(e.tokens, (t) => t.id);
+    const p = Array.from(model.predict(new Tensor(ids, [1, T])).data);
+    const k = p.indexOf(Math.max(...p));
+    assert.equal(e.output.unit, k);
+    assert.equal(e.output.predictedClass, k);
+    assert.equal(e.output.meaning, `P(class ${k})`);
+    assert.ok(Math.abs(e.running.values[T - 1] - p[k]) < 1e-6);
+    assert.equal(e.attribution.completeness.ok, true);
+    assert.throws(
+      () => explain(model, TEXT, { vocabulary, steps: 1024 }),
+      /steps \(1024\) must be ≤ maxSteps \(512\)/,
+    );
   });
 
   it('cnn: top filters, ranked, with the window of their max', () => {

@@ -24,7 +24,7 @@ export function explainCommand(): Command {
     .option('--json', 'print the explanation as JSON (schema in the README)')
     .option(
       '--steps <n>',
-      'integrated-gradients steps to start with (doubled until the completeness check holds)',
+      'integrated-gradients steps to start with, at most 512 (doubled up to 512 until the completeness check holds)',
       positiveInt,
       32,
     )
