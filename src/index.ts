@@ -72,3 +72,4 @@ export {
   type GradientStudyOptions,
 } from './experiments/gradients-study.js';
 export { writeGradientFiles } from './experiments/gradients-report.js';
+export * from './explain/index.js';

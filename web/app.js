@@ -21,7 +21,14 @@ async function start() {
     document.getElementById('result').textContent =
       `${p >= 0.5 ? 'positive' : 'negative'} (P(positive) = ${p.toFixed(4)})`;
   });
-  return { predict, variant: backend.variant, threads: backend.threads };
+  return {
+    predict,
+    variant: backend.variant,
+    threads: backend.threads,
+    model,
+    vocabulary,
+    modelUrl,
+  };
 }
 
 window.gated = start().catch((err) => {

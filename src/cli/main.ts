@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { explainCommand } from './commands/explain.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
@@ -24,6 +25,7 @@ const program = new Command('gated')
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
   .addCommand(predictCommand())
+  .addCommand(explainCommand())
   .addCommand(reportCommand())
   .addCommand(serveCommand())
   .addCommand(compareCommand())

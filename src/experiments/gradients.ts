@@ -1,13 +1,7 @@
 import { getLoss } from '../losses/index.js';
-import { RecurrentLayer } from '../layers/recurrent.js';
+import { RecurrentLayer, type RecurrentStep } from '../layers/recurrent.js';
 import type { Sequential } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
-
-/** Names of each cell's gates, in the order of its gate blocks (Keras layout). */
-const GATE_NAMES: Record<string, readonly string[]> = {
-  LSTM: ['input', 'forget', 'candidate', 'output'],
-  GRU: ['update', 'reset', 'candidate'],
-};
 
 /** How the loss gradient flows back through time for one batch. */
 export interface GradientFlow {
@@ -37,33 +31,62 @@ export function gradientFlow(model: Sequential, x: Tensor, y: Tensor): GradientF
       'gradientFlow: the model has no SimpleRNN, LSTM or GRU layer (Bidirectional is not studied)',
     );
   const layer = model.layers[index] as RecurrentLayer;
-  const saved = [layer.recordStateGradients, layer.recordGateMeans] as const;
+  const saved = [layer.recordStateGradients, layer.stepObserver] as const;
+  const gates = new GateMeans(layer.gateNames.length, x.shape[1], layer.units);
   layer.recordStateGradients = true;
-  layer.recordGateMeans = true;
+  layer.stepObserver = (step) => gates.add(step);
   try {
     for (const p of model.params()) p.grad.data.fill(0);
     const yPred = model.forward(x, true);
     const dy = new Tensor(model.backend.alloc(yPred.size), yPred.shape);
     const loss = getLoss(model.lossName).compute(yPred, y, dy);
-    let grad: Tensor | null = dy;
-    for (let i = model.layers.length - 1; i >= index && grad !== null; i--)
-      grad = model.layers[i].backward(grad);
+    const grad = model.backward(dy, index);
     if (grad === null || layer.stateGradientNorms === null)
       throw new Error(`gradientFlow: no gradient reached layer '${layer.name}'`);
     const stateNorms = Array.from(layer.stateGradientNorms);
-    const names = GATE_NAMES[layer.className] ?? [];
-    const gateMeans = Object.fromEntries(
-      names.map((name, g) => [name, Array.from((layer.gateMeans as Float64Array[])[g])]),
-    );
+    const means = gates.means();
     return {
       loss,
       stateNorms,
       inputNorms: stepNorms(grad),
       ratio: stateNorms[0] / stateNorms[stateNorms.length - 1],
-      gateMeans,
+      gateMeans: Object.fromEntries(layer.gateNames.map((name, g) => [name, means[g]])),
     };
   } finally {
-    [layer.recordStateGradients, layer.recordGateMeans] = saved;
+    [layer.recordStateGradients, layer.stepObserver] = saved;
+  }
+}
+
+/** Per gate and time, the mean activation over the batch's unmasked rows and the units. */
+class GateMeans {
+  private readonly sums: Float64Array[];
+  private readonly rows: Float64Array;
+
+  constructor(
+    gates: number,
+    steps: number,
+    private readonly units: number,
+  ) {
+    this.sums = Array.from({ length: gates }, () => new Float64Array(steps));
+    this.rows = new Float64Array(steps);
+  }
+
+  add(step: RecurrentStep): void {
+    const { time: t, batch, units: H, gateCount: G } = step;
+    for (let b = 0; b < batch; b++) {
+      if (step.mask !== null && step.mask[step.maskOffset + b] === 0) continue;
+      this.rows[t]++;
+      const base = step.gatesOffset + b * G * H;
+      this.sums.forEach((sum, g) => {
+        for (let j = 0; j < H; j++) sum[t] += step.gates[base + g * H + j];
+      });
+    }
+  }
+
+  means(): number[][] {
+    return this.sums.map((sum) =>
+      Array.from(sum, (s, t) => (this.rows[t] === 0 ? NaN : s / (this.rows[t] * this.units))),
+    );
   }
 }
 

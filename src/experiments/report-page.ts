@@ -86,14 +86,20 @@ td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
 table.flags th, table.flags td { text-align: left; }
 tr.best td { background: #e6f4e6; font-weight: 600; }
 pre { background: #f6f6f6; padding: 10px; overflow-x: auto; line-height: 1.15; }
-.note { color: #555; }`;
+.note { color: #555; }
+@media (max-width: 700px) { body { margin: 12px auto; } .charts { grid-template-columns: 1fr; } .chart.wide { grid-column: auto; } }`;
 
 /**
  * A self-contained HTML page: Chart.js inlined and a CSP that forbids any request, so it opens
  * from disk with no network. `body` is trusted HTML (escape what goes into it); it should hold
- * a chartGrid() of `charts`.
+ * a chartGrid() of `charts`. `extra` adds trusted CSS and a script run after the charts exist.
  */
-export function renderPage(title: string, body: string, charts: readonly PageChart[]): string {
+export function renderPage(
+  title: string,
+  body: string,
+  charts: readonly PageChart[],
+  extra: { style?: string; script?: string } = {},
+): string {
   const configs = charts.map(({ id, config }) => ({ id, config }));
   return `<!doctype html>
 <html lang="en">
@@ -101,7 +107,8 @@ export function renderPage(title: string, body: string, charts: readonly PageCha
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>${STYLE}${extra.style ?? ''}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
@@ -109,6 +116,7 @@ ${body}
 <script>${chartJsSource()}</script>
 <script>
 for (const c of ${scriptJson(configs)}) new Chart(document.getElementById(c.id), c.config);
+${extra.script ?? ''}
 </script>
 </body>
 </html>

@@ -25,6 +25,7 @@ export class GRU extends RecurrentLayer {
   readonly className = 'GRU';
   readonly resetAfter: boolean;
   protected readonly gateCount = 3;
+  readonly gateNames: readonly string[] = ['update', 'reset', 'candidate'];
   /** [T, B, 3H] recurrent projection of every step (what hh and backward read). */
   private rec: FloatArray | null = null;
   /** resetAfter: [T, B, 3H] gradient of the recurrent projection. */

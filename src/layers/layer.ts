@@ -18,6 +18,11 @@ export interface ForwardContext {
   readonly mask: SequenceMask | null;
   /** The run's seeded generator: dropout masks are drawn from it. */
   readonly rng: Rng;
+  /**
+   * Inference (no dropout) whose backward will be asked for, as integrated gradients do: layers
+   * keep what backward needs even when not training.
+   */
+  readonly keepForBackward?: boolean;
 }
 
 /** Keras's default layer name: the class name in snake case (`SimpleRNN` → `simple_rnn`). */

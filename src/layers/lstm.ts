@@ -25,6 +25,7 @@ export class LSTM extends RecurrentLayer {
   readonly className = 'LSTM';
   readonly unitForgetBias: boolean;
   protected readonly gateCount = 4;
+  readonly gateNames: readonly string[] = ['input', 'forget', 'candidate', 'output'];
   private c: FloatArray | null = null;
   private dc: FloatArray | null = null;
 
@@ -65,6 +66,10 @@ export class LSTM extends RecurrentLayer {
     return true;
   }
 
+  protected override cellState(): FloatArray | null {
+    return this.c;
+  }
+
   protected beginForward(p: SequencePass): void {
     const BH = p.batch * this.units;
     this.c = this.ws.get('c', (p.steps + 1) * BH);
@@ -73,10 +78,10 @@ export class LSTM extends RecurrentLayer {
 
   /**
    * The whole recurrence in one backend call (a fast backend splits the batch between threads
-   * for all steps at once); step by step only when a stateHook must see every step.
+   * for all steps at once); step by step only when a stepObserver must see every step.
    */
   protected override runForward(p: SequencePass): void {
-    if (this.stateHook !== null) return super.runForward(p);
+    if (this.stepObserver !== null) return super.runForward(p);
     const scale = p.recurrentScale;
     lstmSequenceOps(this.backend).lstmSequenceForward(
       p.batch,
@@ -93,7 +98,7 @@ export class LSTM extends RecurrentLayer {
   }
 
   protected override runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
-    if (this.stateHook !== null) return super.runBackward(p, dGates, dH);
+    if (this.stepObserver !== null) return super.runBackward(p, dGates, dH);
     const scale = p.recurrentScale;
     lstmSequenceOps(this.backend).lstmSequenceBackward(
       p.batch,

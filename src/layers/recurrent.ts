@@ -4,6 +4,33 @@ import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tenso
 import { glorotUniform, orthogonal } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
 
+/**
+ * One step of a recurrent layer as an observer sees it (RecurrentLayer.stepObserver), right after
+ * the cell ran. Arrays are the layer's own time-major buffers: read them during the call only.
+ */
+export interface RecurrentStep {
+  /** Time index t of the step (step s of a goBackwards layer is time T−1−s). */
+  readonly time: number;
+  readonly batch: number;
+  readonly units: number;
+  /** G: gate blocks per unit (1 SimpleRNN, 3 GRU, 4 LSTM). */
+  readonly gateCount: number;
+  /**
+   * The step's gate activations, [batch, G·units] from gatesOffset, gates side by side in the
+   * cell's order (LSTM i, f, c, o; GRU z, r, h; SimpleRNN its output).
+   */
+  readonly gates: FloatArray;
+  readonly gatesOffset: number;
+  /** The new state h_t, [batch, units] from stateOffset; an observer may change it in place. */
+  readonly h: FloatArray;
+  /** LSTM: the new cell state c_t, [batch, units] from stateOffset; null for the other cells. */
+  readonly c: FloatArray | null;
+  readonly stateOffset: number;
+  /** 0 at mask[maskOffset + b] when row b is padding at this step (its state carried over); null: no mask. */
+  readonly mask: Uint8Array | null;
+  readonly maskOffset: number;
+}
+
 /** Options shared by SimpleRNN, LSTM and GRU (Keras names, camel-cased). */
 export interface RecurrentOptions {
   /** Size of the hidden state H: a positive integer. */
@@ -102,20 +129,19 @@ export abstract class RecurrentLayer extends Layer {
   recordStateGradients = false;
   stateGradientNorms: Float64Array | null = null;
   /**
-   * When set, forward() leaves the mean of each gate's activation over the batch and units, per
-   * time t (unmasked rows only), in `gateMeans[gate][t]` — gates in the cell's order (LSTM i, f,
-   * c, o; GRU z, r, h; SimpleRNN its output). Not part of the config.
+   * When set, forward() runs the recurrence step by step (never a fused whole-sequence call) and
+   * calls this after every step with its gates and new state: what `explain` records, and where
+   * finite differences perturb h_t. Not part of the config.
    */
-  recordGateMeans = false;
-  gateMeans: Float64Array[] | null = null;
-  /**
-   * Test hook: called after each step with the new state h_t ([B, H] at `offset` in `h`), which
-   * it may change in place — finite differences of the loss with respect to h_t perturb it here.
-   */
-  stateHook: ((t: number, h: FloatArray, offset: number) => void) | null = null;
+  stepObserver: ((step: RecurrentStep) => void) | null = null;
 
   /** G: gates per unit (1 SimpleRNN, 3 GRU, 4 LSTM). */
   protected abstract readonly gateCount: number;
+  /**
+   * Names of the gate blocks, in the cell's order (LSTM input, forget, candidate, output; GRU
+   * update, reset, candidate); none for SimpleRNN, whose one block is its output.
+   */
+  abstract readonly gateNames: readonly string[];
   kernel: Param | null = null;
   recurrentKernel: Param | null = null;
   bias: Param | null = null;
@@ -252,7 +278,8 @@ export abstract class RecurrentLayer extends Layer {
     const be = this.backend;
     const ws = this.ws;
     const training = ctx.training;
-    if (!training && !this.returnSequences && !this.recordGateMeans && this.stateHook === null) {
+    const lastOnly = !training && !ctx.keepForBackward && !this.returnSequences;
+    if (lastOnly && this.stepObserver === null) {
       const y = ws.get('y', B * H);
       const mask = ctx.mask === null ? null : this.processingMask(ctx.mask, B, T);
       if (this.forwardLastState(x, mask, y)) {
@@ -288,7 +315,6 @@ export abstract class RecurrentLayer extends Layer {
     this.beginForward(p);
     this.runForward(p);
     this.pass = p;
-    if (this.recordGateMeans) this.gateMeans = this.meanGates(p);
 
     if (!this.returnSequences) {
       const y = ws.get('y', B * H);
@@ -355,30 +381,6 @@ export abstract class RecurrentLayer extends Layer {
     return new Tensor(dx, [B, T, D]);
   }
 
-  /** Per gate and time, the mean activation over the batch's unmasked rows and the units. */
-  private meanGates(p: SequencePass): Float64Array[] {
-    const { batch: B, steps: T } = p;
-    const H = this.units;
-    const G = this.gateCount;
-    const means = Array.from({ length: G }, () => new Float64Array(T));
-    for (let s = 0; s < T; s++) {
-      const t = this.goBackwards ? T - 1 - s : s;
-      let rows = 0;
-      for (let b = 0; b < B; b++) {
-        if (p.mask !== null && p.mask[s * B + b] === 0) continue;
-        rows++;
-        const base = (s * B + b) * G * H;
-        for (let g = 0; g < G; g++) {
-          let sum = 0;
-          for (let j = 0; j < H; j++) sum += p.gates[base + g * H + j];
-          means[g][t] += sum;
-        }
-      }
-      for (let g = 0; g < G; g++) means[g][t] = rows === 0 ? NaN : means[g][t] / (rows * H);
-    }
-    return means;
-  }
-
   /** A [rows, cols] matrix transposed into the workspace buffer `name`. */
   private transposed(name: string, m: FloatArray, rows: number, cols: number): FloatArray {
     const out = this.ws.get(name, rows * cols);
@@ -424,14 +426,32 @@ export abstract class RecurrentLayer extends Layer {
    */
   protected runForward(p: SequencePass): void {
     const { batch: B, steps: T } = p;
-    const BH = B * this.units;
+    const H = this.units;
+    const BH = B * H;
     for (let s = 0; s < T; s++) {
       if (p.recurrentScale !== null) {
         this.backend.multiplyAt(BH, p.h, s * BH, p.recurrentScale, 0, p.hIn, s * BH, 0);
       }
       this.forwardStep(p, s);
-      this.stateHook?.(this.goBackwards ? T - 1 - s : s, p.h, (s + 1) * BH);
+      this.stepObserver?.({
+        time: this.goBackwards ? T - 1 - s : s,
+        batch: B,
+        units: H,
+        gateCount: this.gateCount,
+        gates: p.gates,
+        gatesOffset: s * this.gateCount * BH,
+        h: p.h,
+        c: this.cellState(),
+        stateOffset: (s + 1) * BH,
+        mask: p.mask,
+        maskOffset: s * B,
+      });
     }
+  }
+
+  /** The cell-state sequence [T+1, B, H] of the current pass (LSTM), else null. */
+  protected cellState(): FloatArray | null {
+    return null;
   }
 
   /**

@@ -22,6 +22,7 @@ export class SimpleRNN extends RecurrentLayer {
   readonly className = 'SimpleRNN';
   readonly activation: RecurrentActivation;
   protected readonly gateCount = 1;
+  readonly gateNames: readonly string[] = [];
 
   constructor(options: SimpleRNNOptions) {
     super(options, 'SimpleRNN', ['activation']);

@@ -237,22 +237,39 @@ export class Sequential {
   /** Runs the stack on one batch; in training mode layers keep what backward needs. */
   forward(x: Tensor, training: boolean): Tensor {
     this.ensureBuilt(x);
-    let mask: SequenceMask | null = null;
+    return this.forwardFrom(0, x, null, { training });
+  }
+
+  /**
+   * Runs layers `from`… on x, the output of layer from−1 (with its mask): how `explain` feeds the
+   * layers after the embedding. The model must be built.
+   */
+  forwardFrom(
+    from: number,
+    x: Tensor,
+    mask: SequenceMask | null,
+    options: { training: boolean; keepForBackward?: boolean },
+  ): Tensor {
     let out = x;
-    for (const layer of this.layers) {
+    for (const layer of this.layers.slice(from)) {
       const input = out;
-      out = layer.forward(input, { training, mask, rng: this.rng });
+      out = layer.forward(input, { ...options, mask, rng: this.rng });
       mask = layer.computeMask(input, mask);
     }
     return out;
   }
 
-  /** Back-propagates dL/dy through the stack after a training forward, accumulating weight gradients. */
-  backward(dy: Tensor): void {
+  /**
+   * Back-propagates dL/dy through the stack after a training forward (or one that kept what
+   * backward needs), accumulating weight gradients, down to layer `to`; returns dL/d(input of
+   * layer `to`), or null where the input is not differentiable (token ids).
+   */
+  backward(dy: Tensor, to = 0): Tensor | null {
     let grad: Tensor | null = dy;
-    for (let i = this.layers.length - 1; i >= 0 && grad !== null; i--) {
+    for (let i = this.layers.length - 1; i >= to && grad !== null; i--) {
       grad = this.layers[i].backward(grad);
     }
+    return grad;
   }
 
   /** One optimisation step on one batch; returns the batch's loss and metric values. */

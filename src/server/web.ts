@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { VOCAB_FILE } from '../experiments/train-run.js';
+import { HISTORY_FILE } from '../experiments/report-files.js';
 import { MODEL_FILE, WEIGHTS_FILE } from '../io/model-dir.js';
 import { ApiError } from './errors.js';
 
@@ -33,8 +34,9 @@ export function registerWebPage(app: FastifyInstance, modelDir: string, webRoot 
   const bundle = filesIn(join(webRoot, 'dist'));
   const named = (dir: string, names: string[]) =>
     new Map(names.map((n): [string, string] => [n, join(dir, n)]));
-  const page = named(webRoot, ['index.html', 'app.js']);
-  const model = named(modelDir, [MODEL_FILE, WEIGHTS_FILE, VOCAB_FILE]);
+  const page = named(webRoot, ['index.html', 'app.js', 'explain.js']);
+  // history.json: the page shows the run's test accuracy when it has one.
+  const model = named(modelDir, [MODEL_FILE, WEIGHTS_FILE, VOCAB_FILE, HISTORY_FILE]);
 
   const serve = async (files: Map<string, string>, name: string) => {
     const path = files.get(name);

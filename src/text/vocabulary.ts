@@ -77,6 +77,12 @@ export class Vocabulary {
     return this.idForRank(this.wordIndex.get(word) ?? 0);
   }
 
+  /** The word an id stands for, or null for the reserved ids (pad, start, OOV, 3) and ids ≥ numWords. */
+  wordOf(id: number): string | null {
+    if (!Number.isInteger(id) || id <= INDEX_FROM || id >= this.numWords) return null;
+    return this.wordsByRank[id - INDEX_FROM - 1] ?? null;
+  }
+
   /** START_CHAR followed by the id of every token of `text`. */
   encode(text: string): Int32Array {
     const tokens = tokenize(text);

@@ -17,6 +17,10 @@ export { Vocabulary } from '../text/vocabulary.js';
 export { tokenize } from '../text/tokenize.js';
 export { padSequences } from '../text/pad.js';
 export { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
+export * from '../explain/index.js';
+// The explanation view of explain.html, and the Chart.js it draws with, for the demo page.
+export { renderExplanation, EXPLANATION_STYLE } from '../experiments/explain-view.js';
+export { Chart } from 'chart.js/auto';
 
 async function fetchOk(url: URL): Promise<Response> {
   const response = await fetch(url);

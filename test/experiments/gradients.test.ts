@@ -71,18 +71,18 @@ describe('gradientFlow', () => {
       assert.equal(flow.ratio, flow.stateNorms[0] / flow.stateNorms[T - 1]);
 
       for (let t = 0; t < T; t++) {
-        // Perturb one entry of h_t through the layer's test hook; the rest of the pass runs on.
+        // Perturb one entry of h_t through the layer's step observer; the rest of the pass runs on.
         let sq = 0;
         for (let k = 0; k < B * H; k++) {
           const shifted = (delta: number): number => {
-            layer.stateHook = (step, h, offset) => {
-              if (step === t) h[offset + k] += delta;
+            layer.stepObserver = (step) => {
+              if (step.time === t) step.h[step.stateOffset + k] += delta;
             };
             return loss();
           };
           sq += ((shifted(EPS) - shifted(-EPS)) / (2 * EPS)) ** 2;
         }
-        layer.stateHook = null;
+        layer.stepObserver = null;
         close(flow.stateNorms[t], Math.sqrt(sq), `${architecture} ‖∂L/∂h_${t + 1}‖`);
       }
 
@@ -135,7 +135,7 @@ describe('gradientFlow', () => {
     );
     const layer = model.layers[1] as RecurrentLayer;
     assert.equal(layer.recordStateGradients, false);
-    assert.equal(layer.recordGateMeans, false);
+    assert.equal(layer.stepObserver, null);
   });
 
   it('refuses a model without a recurrent layer', () => {

@@ -1,0 +1,2 @@
+export { explain, type ExplainOptions } from './explain.js';
+export type * from './schema.js';
