@@ -48,6 +48,7 @@ import { embeddingCases } from './conformance/embedding.js';
 import type { SuiteContext } from './conformance/harness.js';
 import { optimizerCases } from './conformance/optimizer.js';
 import { recurrentCases } from './conformance/recurrent.js';
+import { validationCases } from './conformance/validation.js';
 
 export interface ConformanceOptions {
   /** The backend results are compared with. Default: the float64 reference backend. */
@@ -79,6 +80,7 @@ export function runConformance(
       recurrent: recurrentCases,
       conv: convCases,
       optimizer: optimizerCases,
+      validation: validationCases,
     })) {
       describe(group, () => {
         for (const [op, run] of Object.entries(cases)) test(op, () => run(ctx));
