@@ -1,4 +1,4 @@
-import type { DType } from '../../tensor/tensor.js';
+import { floatArray, type DType } from '../../tensor/tensor.js';
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
 import { referenceConvOps } from './conv.js';
@@ -15,7 +15,7 @@ export function createReferenceBackend(dtype: DType = 'float32'): Backend {
   return withArgumentChecks({
     name: 'reference',
     dtype,
-    alloc: (length) => (dtype === 'float64' ? new Float64Array(length) : new Float32Array(length)),
+    alloc: (length) => floatArray(dtype, length),
     ...referenceCoreOps,
     ...referenceEmbeddingOps,
     ...referenceRecurrentOps,

@@ -402,7 +402,8 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
   };
   // Checked before any pointer is taken: the kernels trust their sizes, and wasm memory holds
   // every other tensor, so a short array would be written past (a 64×64 gemm into 16 values).
-  return withArgumentChecks(backend);
+  // An op that throws after staging frees its scratch at once, copying nothing back.
+  return withArgumentChecks(backend, () => heap.discard());
 }
 
 /** A Window1d as the kernels' argument list (after the input pointer). */
