@@ -6,6 +6,9 @@
  *   import { runConformance } from './conformance.js';
  *   runConformance('native', () => createNativeBackend());
  *
+ * The validation group (conformance/validation.ts) checks the argument contract instead: every
+ * op, given negative, fractional or overflowing sizes or short arrays, throws and writes nothing.
+ *
  * Inputs are float32-representable, so a float32 backend and the float64 oracle see the same
  * numbers. Every output slice is surrounded by guard values that must keep their bits (an op
  * writes nothing outside its declared output), and every input must be left unchanged.
