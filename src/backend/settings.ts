@@ -13,6 +13,8 @@ export interface ThreadLimits {
   /** Threads the backend supports (the wasm control block, the native pool). */
   max: number;
   backend: string;
+  /** Let an explicit count exceed the cores (up to max): tests that provoke preemption. */
+  oversubscribe?: boolean;
 }
 
 /**
@@ -27,8 +29,9 @@ export function resolveThreads(
   limits: ThreadLimits,
   notice: (message: string) => void,
 ): number {
-  const limit = Math.max(1, Math.min(limits.cores, limits.max));
-  if (requested === undefined || requested === '') return limit;
+  const fit = Math.max(1, Math.min(limits.cores, limits.max));
+  if (requested === undefined || requested === '') return fit;
+  const limit = limits.oversubscribe === true ? limits.max : fit;
   const n = typeof requested === 'number' ? requested : /^\d+$/.test(requested) ? +requested : NaN;
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new BackendSettingsError(
@@ -37,7 +40,7 @@ export function resolveThreads(
   }
   if (n <= limit) return n;
   const why =
-    limits.cores <= limits.max
+    limit < limits.max
       ? `this machine has ${limits.cores} cores`
       : `the ${limits.backend} backend runs at most ${limits.max} threads`;
   notice(`${source} ${n}: ${why}; using ${limit}`);

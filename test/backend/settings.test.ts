@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { loadNativeAddon } from '../../src/backend/native/index.js';
 import { BackendSettingsError, resolveThreads } from '../../src/backend/settings.js';
 import { CTRL, MAX_THREADS } from '../../src/backend/wasm/codes.js';
+import { createWasmBackend } from '../../src/backend/wasm/load-node.js';
 import { wasmSettings } from '../../src/backend/wasm/options.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -48,6 +49,15 @@ describe('resolveThreads', () => {
     });
   });
 
+  test('oversubscribe: an explicit count may exceed the cores, never the backend', () => {
+    assert.deepEqual(resolve(12, { oversubscribe: true }), { n: 12, notices: [] });
+    assert.deepEqual(resolve(undefined, { oversubscribe: true }), { n: 8, notices: [] });
+    assert.deepEqual(resolve(999, { oversubscribe: true }), {
+      n: 56,
+      notices: ['GATED_THREADS 999: the wasm backend runs at most 56 threads; using 56'],
+    });
+  });
+
   test('anything but a positive integer is an error naming the source', () => {
     for (const bad of [0, -1, 1.5, NaN, Infinity, '0', '-2', '1.5', 'four', '4x', ' ', '1e3']) {
       assert.throws(
@@ -67,6 +77,16 @@ describe('wasm settings', () => {
     assert.ok(CTRL.ready + (MAX_THREADS - 1) < CTRL.size);
     assert.equal(wasmSettings({ threads: 57 }, {}, 64, () => {}).threads, MAX_THREADS);
     assert.equal(wasmSettings({}, {}, 64, () => {}).threads, MAX_THREADS);
+  });
+
+  test('oversubscribed, the pool runs every thread asked for', () => {
+    const backend = createWasmBackend({ threads: cores + 1, oversubscribe: true, quiet: true });
+    try {
+      assert.equal(backend.threads, cores + 1);
+      assert.equal(backend.waitForThreads(), cores + 1);
+    } finally {
+      backend.close();
+    }
   });
 
   test('GATED_WASM_SIMD must name a build; the option wins over the environment', () => {

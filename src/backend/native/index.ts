@@ -24,6 +24,8 @@ export interface NativeOptions {
    * Tests set 0 so every op is split.
    */
   parallelWork?: number;
+  /** Allow more threads than cores (up to the pool's maximum): tests that provoke preemption. */
+  oversubscribe?: boolean;
   /** Print no notice when the thread count is clamped. */
   quiet?: boolean;
 }
@@ -67,7 +69,12 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
   const threads = resolveThreads(
     options.threads ?? process.env.GATED_THREADS,
     options.threads !== undefined ? 'threads' : 'GATED_THREADS',
-    { cores: availableParallelism(), max: addon.info().maxThreads, backend: 'native' },
+    {
+      cores: availableParallelism(),
+      max: addon.info().maxThreads,
+      backend: 'native',
+      oversubscribe: options.oversubscribe,
+    },
     (message) => {
       if (!options.quiet) process.stderr.write(`gated: ${message}\n`);
     },

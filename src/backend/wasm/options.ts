@@ -10,6 +10,8 @@ export interface WasmOptions {
    * MAX_THREADS (a larger count is clamped with a notice). 1 on private memory.
    */
   threads?: number;
+  /** Allow more threads than cores (up to MAX_THREADS): tests that provoke preemption. */
+  oversubscribe?: boolean;
   /** Kernel build: 'auto' (relaxed SIMD where the engine has it), or force one. */
   simd?: (typeof SIMD_CHOICES)[number];
   /**
@@ -55,7 +57,7 @@ export function wasmSettings(
   notice: (message: string) => void,
 ): { threads: number; simd: (typeof SIMD_CHOICES)[number] } {
   const source = options.threads !== undefined ? 'threads' : 'GATED_THREADS';
-  const limits = { cores, max: MAX_THREADS, backend: 'wasm' };
+  const limits = { cores, max: MAX_THREADS, backend: 'wasm', oversubscribe: options.oversubscribe };
   const threads = resolveThreads(options.threads ?? env.GATED_THREADS, source, limits, notice);
   const simd =
     options.simd !== undefined
