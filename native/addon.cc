@@ -79,12 +79,13 @@ napi_value configure(Call& c) {
   return undefined(c.env);
 }
 
-// info(): { variant, threads, variants: the ones this CPU runs, best first }.
+// info(): { variant, threads, maxThreads, variants: the ones this CPU runs, best first }.
 napi_value info(Call& c) {
   napi_value o, list;
   napi_create_object(c.env, &o);
   napi_set_named_property(c.env, o, "variant", string(c.env, K->name));
   napi_set_named_property(c.env, o, "threads", number(c.env, pool::threads()));
+  napi_set_named_property(c.env, o, "maxThreads", number(c.env, pool::kMaxThreads));
   napi_create_array(c.env, &list);
   uint32_t n = 0;
   for (const Variant& v : kVariants)

@@ -106,3 +106,13 @@ void Call::check(long len, const char* name, long off, long extent) const {
     fail(std::string(name) + ": needs " + std::to_string(extent) + " values from offset " +
          std::to_string(off) + ", has " + std::to_string(len));
 }
+
+long Call::product(std::initializer_list<long> sizes) const {
+  long p = 1;
+  bool overflow = false;
+  for (long s : sizes) overflow = overflow || s < 0 || __builtin_mul_overflow(p, s, &p);
+  if (!overflow) return p;
+  std::string list;
+  for (long s : sizes) list += (list.empty() ? "" : " × ") + std::to_string(s);
+  fail("sizes " + list + " overflow");
+}

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -45,6 +46,11 @@ class Call {
   bool flag(size_t i, const char* name) const;    // a boolean, or 0 / 1 (beta)
   double number(size_t i, const char* name) const;
   int choice(size_t i, const char* name, int count) const;  // an integer in [0, count)
+
+  // The product of sizes (each ≥ 0), failing instead of wrapping when it does not fit a long:
+  // every extent made of more than one size goes through here, so 2^21·2^21·2^22 cannot wrap
+  // to a small number that passes the bounds check.
+  long product(std::initializer_list<long> sizes) const;
 
   // a.p + off after checking that [off, off + extent) lies inside a.
   template <class E>

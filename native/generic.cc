@@ -1,5 +1,6 @@
 #include "generic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -213,9 +214,13 @@ void maxPool(const float* x, const Window1d& w, float* y, int32_t* argmax, long 
       for (long c = 0; c < C; c++) {
         float best = -INFINITY;
         long arg = -1;
-        for (long j = 0; j < w.size; j++) {
-          const long tin = t * w.stride + j * w.dilation - w.padLeft;
-          if (tin < 0 || tin >= w.steps) continue;
+        // Only the window positions j0 ≤ j < j1 inside the input (padding never wins), so a huge
+        // window costs no empty loop.
+        const long base = t * w.stride - w.padLeft;
+        const long j0 = base >= 0 ? 0 : (w.dilation - 1 - base) / w.dilation;
+        const long j1 = std::min(w.size, base >= w.steps ? 0 : (w.steps - base + w.dilation - 1) / w.dilation);
+        for (long j = j0; j < j1; j++) {
+          const long tin = base + j * w.dilation;
           const long i = (b * w.steps + tin) * C + c;
           // The first in-range value always wins, so a NaN window still has an argmax.
           if (arg < 0 || x[i] > best) {

@@ -1,4 +1,6 @@
 // ConvOps (src/backend/conv-ops.ts) and OptimizerOps (src/backend/optimizer-ops.ts).
+#include <algorithm>
+
 #include "generic.h"
 #include "ops.h"
 
@@ -20,37 +22,50 @@ Window1d window(Call& c, size_t i) {
   return w;
 }
 
-long inputLen(const Window1d& w) { return w.batch * w.steps * w.channels; }
-long outputLen(const Window1d& w) { return w.batch * w.outSteps * w.channels; }
+// The window's array sizes, checked for overflow: input [batch, steps, channels], output
+// [batch, outSteps, channels], and the im2col rows [batch·outSteps, size·channels].
+struct WindowLens {
+  long input, output, cols;
+};
+WindowLens lens(Call& c, const Window1d& w) {
+  return {c.product({w.batch, w.steps, w.channels}), c.product({w.batch, w.outSteps, w.channels}),
+          c.product({w.batch, w.outSteps, w.channels, w.size})};
+}
 
 napi_value im2col1d(Call& c) {
   const Window1d w = window(c, 1);
-  const float* x = c.span(c.f32(0, "x"), "x", 0, inputLen(w));
-  float* cols = c.span(c.f32(9, "cols"), "cols", 0, outputLen(w) * w.size);
-  forRanges(w.batch, (double)outputLen(w) * w.size, [&](long lo, long hi) {
-    generic::im2col(x, w, cols, lo, hi);
-  });
+  const WindowLens n = lens(c, w);
+  const float* x = c.span(c.f32(0, "x"), "x", 0, n.input);
+  float* cols = c.span(c.f32(9, "cols"), "cols", 0, n.cols);
+  if (n.cols == 0) return undefined(c.env);  // no empty loop over a huge batch or window
+  forRanges(w.batch, (double)n.cols, [&](long lo, long hi) { generic::im2col(x, w, cols, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value col2im1d(Call& c) {
   const Window1d w = window(c, 1);
-  const float* dCols = c.span(c.f32(0, "dCols"), "dCols", 0, outputLen(w) * w.size);
-  float* dx = c.span(c.f32(9, "dx"), "dx", 0, inputLen(w));
+  const WindowLens n = lens(c, w);
+  const float* dCols = c.span(c.f32(0, "dCols"), "dCols", 0, n.cols);
+  float* dx = c.span(c.f32(9, "dx"), "dx", 0, n.input);
+  if (n.cols == 0) {
+    std::fill(dx, dx + n.input, 0.0f);
+    return undefined(c.env);
+  }
   // Each batch row owns its own part of dx, so splitting by batch keeps the summation order.
-  forRanges(w.batch, (double)outputLen(w) * w.size, [&](long lo, long hi) {
-    generic::col2im(dCols, w, dx, lo, hi);
-  });
+  forRanges(w.batch, (double)n.cols, [&](long lo, long hi) { generic::col2im(dCols, w, dx, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value maxPool1d(Call& c) {
   const Window1d w = window(c, 1);
-  const float* x = c.span(c.f32(0, "x"), "x", 0, inputLen(w));
-  float* y = c.span(c.f32(9, "y"), "y", 0, outputLen(w));
-  int32_t* argmax = c.span(c.i32(10, "argmax"), "argmax", 0, outputLen(w));
-  if (w.steps == 0 && outputLen(w) > 0) c.fail("input has no timesteps");
-  forRanges(w.batch, (double)outputLen(w) * w.size, [&](long lo, long hi) {
+  const WindowLens n = lens(c, w);
+  const float* x = c.span(c.f32(0, "x"), "x", 0, n.input);
+  float* y = c.span(c.f32(9, "y"), "y", 0, n.output);
+  int32_t* argmax = c.span(c.i32(10, "argmax"), "argmax", 0, n.output);
+  if (w.steps == 0 && n.output > 0) c.fail("input has no timesteps");
+  // No output, nothing to do (and no empty loop over a huge batch or window).
+  if (n.output == 0) return undefined(c.env);
+  forRanges(w.batch, (double)n.cols, [&](long lo, long hi) {
     generic::maxPool(x, w, y, argmax, lo, hi);
   });
   return undefined(c.env);
@@ -58,15 +73,15 @@ napi_value maxPool1d(Call& c) {
 
 napi_value maxPool1dBackward(Call& c) {
   const Window1d w = window(c, 2);
-  const float* dy = c.span(c.f32(0, "dy"), "dy", 0, outputLen(w));
+  const WindowLens n = lens(c, w);
+  const float* dy = c.span(c.f32(0, "dy"), "dy", 0, n.output);
   const auto am = c.i32(1, "argmax");
-  const int32_t* argmax = c.span(am, "argmax", 0, outputLen(w));
-  const long n = inputLen(w);
-  for (long i = 0; i < outputLen(w); i++)
-    if (argmax[i] < 0 || argmax[i] >= n)
+  const int32_t* argmax = c.span(am, "argmax", 0, n.output);
+  for (long i = 0; i < n.output; i++)
+    if (argmax[i] < 0 || argmax[i] >= n.input)
       c.fail("argmax " + std::to_string(argmax[i]) + " at " + std::to_string(i) +
              " is outside the input");
-  generic::maxPoolBackward(dy, argmax, w, c.span(c.f32(10, "dx"), "dx", 0, n));
+  generic::maxPoolBackward(dy, argmax, w, c.span(c.f32(10, "dx"), "dx", 0, n.input));
   return undefined(c.env);
 }
 
@@ -81,14 +96,14 @@ AvgArgs avgArgs(Call& c) {
   a.steps = c.size(2, "steps");
   a.channels = c.size(3, "channels");
   const auto m = c.u8OrNull(4, "mask");
-  a.mask = m ? c.span(m, "mask", 0, a.batch * a.steps) : nullptr;
+  a.mask = m ? c.span(m, "mask", 0, c.product({a.batch, a.steps})) : nullptr;
   return a;
 }
 
 napi_value globalAvgPool1d(Call& c) {
   const AvgArgs a = avgArgs(c);
-  const float* x = c.span(c.f32(0, "x"), "x", 0, a.batch * a.steps * a.channels);
-  float* y = c.span(c.f32(5, "y"), "y", 0, a.batch * a.channels);
+  const float* x = c.span(c.f32(0, "x"), "x", 0, c.product({a.batch, a.steps, a.channels}));
+  float* y = c.span(c.f32(5, "y"), "y", 0, c.product({a.batch, a.channels}));
   forRanges(a.batch, (double)a.batch * a.steps * a.channels, [&](long lo, long hi) {
     generic::avgPool(x, a.steps, a.channels, a.mask, y, lo, hi);
   });
@@ -97,8 +112,8 @@ napi_value globalAvgPool1d(Call& c) {
 
 napi_value globalAvgPool1dBackward(Call& c) {
   const AvgArgs a = avgArgs(c);
-  const float* dy = c.span(c.f32(0, "dy"), "dy", 0, a.batch * a.channels);
-  float* dx = c.span(c.f32(5, "dx"), "dx", 0, a.batch * a.steps * a.channels);
+  const float* dy = c.span(c.f32(0, "dy"), "dy", 0, c.product({a.batch, a.channels}));
+  float* dx = c.span(c.f32(5, "dx"), "dx", 0, c.product({a.batch, a.steps, a.channels}));
   forRanges(a.batch, (double)a.batch * a.steps * a.channels, [&](long lo, long hi) {
     generic::avgPoolBackward(dy, a.steps, a.channels, a.mask, dx, lo, hi);
   });

@@ -44,7 +44,7 @@ napi_value gemm(Call& c) {
 
 napi_value addRowVector(Call& c) {
   const long rows = c.size(1, "rows"), cols = c.size(2, "cols");
-  float* x = c.span(c.f32(0, "x"), "x", 0, rows * cols);
+  float* x = c.span(c.f32(0, "x"), "x", 0, c.product({rows, cols}));
   const float* v = c.span(c.f32(3, "v"), "v", 0, cols);
   forRanges(rows, (double)rows * cols, [&](long lo, long hi) {
     generic::addRowVector(x, cols, v, lo, hi);
@@ -54,7 +54,7 @@ napi_value addRowVector(Call& c) {
 
 napi_value sumRows(Call& c) {
   const long rows = c.size(1, "rows"), cols = c.size(2, "cols");
-  const float* x = c.span(c.f32(0, "x"), "x", 0, rows * cols);
+  const float* x = c.span(c.f32(0, "x"), "x", 0, c.product({rows, cols}));
   float* out = c.span(c.f32(3, "out"), "out", 0, cols);
   const bool beta = c.flag(4, "beta");
   // Columns split, rows summed in order: the same sums whatever the thread count.
@@ -158,7 +158,7 @@ napi_value gather(Call& c) {
   const long dim = c.size(1, "dim");
   const auto ids = c.i32(2, "ids");
   const long count = checkIds(c, ids, dim == 0 ? 0 : table.len / dim);
-  float* out = c.span(c.f32(3, "out"), "out", 0, count * dim);
+  float* out = c.span(c.f32(3, "out"), "out", 0, c.product({count, dim}));
   forRanges(count, (double)count * dim, [&](long lo, long hi) {
     generic::gather(table.p, dim, ids.p, out, lo, hi);
   });
@@ -170,7 +170,7 @@ napi_value scatterAdd(Call& c) {
   const long dim = c.size(2, "dim");
   const auto table = c.f32(3, "dTable");
   const long count = checkIds(c, ids, dim == 0 ? 0 : table.len / dim);
-  const float* dOut = c.span(c.f32(0, "dOut"), "dOut", 0, count * dim);
+  const float* dOut = c.span(c.f32(0, "dOut"), "dOut", 0, c.product({count, dim}));
   forRanges(
       dim, (double)count * dim,
       [&](long lo, long hi) { generic::scatterAdd(dOut, ids.p, count, dim, table.p, lo, hi); },

@@ -10,6 +10,7 @@ namespace {
 // Per-step cell work is small (B·H values, a few transcendental functions each).
 template <class F>
 void forRows(long batch, long units, F&& f) {
+  if (batch == 0 || units == 0) return;  // no empty loop over a huge batch
   forRanges(batch, (double)batch * units * 16, f);
 }
 
@@ -21,13 +22,14 @@ const uint8_t* stepMask(Call& c, size_t i, long batch) {
 
 napi_value transposeSequence(Call& c) {
   const long batch = c.size(2, "batch"), steps = c.size(3, "steps"), f = c.size(4, "features");
-  const long n = batch * steps * f;
+  const long n = c.product({batch, steps, f});
   float* bm = c.span(c.f32(0, "batchMajor"), "batchMajor", 0, n);
   float* tm = c.span(c.f32(1, "timeMajor"), "timeMajor", 0, n);
   const bool reverse = c.flag(5, "reverse");
   const auto sc = c.f32OrNull(6, "scale");
-  const float* scale = sc ? c.span(sc, "scale", 0, batch * f) : nullptr;
+  const float* scale = sc ? c.span(sc, "scale", 0, c.product({batch, f})) : nullptr;
   const bool toTimeMajor = c.flag(7, "toTimeMajor");
+  if (n == 0) return undefined(c.env);
   forRanges(steps, n, [&](long lo, long hi) {
     generic::transposeSequence(bm, tm, batch, steps, f, reverse, scale, toTimeMajor, lo, hi);
   });
@@ -48,9 +50,9 @@ napi_value rnnCellForward(Call& c) {
   RnnStep s;
   s.activation = c.choice(0, "activation", 4);
   const long B = c.size(1, "batch"), H = s.units = c.size(2, "units");
-  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * H);
-  s.hPrev = c.span(c.f32(5, "hPrev"), "hPrev", c.offset(6, "hPrevOffset"), B * H);
-  s.h = c.span(c.f32(7, "h"), "h", c.offset(8, "hOffset"), B * H);
+  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, H}));
+  s.hPrev = c.span(c.f32(5, "hPrev"), "hPrev", c.offset(6, "hPrevOffset"), c.product({B, H}));
+  s.h = c.span(c.f32(7, "h"), "h", c.offset(8, "hOffset"), c.product({B, H}));
   s.mask = stepMask(c, 9, B);
   forRows(B, H, [&](long lo, long hi) { K->rnnForward(s, lo, hi); });
   return undefined(c.env);
@@ -59,11 +61,11 @@ napi_value rnnCellForward(Call& c) {
 napi_value rnnCellBackward(Call& c) {
   const int act = c.choice(0, "activation", 4);
   const long B = c.size(1, "batch"), H = c.size(2, "units");
-  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * H);
-  const float* dh = c.span(c.f32(5, "dh"), "dh", c.offset(6, "dhOffset"), B * H);
-  float* dG = c.span(c.f32(7, "dGates"), "dGates", c.offset(8, "dGatesOffset"), B * H);
+  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, H}));
+  const float* dh = c.span(c.f32(5, "dh"), "dh", c.offset(6, "dhOffset"), c.product({B, H}));
+  float* dG = c.span(c.f32(7, "dGates"), "dGates", c.offset(8, "dGatesOffset"), c.product({B, H}));
   const auto dp = c.f32OrNull(9, "dhPrev");
-  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(10, "dhPrevOffset"), B * H) : nullptr;
+  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(10, "dhPrevOffset"), c.product({B, H})) : nullptr;
   const uint8_t* mask = stepMask(c, 11, B);
   forRows(B, H, [&](long lo, long hi) {
     generic::rnnBackward(act, H, gates, dh, dG, dhPrev, mask, lo, hi);
@@ -74,11 +76,11 @@ napi_value rnnCellBackward(Call& c) {
 napi_value lstmCellForward(Call& c) {
   LstmStep s{};
   const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
-  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 4 * H);
-  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), B * H);
-  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), B * H);
-  s.hPrev = c.span(c.f32(8, "hPrev"), "hPrev", c.offset(9, "hPrevOffset"), B * H);
-  s.h = c.span(c.f32(10, "h"), "h", c.offset(11, "hOffset"), B * H);
+  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 4, H}));
+  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), c.product({B, H}));
+  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), c.product({B, H}));
+  s.hPrev = c.span(c.f32(8, "hPrev"), "hPrev", c.offset(9, "hPrevOffset"), c.product({B, H}));
+  s.h = c.span(c.f32(10, "h"), "h", c.offset(11, "hOffset"), c.product({B, H}));
   s.mask = stepMask(c, 12, B);
   forRows(B, H, [&](long lo, long hi) { K->lstmForward(s, lo, hi); });
   return undefined(c.env);
@@ -87,14 +89,14 @@ napi_value lstmCellForward(Call& c) {
 napi_value lstmCellBackward(Call& c) {
   LstmStep s{};
   const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
-  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 4 * H);
-  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), B * H);
-  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), B * H);
-  s.dh = c.span(c.f32(8, "dh"), "dh", c.offset(9, "dhOffset"), B * H);
-  s.dc = c.span(c.f32(10, "dc"), "dc", c.offset(11, "dcOffset"), B * H);
-  s.dGates = c.span(c.f32(12, "dGates"), "dGates", c.offset(13, "dGatesOffset"), B * 4 * H);
+  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 4, H}));
+  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), c.product({B, H}));
+  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), c.product({B, H}));
+  s.dh = c.span(c.f32(8, "dh"), "dh", c.offset(9, "dhOffset"), c.product({B, H}));
+  s.dc = c.span(c.f32(10, "dc"), "dc", c.offset(11, "dcOffset"), c.product({B, H}));
+  s.dGates = c.span(c.f32(12, "dGates"), "dGates", c.offset(13, "dGatesOffset"), c.product({B, 4, H}));
   const auto dp = c.f32OrNull(14, "dhPrev");
-  s.dhPrev = dp ? c.span(dp, "dhPrev", c.offset(15, "dhPrevOffset"), B * H) : nullptr;
+  s.dhPrev = dp ? c.span(dp, "dhPrev", c.offset(15, "dhPrevOffset"), c.product({B, H})) : nullptr;
   s.mask = stepMask(c, 16, B);
   forRows(B, H, [&](long lo, long hi) { K->lstmBackward(s, lo, hi); });
   return undefined(c.env);
@@ -104,10 +106,10 @@ napi_value gruCellForward(Call& c) {
   GruStep s;
   s.resetAfter = c.flag(0, "resetAfter");
   const long B = c.size(1, "batch"), H = s.units = c.size(2, "units");
-  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * 3 * H);
-  s.rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), B * 3 * H);
-  s.hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), B * H);
-  s.h = c.span(c.f32(9, "h"), "h", c.offset(10, "hOffset"), B * H);
+  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, 3, H}));
+  s.rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), c.product({B, 3, H}));
+  s.hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), c.product({B, H}));
+  s.h = c.span(c.f32(9, "h"), "h", c.offset(10, "hOffset"), c.product({B, H}));
   s.mask = stepMask(c, 11, B);
   forRows(B, H, [&](long lo, long hi) { K->gruForward(s, lo, hi); });
   return undefined(c.env);
@@ -116,10 +118,10 @@ napi_value gruCellForward(Call& c) {
 napi_value gruResetForward(Call& c) {
   GruStep s{};
   const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
-  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 3 * H);
-  s.rec = c.span(c.f32(4, "rec"), "rec", c.offset(5, "recOffset"), B * 3 * H);
-  s.hPrev = c.span(c.f32(6, "hPrev"), "hPrev", c.offset(7, "hPrevOffset"), B * H);
-  s.h = c.span(c.f32(8, "rh"), "rh", c.offset(9, "rhOffset"), B * H);
+  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 3, H}));
+  s.rec = c.span(c.f32(4, "rec"), "rec", c.offset(5, "recOffset"), c.product({B, 3, H}));
+  s.hPrev = c.span(c.f32(6, "hPrev"), "hPrev", c.offset(7, "hPrevOffset"), c.product({B, H}));
+  s.h = c.span(c.f32(8, "rh"), "rh", c.offset(9, "rhOffset"), c.product({B, H}));
   forRows(B, H, [&](long lo, long hi) { K->gruResetForward(s, lo, hi); });
   return undefined(c.env);
 }
@@ -127,16 +129,16 @@ napi_value gruResetForward(Call& c) {
 napi_value gruCellBackward(Call& c) {
   const bool resetAfter = c.flag(0, "resetAfter");
   const long B = c.size(1, "batch"), H = c.size(2, "units");
-  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), B * 3 * H);
-  const float* rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), B * 3 * H);
-  const float* hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), B * H);
-  const float* dh = c.span(c.f32(9, "dh"), "dh", c.offset(10, "dhOffset"), B * H);
-  float* dG = c.span(c.f32(11, "dGates"), "dGates", c.offset(12, "dGatesOffset"), B * 3 * H);
+  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, 3, H}));
+  const float* rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), c.product({B, 3, H}));
+  const float* hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), c.product({B, H}));
+  const float* dh = c.span(c.f32(9, "dh"), "dh", c.offset(10, "dhOffset"), c.product({B, H}));
+  float* dG = c.span(c.f32(11, "dGates"), "dGates", c.offset(12, "dGatesOffset"), c.product({B, 3, H}));
   const auto dr = c.f32OrNull(13, "dRec");
   if (resetAfter && !dr) c.fail("resetAfter needs dRec");
-  float* dRec = dr ? c.span(dr, "dRec", c.offset(14, "dRecOffset"), B * 3 * H) : nullptr;
+  float* dRec = dr ? c.span(dr, "dRec", c.offset(14, "dRecOffset"), c.product({B, 3, H})) : nullptr;
   const auto dp = c.f32OrNull(15, "dhPrev");
-  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(16, "dhPrevOffset"), B * H) : nullptr;
+  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(16, "dhPrevOffset"), c.product({B, H})) : nullptr;
   const uint8_t* mask = stepMask(c, 17, B);
   forRows(B, H, [&](long lo, long hi) {
     generic::gruBackward(resetAfter, H, gates, rec, hPrev, dh, dG, resetAfter ? dRec : nullptr,
@@ -147,12 +149,12 @@ napi_value gruCellBackward(Call& c) {
 
 napi_value gruResetBackward(Call& c) {
   const long B = c.size(0, "batch"), H = c.size(1, "units");
-  const float* gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), B * 3 * H);
-  const float* hPrev = c.span(c.f32(4, "hPrev"), "hPrev", c.offset(5, "hPrevOffset"), B * H);
-  const float* dRh = c.span(c.f32(6, "dRh"), "dRh", c.offset(7, "dRhOffset"), B * H);
-  float* dG = c.span(c.f32(8, "dGates"), "dGates", c.offset(9, "dGatesOffset"), B * 3 * H);
+  const float* gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 3, H}));
+  const float* hPrev = c.span(c.f32(4, "hPrev"), "hPrev", c.offset(5, "hPrevOffset"), c.product({B, H}));
+  const float* dRh = c.span(c.f32(6, "dRh"), "dRh", c.offset(7, "dRhOffset"), c.product({B, H}));
+  float* dG = c.span(c.f32(8, "dGates"), "dGates", c.offset(9, "dGatesOffset"), c.product({B, 3, H}));
   const auto dp = c.f32OrNull(10, "dhPrev");
-  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(11, "dhPrevOffset"), B * H) : nullptr;
+  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(11, "dhPrevOffset"), c.product({B, H})) : nullptr;
   forRows(B, H, [&](long lo, long hi) {
     generic::gruResetBackward(H, gates, hPrev, dRh, dG, dhPrev, lo, hi);
   });
@@ -292,18 +294,19 @@ LstmSequence sequenceShape(Call& c) {
 // lstmSequenceForward(batch, steps, units, gates, U, c, h, hIn, recurrentScale, mask)
 napi_value lstmSequenceForward(Call& c) {
   LstmSequence q = sequenceShape(c);
-  const long BH = q.B * q.H;
-  q.gates = c.span(c.f32(3, "gates"), "gates", 0, q.T * BH * 4);
-  q.U = c.span(c.f32(4, "U"), "U", 0, q.H * 4 * q.H);
-  q.c = c.span(c.f32(5, "c"), "c", 0, (q.T + 1) * BH);
-  q.h = c.span(c.f32(6, "h"), "h", 0, (q.T + 1) * BH);
+  const long BH = c.product({q.B, q.H});
+  q.gates = c.span(c.f32(3, "gates"), "gates", 0, c.product({q.T, q.B, 4, q.H}));
+  q.U = c.span(c.f32(4, "U"), "U", 0, c.product({q.H, 4, q.H}));
+  q.c = c.span(c.f32(5, "c"), "c", 0, c.product({q.T + 1, q.B, q.H}));
+  q.h = c.span(c.f32(6, "h"), "h", 0, c.product({q.T + 1, q.B, q.H}));
   const auto sc = c.f32OrNull(8, "recurrentScale");
   if (sc) {
     q.scale = c.span(sc, "recurrentScale", 0, BH);
-    q.hIn = c.span(c.f32(7, "hIn"), "hIn", 0, q.T * BH);
+    q.hIn = c.span(c.f32(7, "hIn"), "hIn", 0, c.product({q.T, q.B, q.H}));
   }
   const auto m = c.u8OrNull(9, "mask");
-  q.mask = m ? c.span(m, "mask", 0, q.T * q.B) : nullptr;
+  q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
+  if (BH == 0) return undefined(c.env);  // no empty loop over a huge number of steps
   forSequenceRows(q, lstmForwardRows);
   return undefined(c.env);
 }
@@ -312,20 +315,21 @@ napi_value lstmSequenceForward(Call& c) {
 // mask)
 napi_value lstmSequenceBackward(Call& c) {
   LstmSequence q = sequenceShape(c);
-  const long BH = q.B * q.H;
-  q.gates = c.span(c.f32(3, "gates"), "gates", 0, q.T * BH * 4);
-  q.c = c.span(c.f32(4, "c"), "c", 0, (q.T + 1) * BH);
-  q.Ut = c.span(c.f32(5, "Ut"), "Ut", 0, 4 * q.H * q.H);
-  q.dH = c.span(c.f32(6, "dH"), "dH", 0, q.T * BH);
+  const long BH = c.product({q.B, q.H});
+  q.gates = c.span(c.f32(3, "gates"), "gates", 0, c.product({q.T, q.B, 4, q.H}));
+  q.c = c.span(c.f32(4, "c"), "c", 0, c.product({q.T + 1, q.B, q.H}));
+  q.Ut = c.span(c.f32(5, "Ut"), "Ut", 0, c.product({4, q.H, q.H}));
+  q.dH = c.span(c.f32(6, "dH"), "dH", 0, c.product({q.T, q.B, q.H}));
   q.dc = c.span(c.f32(7, "dc"), "dc", 0, BH);
-  q.dGates = c.span(c.f32(8, "dGates"), "dGates", 0, q.T * BH * 4);
+  q.dGates = c.span(c.f32(8, "dGates"), "dGates", 0, c.product({q.T, q.B, 4, q.H}));
   const auto sc = c.f32OrNull(10, "recurrentScale");
   if (sc) {
     q.scale = c.span(sc, "recurrentScale", 0, BH);
     q.dHIn = c.span(c.f32(9, "dHIn"), "dHIn", 0, BH);
   }
   const auto m = c.u8OrNull(11, "mask");
-  q.mask = m ? c.span(m, "mask", 0, q.T * q.B) : nullptr;
+  q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
+  if (BH == 0) return undefined(c.env);
   forSequenceRows(q, lstmBackwardRows);
   return undefined(c.env);
 }
@@ -337,16 +341,17 @@ napi_value lstmSequenceLast(Call& c) {
   q.T = c.size(1, "steps");
   q.H = c.size(2, "units");
   q.D = c.size(3, "inputDim");
-  const long G = 4 * q.H, BH = q.B * q.H;
-  q.x = c.span(c.f32(4, "x"), "x", 0, q.B * q.T * q.D);
+  const long G = c.product({4, q.H}), BH = c.product({q.B, q.H});
+  q.x = c.span(c.f32(4, "x"), "x", 0, c.product({q.B, q.T, q.D}));
   q.reverse = c.flag(5, "reverse");
-  q.W = c.span(c.f32(6, "W"), "W", 0, q.D * G);
+  q.W = c.span(c.f32(6, "W"), "W", 0, c.product({q.D, G}));
   const auto bias = c.f32OrNull(7, "bias");
   q.bias = bias ? c.span(bias, "bias", 0, G) : nullptr;
-  q.U = c.span(c.f32(8, "U"), "U", 0, q.H * G);
+  q.U = c.span(c.f32(8, "U"), "U", 0, c.product({q.H, G}));
   const auto m = c.u8OrNull(9, "mask");
-  q.mask = m ? c.span(m, "mask", 0, q.T * q.B) : nullptr;
+  q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
   q.out = c.span(c.f32(10, "out"), "out", 0, BH);
+  if (BH == 0) return undefined(c.env);
   std::vector<float> scratch(q.B * G + 4 * BH);  // zeroed: c and h start at 0
   q.gates = scratch.data();
   q.c = q.gates + q.B * G;

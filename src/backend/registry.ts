@@ -1,6 +1,7 @@
 import type { Backend } from './backend.js';
 import { createNativeBackend, loadNativeAddon, type NativeOptions } from './native/index.js';
 import { createReferenceBackend } from './reference/index.js';
+import { BackendSettingsError } from './settings.js';
 import { createWasmBackend } from './wasm/load-node.js';
 import type { WasmOptions } from './wasm/options.js';
 
@@ -23,7 +24,8 @@ function notice(message: string): void {
 
 /**
  * A backend by name. 'native' falls back to 'wasm', and 'wasm' to 'reference' (with a one-line
- * notice), when the addon is not built or cannot load, or the wasm kernels cannot load.
+ * notice), when the addon is not built or cannot load, or the wasm kernels cannot load; a wrong
+ * setting (threads, SIMD, kernel variant) is an error on every backend.
  */
 export function createBackend(name: string, options: BackendOptions = {}): Backend {
   switch (name) {
@@ -37,6 +39,8 @@ export function createBackend(name: string, options: BackendOptions = {}): Backe
       try {
         return createWasmBackend(options);
       } catch (err) {
+        // A wrong setting (GATED_THREADS=0) is the user's to fix, not a reason to run slower.
+        if (err instanceof BackendSettingsError) throw err;
         notice(`wasm backend unavailable (${(err as Error).message}); using the reference backend`);
         return createReferenceBackend('float32');
       }

@@ -1,18 +1,24 @@
 import type { Backend } from '../backend/backend.js';
 import { Tensor, type Shape } from '../tensor/tensor.js';
 
+/** Batch tensors by batch size and row size, to reuse across gatherers (see BatchGatherer). */
+export type BatchBuffers = Map<string, Tensor>;
+
 /**
  * Batches of rows taken from a [N, ...] tensor by index. Buffers are kept per batch size, so a
- * training loop allocates once per shape, not once per batch.
+ * training loop allocates once per shape, not once per batch; `buffers` shared between calls
+ * (predict, evaluate) keeps a loop of calls from allocating at all (on wasm, a block returns to
+ * the heap only when the event loop runs the view's finalizer: a synchronous loop of predicts
+ * grew wasm memory without bound).
  */
 export class BatchGatherer {
   private readonly rowSize: number;
   private readonly rowShape: Shape;
-  private readonly buffers = new Map<number, Tensor>();
 
   constructor(
     private readonly source: Tensor,
     private readonly backend: Backend,
+    private readonly buffers: BatchBuffers = new Map(),
   ) {
     this.rowShape = source.shape.slice(1);
     this.rowSize = this.rowShape.reduce((a, b) => a * b, 1);
@@ -24,10 +30,11 @@ export class BatchGatherer {
 
   /** Rows order[start .. start+count) of the source, as one batch tensor (reused storage). */
   gather(order: Int32Array | null, start: number, count: number): Tensor {
-    let batch = this.buffers.get(count);
+    const key = `${count}:${this.rowShape.join(',')}`;
+    let batch = this.buffers.get(key);
     if (!batch) {
       batch = new Tensor(this.backend.alloc(count * this.rowSize), [count, ...this.rowShape]);
-      this.buffers.set(count, batch);
+      this.buffers.set(key, batch);
     }
     const src = this.source.data;
     for (let i = 0; i < count; i++) {

@@ -5,8 +5,8 @@ import { getLoss, type Loss } from '../losses/index.js';
 import { getMetric, type Metric } from '../metrics/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import { Rng } from '../random/rng.js';
-import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
-import { BatchGatherer, sliceRows } from './batching.js';
+import { floatArray, Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
+import { BatchGatherer, sliceRows, type BatchBuffers } from './batching.js';
 import { CallbackList, type Callback, type CallbackState, type Logs } from './callbacks.js';
 import { renderSummary } from './summary.js';
 
@@ -112,6 +112,11 @@ export class Sequential {
   private inputShapeValue: Shape | null = null;
   private compiled: { optimizer: Optimizer; loss: Loss; metrics: Metric[] } | null = null;
   private lossGrad: Tensor | null = null;
+  /** Input and target batches of predict and evaluate, reused from call to call. */
+  private readonly inferenceBatches: { x: BatchBuffers; y: BatchBuffers } = {
+    x: new Map(),
+    y: new Map(),
+  };
   /** The fit in progress, for fitState(). */
   private run: {
     callbacks: CallbackList;
@@ -452,13 +457,18 @@ export class Sequential {
   predict(x: Tensor, options: EvaluateOptions = {}): Tensor {
     const batchSize = positiveInt(options.batchSize ?? 32, 'batchSize');
     this.ensureBuilt(x);
-    const xs = new BatchGatherer(x, this.backend);
+    const xs = new BatchGatherer(x, this.backend, this.inferenceBatches.x);
     let out: Tensor | null = null;
     for (let start = 0; start < xs.rows; start += batchSize) {
       const count = Math.min(batchSize, xs.rows - start);
       const yb = this.forward(xs.gather(null, start, count), false);
       const rowSize = yb.size / count;
-      out ??= new Tensor(this.backend.alloc(xs.rows * rowSize), [xs.rows, ...yb.shape.slice(1)]);
+      // The caller's to keep: an ordinary array, not a block of the backend's memory (on wasm,
+      // blocks return only when the event loop runs their finalizers).
+      out ??= new Tensor(floatArray(this.backend.dtype, xs.rows * rowSize), [
+        xs.rows,
+        ...yb.shape.slice(1),
+      ]);
       out.data.set(yb.data.subarray(0, count * rowSize), start * rowSize);
     }
     if (!out) throw new Error('predict: x has no rows');
@@ -472,8 +482,8 @@ export class Sequential {
     loss: Loss,
     metrics: Metric[],
   ): Logs {
-    const xs = new BatchGatherer(x, this.backend);
-    const ys = new BatchGatherer(y, this.backend);
+    const xs = new BatchGatherer(x, this.backend, this.inferenceBatches.x);
+    const ys = new BatchGatherer(y, this.backend, this.inferenceBatches.y);
     const totals: Logs = { loss: 0 };
     for (const m of metrics) totals[m.name] = 0;
     for (let start = 0; start < xs.rows; start += batchSize) {

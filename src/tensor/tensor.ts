@@ -4,6 +4,11 @@ export type DType = 'float32' | 'float64';
 /** A shape. By convention activations are batch-major: [batch, steps, features]. */
 export type Shape = readonly number[];
 
+/** A zero-filled array of `dtype` on the JS heap. */
+export function floatArray(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
 export function shapeSize(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;

@@ -6,6 +6,9 @@
  *   import { runConformance } from './conformance.js';
  *   runConformance('native', () => createNativeBackend());
  *
+ * The validation group (conformance/validation.ts) checks the argument contract instead: every
+ * op, given negative, fractional or overflowing sizes or short arrays, throws and writes nothing.
+ *
  * Inputs are float32-representable, so a float32 backend and the float64 oracle see the same
  * numbers. Every output slice is surrounded by guard values that must keep their bits (an op
  * writes nothing outside its declared output), and every input must be left unchanged.
@@ -48,6 +51,7 @@ import { embeddingCases } from './conformance/embedding.js';
 import type { SuiteContext } from './conformance/harness.js';
 import { optimizerCases } from './conformance/optimizer.js';
 import { recurrentCases } from './conformance/recurrent.js';
+import { validationCases } from './conformance/validation.js';
 
 export interface ConformanceOptions {
   /** The backend results are compared with. Default: the float64 reference backend. */
@@ -79,6 +83,7 @@ export function runConformance(
       recurrent: recurrentCases,
       conv: convCases,
       optimizer: optimizerCases,
+      validation: validationCases,
     })) {
       describe(group, () => {
         for (const [op, run] of Object.entries(cases)) test(op, () => run(ctx));

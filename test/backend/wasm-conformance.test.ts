@@ -14,7 +14,8 @@ for (const simd of ['relaxed', 'plain'] as const) {
       `wasm ${simd} SIMD, ${threads} thread(s)`,
       () => {
         const backend = createWasmBackend({ simd, threads, quiet: true });
-        if (backend.waitForThreads() !== threads) throw new Error('helper threads did not start');
+        if (backend.waitForThreads() !== backend.threads)
+          throw new Error('helper threads did not start');
         made.push(backend);
         return backend;
       },

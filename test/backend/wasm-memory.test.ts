@@ -2,12 +2,20 @@
  * The wasm backend's memory: alloc hands out views into wasm memory; a shared memory grows in
  * place without detaching them; a private memory never grows (so nothing detaches) and, when
  * full, alloc hands out ordinary arrays that ops copy in and out. Ops on arrays from outside
- * (user tensors) work in both.
+ * (user tensors) work in both. A synchronous loop of predicts does not grow it; an op that throws
+ * frees its staging at once.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Backend } from '../../src/backend/backend.js';
+import { WasmHeap } from '../../src/backend/wasm/heap.js';
 import { createWasmBackend } from '../../src/backend/wasm/load-node.js';
+import { Dense } from '../../src/layers/dense.js';
+import { Embedding } from '../../src/layers/embedding.js';
+import { LSTM } from '../../src/layers/lstm.js';
+import { Sequential } from '../../src/models/sequential.js';
+import { Rng } from '../../src/random/rng.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 
 /** C = A·B for 3×3 matrices with the backend, compared with the obvious loop. */
 function checkGemm(backend: Backend, a: Float32Array, b: Float32Array, c: Float32Array): void {
@@ -65,4 +73,68 @@ test('user arrays (not from alloc) work as inputs and outputs on shared memory',
   } finally {
     backend.close();
   }
+});
+
+/** A small LSTM classifier on `be` (ids below 50, 30 steps). */
+function smallModel(be: Backend): Sequential {
+  const model = new Sequential({ seed: 3, backend: be });
+  model
+    .add(new Embedding({ inputDim: 50, outputDim: 8 }))
+    .add(new LSTM({ units: 8 }))
+    .add(new Dense({ units: 1, activation: 'sigmoid' }));
+  model.build([30]);
+  model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+  return model;
+}
+
+test('a synchronous loop of predicts and evaluates allocates nothing and keeps memory flat', () => {
+  // A block returns to the heap only when the event loop runs its view's finalizer, so every
+  // allocation in a loop that never yields stays: 100k single-review predicts grew wasm memory
+  // 4 → 31 MB. Predict and evaluate now reuse their batch buffers and return ordinary arrays.
+  const backend = createWasmBackend({ threads: 1, quiet: true });
+  try {
+    let allocs = 0;
+    const counting: Backend = {
+      ...backend,
+      alloc: (n) => {
+        allocs++;
+        return backend.alloc(n);
+      },
+    };
+    const model = smallModel(counting);
+    const rng = new Rng(5);
+    const x = new Tensor(
+      Float32Array.from({ length: 16 * 30 }, () => 1 + rng.int(49)),
+      [16, 30],
+    );
+    const y = new Tensor(
+      Float32Array.from({ length: 16 }, () => rng.int(2)),
+      [16, 1],
+    );
+    const first = model.predict(x).data.slice();
+    model.evaluate(x, y);
+    const [allocsBefore, bytesBefore] = [allocs, backend.memory.buffer.byteLength];
+    // 16 × 30 ids per call: 2000 calls that each allocated would add ~4 MB.
+    for (let i = 0; i < 2000; i++) {
+      assert.deepEqual(model.predict(x).data, first);
+      if (i % 100 === 0) model.evaluate(x, y);
+    }
+    assert.equal(allocs, allocsBefore, 'no backend allocation after the first calls');
+    assert.equal(backend.memory.buffer.byteLength, bytesBefore, 'wasm memory did not grow');
+  } finally {
+    backend.close();
+  }
+});
+
+test('an op that throws frees what it staged and copies nothing back', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+  const heap = new WasmHeap(memory, true, 1024, Infinity);
+  const out = Float32Array.of(1, 2, 3);
+  const ptr = heap.f32(out, 0, true);
+  new Float32Array(memory.buffer, ptr, 3).fill(9); // a partial result
+  heap.discard();
+  heap.done(); // the next op: nothing left to copy back
+  assert.deepEqual([...out], [1, 2, 3]);
+  assert.equal(heap.f32(new Float32Array(3), 0), ptr, 'the scratch block is free again');
+  heap.done();
 });

@@ -39,7 +39,12 @@ export interface NativeAddon
       | 'gruResetBackward'
     > {
   configure(variant: string, threads: number, parallelWork: number): void;
-  info(): { variant: NativeVariant; threads: number; variants: NativeVariant[] };
+  info(): {
+    variant: NativeVariant;
+    threads: number;
+    maxThreads: number;
+    variants: NativeVariant[];
+  };
   noop(): void;
   /** fn: 1 sigmoid, 2 tanh, 4 exp over x[0, n) into y. */
   math(fn: number, x: Float32Array, y: Float32Array, n: number): void;

@@ -2,12 +2,16 @@ import { availableParallelism } from 'node:os';
 import type { Backend } from '../backend.js';
 import type { ActivationKind } from '../core-ops.js';
 import type { Window1d } from '../conv-ops.js';
+import { BackendSettingsError, resolveThreads } from '../settings.js';
 import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
 
 export { loadNativeAddon, NATIVE_VARIANTS, type NativeVariant } from './addon.js';
 
 export interface NativeOptions {
-  /** Threads, the caller included. Default: $GATED_THREADS, else every core. */
+  /**
+   * Threads, the caller included. Default: $GATED_THREADS, else every core; at most the cores and
+   * the pool's maximum (a larger count is clamped with a notice).
+   */
   threads?: number;
   /**
    * The fastest kernels to use (a slower path on a faster CPU, for tests). Default:
@@ -20,6 +24,10 @@ export interface NativeOptions {
    * Tests set 0 so every op is split.
    */
   parallelWork?: number;
+  /** Allow more threads than cores (up to the pool's maximum): tests that provoke preemption. */
+  oversubscribe?: boolean;
+  /** Print no notice when the thread count is clamped. */
+  quiet?: boolean;
 }
 
 /** The native backend, with what it runs on. */
@@ -36,19 +44,12 @@ const KINDS: Record<ActivationKind, number> = {
   softmax: 5,
 };
 
-function threadsOption(value: number | string | undefined): number {
-  if (value === undefined || value === '') return availableParallelism();
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new Error(`threads must be an integer in [1, 64], got ${String(value)}`);
-  }
-  return n;
-}
-
 function variantOption(value: string | undefined): NativeVariant | '' {
   if (value === undefined || value === '') return '';
   if (!(NATIVE_VARIANTS as readonly string[]).includes(value)) {
-    throw new Error(`unknown kernel variant '${value}' (${NATIVE_VARIANTS.join(', ')})`);
+    throw new BackendSettingsError(
+      `GATED_NATIVE_ISA: unknown kernel variant '${value}' (${NATIVE_VARIANTS.join(', ')})`,
+    );
   }
   return value as NativeVariant;
 }
@@ -65,7 +66,19 @@ let active: object | null = null;
 export function createNativeBackend(options: NativeOptions = {}): NativeBackend {
   const { addon, error } = loadNativeAddon();
   if (addon === null) throw new Error(`native backend unavailable: ${error}`);
-  const threads = threadsOption(options.threads ?? process.env.GATED_THREADS);
+  const threads = resolveThreads(
+    options.threads ?? process.env.GATED_THREADS,
+    options.threads !== undefined ? 'threads' : 'GATED_THREADS',
+    {
+      cores: availableParallelism(),
+      max: addon.info().maxThreads,
+      backend: 'native',
+      oversubscribe: options.oversubscribe,
+    },
+    (message) => {
+      if (!options.quiet) process.stderr.write(`gated: ${message}\n`);
+    },
+  );
   const wanted = options.variant ?? variantOption(process.env.GATED_NATIVE_ISA);
   const self = {};
   const use = (): NativeAddon => {

@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.js';
+import { withArgumentChecks } from '../checks/index.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 import { ACTIVATION_CODES, CTRL, TASK, TASK_SLOTS } from './codes.js';
 import { WasmHeap } from './heap.js';
@@ -402,7 +403,10 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
   };
-  return backend;
+  // Checked before any pointer is taken: the kernels trust their sizes, and wasm memory holds
+  // every other tensor, so a short array would be written past (a 64×64 gemm into 16 values).
+  // An op that throws after staging frees its scratch at once, copying nothing back.
+  return withArgumentChecks(backend, () => heap.discard());
 }
 
 /** A Window1d as the kernels' argument list (after the input pointer). */

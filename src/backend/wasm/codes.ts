@@ -43,5 +43,8 @@ export const CTRL = {
   size: 64,
 } as const;
 
+/** Most threads the pool runs: the caller plus one helper per ready flag the block holds. */
+export const MAX_THREADS = CTRL.size - CTRL.ready;
+
 /** Int32 slots of a task record: op code and up to 15 arguments (float32 ones as their bits). */
 export const TASK_SLOTS = 16;

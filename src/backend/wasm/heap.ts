@@ -19,7 +19,11 @@ interface Staged {
  *
  * Blocks are handed out as Float32Array views, so ops on them need no copy. A block returns to
  * a free list (by size: training allocates the same sizes every batch) when its view is garbage
- * collected — keep the view `alloc` returned alive while any subarray of it is in use.
+ * collected — keep the view `alloc` returned alive while any subarray of it is in use. The
+ * return runs as a finalizer, on the event loop: code that loops synchronously (a loop of
+ * predicts) must reuse its buffers (layers' Workspace, the model's batch buffers), or the memory
+ * grows until the loop yields. Staged arrays (foreign arrays copied in for one op) are freed
+ * synchronously, when the op ends or throws.
  *
  * Growth: a shared memory grows in place (old views stay valid, only `memory.buffer` is a new
  * object, so every buffer ever seen is remembered). A non-shared memory would detach every view
@@ -100,9 +104,21 @@ export class WasmHeap {
 
   /** After an op: copies staged outputs back and frees the scratch. */
   done(): void {
+    this.unstage(true);
+  }
+
+  /**
+   * After an op that threw: frees the scratch at once without copying a partial result back
+   * (else the next op's done() would write it into the caller's arrays).
+   */
+  discard(): void {
+    this.unstage(false);
+  }
+
+  private unstage(copyBack: boolean): void {
     for (let i = 0; i < this.stagedCount; i++) {
       const s = this.staged[i];
-      if (s.written) s.array.set(viewLike(s.array, this.buffer, s.ptr));
+      if (copyBack && s.written) s.array.set(viewLike(s.array, this.buffer, s.ptr));
       this.release(s.ptr, s.bytes);
       s.array = EMPTY;
     }

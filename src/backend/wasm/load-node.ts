@@ -9,8 +9,8 @@ import {
   MAX_PAGES,
   PAGE_BYTES,
   reservedPages,
-  threadCount,
   wasmFileName,
+  wasmSettings,
   type WasmOptions,
 } from './options.js';
 
@@ -34,7 +34,10 @@ function compile(relaxed: boolean, shared: boolean): WebAssembly.Module | null {
  * privateMemory, one thread on a reserved private memory (the browser's fallback).
  */
 export function createWasmBackend(options: WasmOptions = {}): WasmBackend {
-  const simd = options.simd ?? (process.env.GATED_WASM_SIMD as WasmOptions['simd']) ?? 'auto';
+  const notice = (message: string) => {
+    if (!options.quiet) process.stderr.write(`gated: ${message}\n`);
+  };
+  const { threads, simd } = wasmSettings(options, process.env, availableParallelism(), notice);
   const shared = options.privateMemory !== true;
   const fast = simd === 'plain' ? null : compile(true, shared);
   if (fast === null && simd === 'relaxed') {
@@ -45,7 +48,6 @@ export function createWasmBackend(options: WasmOptions = {}): WasmBackend {
     process.stderr.write('gated: relaxed SIMD unavailable; using the plain-SIMD wasm kernels\n');
   }
   const module = fast ?? (compile(false, shared) as WebAssembly.Module);
-  const threads = threadCount(options.threads ?? process.env.GATED_THREADS, availableParallelism());
   const reserved = reservedPages(options.memoryMiB);
   const memory = shared
     ? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })

@@ -6,8 +6,8 @@ import {
   MAX_PAGES,
   PAGE_BYTES,
   reservedPages,
-  threadCount,
   wasmFileName,
+  wasmSettings,
   type WasmOptions,
 } from './options.js';
 
@@ -36,11 +36,15 @@ export async function loadWasmBackend(options: WebWasmOptions = {}): Promise<Was
   };
   const isolated = typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated;
   const shared = isolated === true;
-  const wanted = threadCount(options.threads, navigator.hardwareConcurrency || 1);
+  const { threads: wanted, simd } = wasmSettings(
+    options,
+    {},
+    navigator.hardwareConcurrency || 1,
+    notice,
+  );
   if (!shared && wanted > 1) {
     notice('no cross-origin isolation (SharedArrayBuffer unavailable): wasm runs on one thread');
   }
-  const simd = options.simd ?? 'auto';
   let relaxed = simd !== 'plain';
   let bytes = await fetchBytes(new URL(wasmFileName(relaxed, shared), base));
   if (relaxed && !WebAssembly.validate(bytes)) {

@@ -1,9 +1,19 @@
+import { MAX_THREADS } from './codes.js';
+import { resolveChoice, resolveThreads } from '../settings.js';
+
+export const SIMD_CHOICES = ['auto', 'relaxed', 'plain'] as const;
+
 /** How to set up the wasm backend (every field optional). */
 export interface WasmOptions {
-  /** Threads including the caller; default GATED_THREADS, else all cores. 1 on private memory. */
+  /**
+   * Threads including the caller; default GATED_THREADS, else all cores; at most the cores and
+   * MAX_THREADS (a larger count is clamped with a notice). 1 on private memory.
+   */
   threads?: number;
+  /** Allow more threads than cores (up to MAX_THREADS): tests that provoke preemption. */
+  oversubscribe?: boolean;
   /** Kernel build: 'auto' (relaxed SIMD where the engine has it), or force one. */
-  simd?: 'auto' | 'relaxed' | 'plain';
+  simd?: (typeof SIMD_CHOICES)[number];
   /**
    * Node: run on a private (non-shared) memory, one thread, as a browser page without
    * cross-origin isolation does. Default false.
@@ -41,12 +51,22 @@ export function wasmFileName(relaxed: boolean, shared: boolean): string {
   return `gated-${relaxed ? 'relaxed' : 'simd'}${shared ? '-mt' : ''}.wasm`;
 }
 
-/** A positive integer thread count from an option or environment string, else `fallback`. */
-export function threadCount(value: number | string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`threads must be a positive integer, got '${String(value)}'`);
-  }
-  return n;
+/**
+ * The wasm settings from the options, else the environment (GATED_THREADS, GATED_WASM_SIMD),
+ * validated (BackendSettingsError) before anything loads. `cores`: the machine's.
+ */
+export function wasmSettings(
+  options: WasmOptions,
+  env: { GATED_THREADS?: string; GATED_WASM_SIMD?: string },
+  cores: number,
+  notice: (message: string) => void,
+): { threads: number; simd: (typeof SIMD_CHOICES)[number] } {
+  const source = options.threads !== undefined ? 'threads' : 'GATED_THREADS';
+  const limits = { cores, max: MAX_THREADS, backend: 'wasm', oversubscribe: options.oversubscribe };
+  const threads = resolveThreads(options.threads ?? env.GATED_THREADS, source, limits, notice);
+  const simd =
+    options.simd !== undefined
+      ? resolveChoice(options.simd, 'simd', SIMD_CHOICES)
+      : resolveChoice(env.GATED_WASM_SIMD, 'GATED_WASM_SIMD', SIMD_CHOICES);
+  return { threads, simd: simd ?? 'auto' };
 }

@@ -1,0 +1,274 @@
+/**
+ * The argument contract every backend keeps (src/backend/backend.ts, src/backend/checks/): an
+ * invalid call throws an Error and writes nothing, not into its own arrays nor past them into a
+ * neighbour (wasm memory holds every tensor side by side); an op whose outputs are empty returns
+ * at once, however large its other sizes. One valid call per op, then each size made negative,
+ * fractional, 2^31 − 1, and all of them large enough for their products to overflow 64 bits.
+ */
+import assert from 'node:assert/strict';
+import type { Backend } from '../../../src/backend/backend.js';
+import { OP_CHECKS } from '../../../src/backend/checks/index.js';
+import type { Window1d } from '../../../src/backend/conv-ops.js';
+import type { SuiteContext } from './harness.js';
+
+/** An argument list and where its sizes are: an index, or [index, field] of a window object. */
+type Where = number | readonly [number, keyof Window1d];
+interface OpCall {
+  args: (be: Backend) => unknown[];
+  sizes: readonly Where[];
+}
+
+const LEN = 256;
+const F = (be: Backend) => {
+  const a = be.alloc(LEN);
+  for (let i = 0; i < LEN; i++) a[i] = (i % 13) - 6; // nonzero, so a write shows
+  return a;
+};
+const I = () => new Int32Array(64);
+const M = () => new Uint8Array(64).fill(1);
+const win = (): Window1d => ({
+  batch: 2,
+  steps: 2,
+  channels: 2,
+  size: 1,
+  stride: 1,
+  dilation: 1,
+  padLeft: 0,
+  outSteps: 2,
+});
+const WIN_SIZES = ['batch', 'steps', 'channels', 'outSteps'] as const;
+const at = (i: number) => WIN_SIZES.map((f) => [i, f] as const);
+const clip = { scale: 1, clipValue: Infinity };
+
+const OPS: Record<string, OpCall> = {
+  gemm: {
+    args: (b) => [false, false, 2, 2, 2, F(b), 0, 2, F(b), 0, 2, F(b), 0, 2, 0],
+    sizes: [2, 3, 4, 7, 10, 13],
+  },
+  addRowVector: { args: (b) => [F(b), 2, 2, F(b)], sizes: [1, 2] },
+  sumRows: { args: (b) => [F(b), 2, 2, F(b), 0], sizes: [1, 2] },
+  activation: { args: (b) => ['softmax', F(b), F(b), 4, 2], sizes: [3, 4] },
+  activationBackward: { args: (b) => ['softmax', F(b), F(b), F(b), 4, 2], sizes: [4, 5] },
+  multiply: { args: (b) => [F(b), F(b), F(b), 4], sizes: [3] },
+  axpy: { args: (b) => [0.5, F(b), F(b), 4], sizes: [3] },
+  scale: { args: (b) => [F(b), 2, 4], sizes: [2] },
+  sumSquares: { args: (b) => [F(b), 4], sizes: [1] },
+  gather: { args: (b) => [F(b), 2, I(), F(b)], sizes: [1] },
+  scatterAdd: { args: (b) => [F(b), I(), 2, F(b)], sizes: [2] },
+  sequenceToTimeMajor: { args: (b) => [F(b), F(b), 2, 2, 2, false, F(b)], sizes: [2, 3, 4] },
+  timeMajorToSequence: { args: (b) => [F(b), F(b), 2, 2, 2, true, null], sizes: [2, 3, 4] },
+  multiplyAt: { args: (b) => [4, F(b), 0, F(b), 1, F(b), 2, 1], sizes: [0] },
+  rnnCellForward: {
+    args: (b) => ['tanh', 2, 2, F(b), 0, F(b), 0, F(b), 0, M(), 0],
+    sizes: [1, 2],
+  },
+  rnnCellBackward: {
+    args: (b) => ['tanh', 2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
+    sizes: [1, 2],
+  },
+  lstmCellForward: {
+    args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
+    sizes: [0, 1],
+  },
+  lstmCellBackward: {
+    args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
+    sizes: [0, 1],
+  },
+  lstmSequenceForward: {
+    args: (b) => [2, 2, 2, F(b), F(b), F(b), F(b), F(b), F(b), M()],
+    sizes: [0, 1, 2],
+  },
+  lstmSequenceBackward: {
+    args: (b) => [2, 2, 2, F(b), F(b), F(b), F(b), F(b), F(b), F(b), F(b), M()],
+    sizes: [0, 1, 2],
+  },
+  lstmSequenceLast: {
+    args: (b) => [2, 2, 2, 2, F(b), false, F(b), F(b), F(b), M(), F(b)],
+    sizes: [0, 1, 2, 3],
+  },
+  gruCellForward: {
+    args: (b) => [true, 2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
+    sizes: [1, 2],
+  },
+  gruResetForward: { args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0], sizes: [0, 1] },
+  gruCellBackward: {
+    args: (b) => [true, 2, 2, ...Array.from({ length: 7 }, () => [F(b), 0]).flat(), M(), 0],
+    sizes: [1, 2],
+  },
+  gruResetBackward: {
+    args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0],
+    sizes: [0, 1],
+  },
+  im2col1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
+  col2im1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
+  maxPool1d: { args: (b) => [F(b), win(), F(b), I()], sizes: at(1) },
+  maxPool1dBackward: { args: (b) => [F(b), I(), win(), F(b)], sizes: at(2) },
+  globalAvgPool1d: { args: (b) => [F(b), 2, 2, 2, M(), F(b)], sizes: [1, 2, 3] },
+  globalAvgPool1dBackward: { args: (b) => [F(b), 2, 2, 2, null, F(b)], sizes: [1, 2, 3] },
+  sgdUpdate: {
+    args: (b) => [F(b), F(b), 4, clip, { learningRate: 0.1, momentum: 0.9, nesterov: true }, F(b)],
+    sizes: [2],
+  },
+  rmspropUpdate: {
+    args: (b) => [
+      F(b),
+      F(b),
+      4,
+      clip,
+      { learningRate: 0.1, rho: 0.9, momentum: 0.5, epsilon: 1e-7 },
+      F(b),
+      F(b),
+      F(b),
+    ],
+    sizes: [2],
+  },
+  adamUpdate: {
+    args: (b) => [
+      F(b),
+      F(b),
+      4,
+      clip,
+      { alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      F(b),
+      F(b),
+    ],
+    sizes: [2],
+  },
+};
+
+/** Sizes whose products overflow 64 bits: 2^21·2^21·2^22 = 2^64, and more with a fourth. */
+const EXTREME = [2 ** 21, 2 ** 21, 2 ** 22, 2 ** 30, 2 ** 30, 2 ** 30];
+
+function setSize(args: unknown[], where: Where, value: number): void {
+  if (typeof where === 'number') args[where] = value;
+  else args[where[0]] = { ...(args[where[0]] as Window1d), [where[1]]: value };
+}
+
+type Arrays = (Float32Array | Float64Array | Int32Array | Uint8Array)[];
+const arraysOf = (args: unknown[]): Arrays =>
+  args.filter((a): a is Arrays[number] => ArrayBuffer.isView(a) && !(a instanceof DataView));
+
+/** `args` with the given sizes must throw an Error and leave every array and a neighbour alone. */
+function rejects(be: Backend, op: string, args: unknown[], what: string): void {
+  const neighbour = F(be); // allocated after the op's arrays: next to them in wasm memory
+  const arrays = [...arraysOf(args), neighbour];
+  const before = arrays.map((a) => a.slice());
+  const fn = be[op as keyof Backend] as (...a: unknown[]) => unknown;
+  assert.throws(() => fn.apply(be, args), Error, `${op} with ${what} did not throw`);
+  arrays.forEach((a, k) => {
+    assert.deepEqual(a, before[k], `${op} with ${what} wrote into array ${k} before throwing`);
+  });
+}
+
+function validation(ctx: SuiteContext, op: string, call: OpCall): void {
+  const be = ctx.tested();
+  const fn = be[op as keyof Backend] as ((...a: unknown[]) => unknown) | undefined;
+  if (fn === undefined) return; // an optional op this backend does not have
+  fn.apply(be, call.args(be)); // the valid call runs
+  for (const where of call.sizes) {
+    for (const bad of [-1, 1.5, NaN, 2 ** 31 - 1, 2 ** 31, 2 ** 53]) {
+      const args = call.args(be);
+      setSize(args, where, bad);
+      rejects(be, op, args, `size ${String(where)} = ${bad}`);
+    }
+  }
+  const args = call.args(be);
+  call.sizes.forEach((where, j) => setSize(args, where, EXTREME[j]));
+  rejects(be, op, args, 'overflowing sizes');
+  // An empty output with huge other sizes: nothing to compute (or an array too short), at once.
+  const empty = call.args(be);
+  call.sizes.forEach((where, j) => setSize(empty, where, j === 0 ? 0 : 2 ** 31 - 1));
+  try {
+    fn.apply(be, empty);
+  } catch (err) {
+    assert.ok(err instanceof Error);
+  }
+}
+
+/** Arguments that are wrong in kind, not size: each op's own cases. */
+function specific(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  const fn = (op: string, ...args: unknown[]) =>
+    (be[op as keyof Backend] as (...a: unknown[]) => void)(...args);
+  // The defects that started this: a gemm told its output is 64×64 given 16 values overwrote a
+  // neighbouring tensor on wasm; softmax over rows of 0 columns looped forever.
+  const a = be.alloc(64 * 64);
+  const c = be.alloc(16);
+  rejects(be, 'gemm', [false, false, 64, 64, 64, a, 0, 64, a, 0, 64, c, 0, 64, 0], 'a 16-value c');
+  rejects(be, 'activation', ['softmax', F(be), F(be), 4, 0], 'cols 0');
+  rejects(be, 'activation', ['softmax', F(be), F(be), 4, 3], 'cols not dividing n');
+  rejects(be, 'activationBackward', ['softmax', F(be), F(be), F(be), 4, 0], 'cols 0');
+  rejects(be, 'activation', ['selu', F(be), F(be), 4, 1], 'an unknown kind');
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 1, F(be), 0, 2, F(be), 0, 2, 0], 'lda < k');
+  rejects(
+    be,
+    'gemm',
+    [false, false, 2, 2, 2, F(be), -1, 2, F(be), 0, 2, F(be), 0, 2, 0],
+    'aOffset −1',
+  );
+  rejects(
+    be,
+    'gemm',
+    [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 2, F(be), 255, 2, 0],
+    'c past its end',
+  );
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 2, F(be), 0, 2, 2], 'beta 2');
+  rejects(
+    be,
+    'gemm',
+    [false, false, 2, 2, 2, [1, 2, 3, 4], 0, 2, F(be), 0, 2, F(be), 0, 2, 0],
+    'a plain array',
+  );
+  rejects(be, 'gather', [F(be), 2, Int32Array.of(0, 128), F(be)], 'an id past the table');
+  rejects(be, 'scatterAdd', [F(be), Int32Array.of(-1), 2, F(be)], 'a negative id');
+  rejects(be, 'gather', [F(be), 2, Float32Array.of(0), F(be)], 'float ids');
+  rejects(
+    be,
+    'maxPool1dBackward',
+    [F(be), Int32Array.of(0, 1, 2, 3, 4, 5, 6, 99), win(), F(be)],
+    'an argmax past the input',
+  );
+  rejects(be, 'im2col1d', [F(be), { ...win(), stride: 0 }, F(be)], 'stride 0');
+  rejects(be, 'maxPool1d', [F(be), { ...win(), steps: 0 }, F(be), I()], 'no input steps');
+  rejects(
+    be,
+    'lstmCellForward',
+    [2, 2, F(be), 0, F(be), 0, F(be), 0, F(be), 0, F(be), 0, new Uint8Array(1), 0],
+    'a short mask',
+  );
+  rejects(
+    be,
+    'lstmCellForward',
+    [2, 2, F(be), 0, F(be), 0, F(be), 0, F(be), 0, F(be), 0, M(), 63],
+    'a mask offset past its end',
+  );
+  rejects(
+    be,
+    'rnnCellForward',
+    ['softmax', 2, 2, F(be), 0, F(be), 0, F(be), 0, null, 0],
+    'softmax in a cell',
+  );
+  const gruArrays = Array.from({ length: 5 }, () => [F(be), 0]).flat();
+  rejects(
+    be,
+    'gruCellBackward',
+    [true, 2, 2, ...gruArrays, null, 0, null, 0, null, 0],
+    'resetAfter without dRec',
+  );
+  rejects(
+    be,
+    'adamUpdate',
+    [F(be), F(be), 4, clip, { alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, F(be), null],
+    'no v',
+  );
+  fn('activation', 'softmax', F(be), F(be), 0, 0); // no rows: nothing to do, and no error
+}
+
+export const validationCases: Record<string, (ctx: SuiteContext) => void> = {
+  ...Object.fromEntries(
+    Object.entries(OPS).map(([op, call]) => [op, (ctx: SuiteContext) => validation(ctx, op, call)]),
+  ),
+  'wrong kinds of arguments': specific,
+  'every op has its case': () =>
+    assert.deepEqual(Object.keys(OPS).sort(), Object.keys(OP_CHECKS).sort()),
+};
