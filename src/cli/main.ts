@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { FlagError } from '../experiments/run-flags.js';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { flagMessage } from './commands/resume.js';
 import { trainCommand } from './commands/train.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -36,6 +38,9 @@ try {
   if (err instanceof CommanderError) {
     // commander has already printed its one-line message (or the help / version).
     process.exitCode = err.exitCode;
+  } else if (err instanceof FlagError) {
+    process.stderr.write(`gated: ${flagMessage(err)}\n`);
+    process.exitCode = 1;
   } else {
     // Errors from gated itself (bad data, bad model files, …) are one line, not a stack trace.
     process.stderr.write(`gated: ${(err as Error).message}\n`);

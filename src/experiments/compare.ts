@@ -195,6 +195,8 @@ export async function runComparison(
     delete (runOptions as Partial<CompareSettings>).patience;
     const run = await runTraining(runOptions, log, progress, {
       callbacks: [eta],
+      // A comparison without --resume trains every model again.
+      overwrite: true,
       ...(resume ? { resume } : {}),
       ...(signal ? { signal } : {}),
     });
