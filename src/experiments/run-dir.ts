@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { link, lstat, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { CHECKPOINT_FILE } from '../io/checkpoint.js';
 import { MODEL_FILE, WEIGHTS_FILE } from '../io/model-dir.js';
 import { describeFsError } from '../io/regular-file.js';
@@ -39,8 +39,9 @@ export class RunDirError extends Error {}
  * taken over; a live one is refused. Returns the release function (also run at process exit).
  */
 export async function lockRunDir(dir: string, flag: string): Promise<() => void> {
+  let created: string | undefined;
   try {
-    await mkdir(dir, { recursive: true });
+    created = await mkdir(dir, { recursive: true });
   } catch (error) {
     throw new RunDirError(`${flag} ${dir}: cannot create it (${describeFsError(error)})`);
   }
@@ -83,6 +84,15 @@ export async function lockRunDir(dir: string, flag: string): Promise<() => void>
       if (Number(readFileSync(lock, 'utf8').trim()) === process.pid) unlinkSync(lock);
     } catch {
       // Best effort: a stale lock is taken over by the next run anyway.
+    }
+    // A run that failed before writing anything leaves no empty directories behind.
+    for (let d = resolve(dir); created !== undefined; d = dirname(d)) {
+      try {
+        rmdirSync(d);
+      } catch {
+        break; // not empty: the run wrote something
+      }
+      if (d === resolve(created)) break;
     }
   };
   process.on('exit', release);

@@ -32,12 +32,17 @@ export const FLAG_KEYS = {
 /** Flags a resumed run may change: more epochs extend it; the rest never alter its numbers. */
 const FREE_ON_RESUME = new Set(['epochs']);
 
-/** The run flags from parsed `gated train` options, checked as a whole. */
-export function flagsFromOptions(o: Record<string, unknown>): RunFlags {
+/** The run flags parsed options set, unchecked (compare adds the architecture per model). */
+export function optionFlags(o: Record<string, unknown>): Record<string, unknown> {
   const flags: Record<string, unknown> = {};
   for (const [attr, key] of Object.entries(FLAG_KEYS))
     if (o[attr] !== undefined) flags[key] = o[attr];
-  return validateRunFlags(flags);
+  return flags;
+}
+
+/** The run flags from parsed `gated train` options, checked as a whole. */
+export function flagsFromOptions(o: Record<string, unknown>): RunFlags {
+  return validateRunFlags(optionFlags(o));
 }
 
 /** A FlagError as the CLI says it: the flag as typed, its value, what is wrong. */
