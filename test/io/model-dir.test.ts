@@ -198,6 +198,17 @@ const jsonCases: [string, (j: Record<string, unknown>) => unknown, RegExp][] = [
     (j) => ({ ...j, inputShape: ['6'] }),
     /inputShape must be a list of 1 to 8 positive integers/,
   ],
+  // Used to take 140 s and 15.7 GB before failing.
+  [
+    'an inputShape of a billion steps',
+    (j) => ({ ...j, inputShape: [1000000000] }),
+    /inputShape \[1000000000\] holds 1,000,000,000 values per sample, more than the limit of 1,048,576/,
+  ],
+  [
+    'a recurrent layer of 100,000 units',
+    (j) => withLayer(j, 1, (c) => ({ ...c, units: 100000 })),
+    /weight recurrent_kernel \[100000, 300000\] holds 30,000,000,000 values, more than the limit/,
+  ],
   ['no layers', (j) => ({ ...j, layers: [] }), /layers must be a non-empty list/],
   [
     'an unknown layer class',
