@@ -6,7 +6,7 @@
  * RSS under 1 GB and an end within 10 s.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { cp, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import * as tar from 'tar-stream';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { Rng } from '../../src/random/rng.js';
 import { CLI } from '../helpers/cli-child.js';
+import type { BatchCase, BatchResult } from '../helpers/gated-batch.js';
 import {
   fixtureReviews,
   reviewPath,
@@ -25,10 +26,13 @@ import {
 } from '../helpers/imdb-fixture.js';
 
 const RSS_HOOK = fileURLToPath(new URL('../helpers/rss-hook.js', import.meta.url));
+const BATCH = fileURLToPath(new URL('../helpers/gated-batch.js', import.meta.url));
 const MAX_RSS_KB = 1024 * 1024;
 const CASE_MS = 10_000;
-/** Children at once: the machine may have 2 cores shared with other work. */
+/** Batch processes beside the one running single CLI processes (the machine may have 2 cores). */
 const CONCURRENCY = 2;
+/** One case in this many runs as its own `gated` process, the real CLI contract end to end. */
+const CLI_EVERY = 6;
 const TINY = ['--units', '4', '--embedding-dim', '4', '--maxlen', '12', '--num-words', '60'];
 
 /** One case's sandbox: inputs in `in`, the only writable places `out` and `cache`. */
@@ -458,24 +462,29 @@ interface Outcome {
   code: number | string;
   stderr: string;
   ms: number;
+  /** The peak RSS of the process that ran the case (for a batch: of the whole batch). */
   rssKb: number;
 }
 
-function runCli(args: string[], s: Sandbox): Promise<Outcome> {
-  const rssFile = join(s.root, 'rss');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: join(s.root, 'home'),
-    GATED_CACHE: s.cache,
-    GATED_BACKEND: 'reference',
-    GATED_TEST_RSS_FILE: rssFile,
-  };
+/** The environment of one case: its own HOME and cache, the reference backend, no $GATED_IMDB. */
+function caseEnv(s: Sandbox): Record<string, string> {
+  return { HOME: join(s.root, 'home'), GATED_CACHE: s.cache, GATED_BACKEND: 'reference' };
+}
+
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   delete env.GATED_IMDB;
   delete env.GATED_DEBUG;
+  return env;
+}
+
+/** One case through the real CLI in its own process; the preloaded hook reports its peak RSS. */
+function runCli(args: string[], s: Sandbox): Promise<Outcome> {
+  const rssFile = join(s.root, 'rss');
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', RSS_HOOK, CLI, ...args], {
     cwd: join(s.root, 'cwd'),
-    env,
+    env: childEnv({ ...caseEnv(s), GATED_TEST_RSS_FILE: rssFile }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -486,12 +495,61 @@ function runCli(args: string[], s: Sandbox): Promise<Outcome> {
       clearTimeout(killer);
       const ms = performance.now() - started;
       const rssKb = Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
+      await rm(rssFile, { force: true });
       resolve({ code: code ?? signal ?? 'unknown', stderr, ms, rssKb });
     }),
   );
 }
 
-async function runCase(c: Case, index: number): Promise<string[]> {
+/**
+ * Many cases in one process through runGated (the CLI's own entry point): a watchdog kills the
+ * batch if one case runs past CASE_MS, and that case and the rest fail.
+ */
+function runBatch(jobs: { args: string[]; s: Sandbox }[]): Promise<Outcome[]> {
+  const child = fork(BATCH, [], {
+    env: childEnv({}),
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
+  const outcomes: Outcome[] = jobs.map(() => ({ code: 'not run', stderr: '', ms: 0, rssKb: NaN }));
+  let watchdog: NodeJS.Timeout | undefined;
+  child.on('message', (m: { start?: number; done?: number; rssKb?: number } & BatchResult) => {
+    clearTimeout(watchdog);
+    if (m.start !== undefined) {
+      const i = m.start;
+      watchdog = setTimeout(() => {
+        outcomes[i] = { code: `killed after ${CASE_MS} ms`, stderr: '', ms: CASE_MS, rssKb: NaN };
+        child.kill('SIGKILL');
+      }, CASE_MS);
+    } else if (m.done !== undefined) {
+      outcomes[m.done] = { code: m.code, stderr: m.stderr, ms: m.ms, rssKb: NaN };
+    } else if (m.rssKb !== undefined) {
+      for (const o of outcomes) o.rssKb = m.rssKb;
+    }
+  });
+  child.send({
+    cases: jobs.map(({ args, s }): BatchCase => ({
+      args,
+      cwd: join(s.root, 'cwd'),
+      env: caseEnv(s),
+    })),
+  });
+  return new Promise((resolve) =>
+    child.on('close', () => {
+      clearTimeout(watchdog);
+      resolve(outcomes);
+    }),
+  );
+}
+
+/** A prepared case: its sandbox built, its arguments known, what was on disk before. */
+interface Prepared {
+  c: Case;
+  s: Sandbox;
+  args: string[];
+  before: Map<string, string>;
+}
+
+async function prepare(c: Case, index: number): Promise<Prepared> {
   const root = join(fixtures, `case-${index}`);
   const s: Sandbox = {
     root,
@@ -502,10 +560,12 @@ async function runCase(c: Case, index: number): Promise<string[]> {
   for (const d of [s.in, s.out, s.cache, join(root, 'home'), join(root, 'cwd')])
     await mkdir(d, { recursive: true });
   const args = await c.setup(s);
-  const before = await snapshot(root, [s.out, s.cache]);
-  const r = await runCli(args, s);
-  await rm(join(root, 'rss'), { force: true });
-  const after = await snapshot(root, [s.out, s.cache]);
+  return { c, s, args, before: await snapshot(root, [s.out, s.cache]) };
+}
+
+/** What is wrong with how a case ended; empty when it ended as it must. */
+async function judge({ c, s, before }: Prepared, r: Outcome): Promise<string[]> {
+  const after = await snapshot(s.root, [s.out, s.cache]);
   const problems: string[] = [];
   const lines = r.stderr.trimEnd().split('\n');
   if (r.code !== 1) problems.push(`exit ${r.code}`);
@@ -519,7 +579,7 @@ async function runCase(c: Case, index: number): Promise<string[]> {
     (p) => before.get(p) !== after.get(p),
   );
   if (changed.length > 0) problems.push(`wrote outside out/cache: ${changed.join(', ')}`);
-  await rm(root, { recursive: true, force: true }).catch(() => undefined);
+  await rm(s.root, { recursive: true, force: true });
   return problems.length === 0
     ? []
     : [`${c.name}: ${problems.join('; ')}\n    stderr: ${r.stderr.trimEnd()}`];
@@ -555,14 +615,21 @@ before(async () => {
 test('every hostile model directory, checkpoint, archive and flag: exit 1, one line naming it, bounded', async () => {
   const cases = [...modelDirCases(), ...checkpointCases(), ...archiveCases()];
   assert.ok(cases.length >= 100, `only ${cases.length} cases`);
+  const prepared: Prepared[] = [];
+  for (const [i, c] of cases.entries()) prepared.push(await prepare(c, i));
+  // Every CLI_EVERY-th case (so some of each kind) in its own `gated` process; the rest in
+  // CONCURRENCY batches, as a process start costs seconds on a loaded machine.
+  const own = prepared.filter((_, i) => i % CLI_EVERY === 0);
+  const batched = prepared.filter((_, i) => i % CLI_EVERY !== 0);
   const failures: string[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < cases.length) {
-      const i = next++;
-      failures.push(...(await runCase(cases[i], i)));
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const spawned = (async () => {
+    for (const p of own) failures.push(...(await judge(p, await runCli(p.args, p.s))));
+  })();
+  const batches = Array.from({ length: CONCURRENCY }, async (_, b) => {
+    const mine = batched.filter((_, i) => i % CONCURRENCY === b);
+    const outcomes = await runBatch(mine);
+    for (const [i, p] of mine.entries()) failures.push(...(await judge(p, outcomes[i])));
+  });
+  await Promise.all([spawned, ...batches]);
   assert.deepEqual(failures, [], `${failures.length} of ${cases.length} cases failed`);
 });
