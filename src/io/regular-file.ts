@@ -27,8 +27,10 @@ export function describeFsError(error: unknown): string {
       return 'a parent is not a directory';
     case 'ELOOP':
       return 'too many symbolic links';
+    case 'EEXIST':
+      return 'exists and is not a directory';
     default:
-      return `cannot read (${code ?? (error as Error).message})`;
+      return code ?? (error as Error).message;
   }
 }
 
