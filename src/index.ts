@@ -17,6 +17,7 @@ export {
   type EpochProgress,
   TrainingInterrupted,
   NonFiniteLossError,
+  ResumeStateError,
 } from './models/sequential.js';
 export type {
   Callback,

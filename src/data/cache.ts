@@ -14,7 +14,7 @@
  * caller rebuilds it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { reviewFolders } from './archive.js';
@@ -83,21 +83,12 @@ export async function writeEncodedCache(file: string, dataset: EncodedDataset): 
 
 /** The cached dataset, or undefined when the file is missing, corrupt, truncated or outdated. */
 export function readEncodedCache(file: string): EncodedDataset | undefined {
-  let buffer: Buffer;
-  try {
-    buffer = readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  if (buffer.length < HEADER_BYTES || !buffer.subarray(0, MAGIC.length).equals(MAGIC)) {
-    return undefined;
-  }
-  const [version, n, wordCount, wordBytes, tokenCount, escapedCount] = [0, 1, 2, 3, 4, 5].map((i) =>
+  const buffer = readCacheFile(file);
+  if (buffer === undefined) return undefined;
+  // readCacheFile checked the magic, the version and the size these counts give.
+  const [n, wordCount, tokenCount, escapedCount] = [1, 2, 4, 5].map((i) =>
     buffer.readUInt32LE(8 + 4 * i),
   );
-  if (version !== FORMAT_VERSION) return undefined;
-  const bodyBytes = 8 * n + 8 * escapedCount + 2 * tokenCount + 3 * n + wordBytes;
-  if (buffer.length !== HEADER_BYTES + bodyBytes) return undefined;
   const checksum = createHash('sha256').update(buffer.subarray(HEADER_BYTES)).digest();
   if (!checksum.equals(buffer.subarray(CHECKSUM_OFFSET, CHECKSUM_OFFSET + 32))) return undefined;
 
@@ -130,6 +121,50 @@ export function readEncodedCache(file: string): EncodedDataset | undefined {
   const escapedRanks = escapedRanksOf(ranks, escaped);
   if (escapedRanks === undefined) return undefined;
   return { words, split, label, rating, id, offsets, ranks, escapedRanks };
+}
+
+/** The size the header's counts give the whole file, or undefined for a foreign header. */
+function declaredSize(header: Buffer): number | undefined {
+  if (header.length < HEADER_BYTES || !header.subarray(0, MAGIC.length).equals(MAGIC)) return;
+  const [version, n, , wordBytes, tokenCount, escapedCount] = [0, 1, 2, 3, 4, 5].map((i) =>
+    header.readUInt32LE(8 + 4 * i),
+  );
+  if (version !== FORMAT_VERSION) return;
+  return HEADER_BYTES + 8 * n + 8 * escapedCount + 2 * tokenCount + 3 * n + wordBytes;
+}
+
+/**
+ * The cache file's bytes if it is a regular file of the size its header declares (checked
+ * before the body is read); anything else (missing, a FIFO, a device, another version) is
+ * undefined, and the caller rebuilds it. O_NONBLOCK: opening a FIFO must not wait for a writer.
+ */
+function readCacheFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const info = fstatSync(fd);
+    const size = info.size;
+    if (!info.isFile() || size < HEADER_BYTES) return undefined;
+    const header = Buffer.alloc(HEADER_BYTES);
+    if (readSync(fd, header, 0, HEADER_BYTES, 0) !== HEADER_BYTES) return undefined;
+    if (declaredSize(header) !== size) return undefined;
+    const buffer = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+      const read = readSync(fd, buffer, done, size - done, done);
+      if (read === 0) return undefined;
+      done += read;
+    }
+    return buffer;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

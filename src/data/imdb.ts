@@ -83,7 +83,10 @@ export async function loadImdb(options: LoadImdbOptions = {}): Promise<ImdbData>
   const fromCache = dataset !== undefined;
   if (dataset === undefined) {
     onProgress?.(`reading ${source}`);
-    dataset = await encodeReviews(readReviews(source), onProgress);
+    dataset = await encodeReviews(
+      readReviews(source, onProgress ? { onNotice: onProgress } : {}),
+      onProgress,
+    );
     try {
       await writeEncodedCache(cacheFile, dataset);
     } catch (error) {

@@ -39,6 +39,29 @@ export function buildSentimentModel(o: SentimentModelOptions): Sequential {
   return model.build([o.maxlen]);
 }
 
+/**
+ * The parameter count buildSentimentModel gives, by arithmetic alone: flags are checked against
+ * the limits with it before a weight is allocated (test/experiments/architectures.test.ts holds
+ * it to countParams()).
+ */
+export function sentimentParamCount(
+  o: Pick<SentimentModelOptions, 'architecture' | 'numWords' | 'embeddingDim' | 'units'> & {
+    filters: number;
+    kernelSize: number;
+  },
+): number {
+  const [d, h] = [o.embeddingDim, o.units];
+  const lstm = 4 * (d * h + h * h + h);
+  const encoder = {
+    lstm: { params: lstm, out: h },
+    gru: { params: 3 * (d * h + h * h) + 2 * 3 * h, out: h },
+    rnn: { params: d * h + h * h + h, out: h },
+    bilstm: { params: 2 * lstm, out: 2 * h },
+    cnn: { params: o.kernelSize * d * o.filters + o.filters, out: o.filters },
+  }[o.architecture];
+  return o.numWords * d + encoder.params + encoder.out + 1;
+}
+
 function encoder(o: SentimentModelOptions): Layer[] {
   switch (o.architecture) {
     case 'lstm':
@@ -58,5 +81,7 @@ function encoder(o: SentimentModelOptions): Layer[] {
         }),
         new GlobalMaxPooling1D({}),
       ];
+    default:
+      throw new Error(`unknown architecture ${JSON.stringify(o.architecture)}`);
   }
 }

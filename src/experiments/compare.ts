@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { ModelFileError, readModelText } from '../io/model-dir.js';
 import { join, resolve } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { loadImdb } from '../data/index.js';
@@ -94,8 +94,19 @@ function settingsOf(o: CompareOptions): CompareSettings {
 async function earlierRuns(o: CompareOptions, settings: CompareSettings): Promise<CompareRun[]> {
   const path = join(o.out, COMPARE_JSON);
   if (!existsSync(path)) return [];
-  const old = JSON.parse(await readFile(path, 'utf8')) as CompareResult;
-  if (old.format !== 'gated-compare') throw new Error(`${path}: not a gated compare.json`);
+  const text = await readModelText(path);
+  let old: CompareResult;
+  try {
+    old = JSON.parse(text) as CompareResult;
+  } catch {
+    throw new ModelFileError(`${path}: not valid JSON`);
+  }
+  if (
+    old?.format !== 'gated-compare' ||
+    !Array.isArray(old.runs) ||
+    typeof old.settings !== 'object'
+  )
+    throw new ModelFileError(`${path}: not a gated compare.json`);
   const differ = Object.keys({ ...old.settings, ...settings }).filter(
     (k) =>
       JSON.stringify(old.settings[k as keyof CompareSettings]) !==
@@ -195,6 +206,8 @@ export async function runComparison(
     delete (runOptions as Partial<CompareSettings>).patience;
     const run = await runTraining(runOptions, log, progress, {
       callbacks: [eta],
+      // A comparison without --resume trains every model again.
+      overwrite: true,
       ...(resume ? { resume } : {}),
       ...(signal ? { signal } : {}),
     });

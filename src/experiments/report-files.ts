@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { loadArchitecture, ModelFileError } from '../io/model-dir.js';
+import { loadArchitecture, ModelFileError, readModelText } from '../io/model-dir.js';
 import type { Logs } from '../models/callbacks.js';
 import type { EpochRecord } from '../models/sequential.js';
 import { renderReport, REPORT_FILE } from './report.js';
@@ -20,12 +19,12 @@ export async function readHistory(dir: string): Promise<RunHistory> {
   const fail = (why: string): never => {
     throw new ModelFileError(`${path}: ${why}`);
   };
+  const text = await readModelText(path);
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    fail(code ? `cannot read (${code})` : 'not valid JSON');
+    value = JSON.parse(text);
+  } catch {
+    fail('not valid JSON');
   }
   const numbers = (v: unknown): v is Record<string, number> =>
     typeof v === 'object' &&

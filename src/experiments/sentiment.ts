@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { loadImdb } from '../data/index.js';
-import { loadModel, ModelFileError } from '../io/model-dir.js';
+import { loadModel, ModelFileError, readModelText } from '../io/model-dir.js';
+import { Embedding } from '../layers/embedding.js';
 import type { Logs } from '../models/callbacks.js';
 import type { Sequential } from '../models/sequential.js';
 import { padSequences } from '../text/pad.js';
@@ -28,15 +28,19 @@ export class SentimentClassifier {
   static async load(dir: string, backend?: Backend): Promise<SentimentClassifier> {
     const { model } = await loadModel(dir, backend);
     const path = join(dir, VOCAB_FILE);
+    const text = await readModelText(path);
     let vocabulary: Vocabulary;
     try {
-      vocabulary = Vocabulary.fromJSON(JSON.parse(await readFile(path, 'utf8')));
+      vocabulary = Vocabulary.fromJSON(JSON.parse(text));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new ModelFileError(
-        `${path}: ${code ? `cannot read (${code})` : (err as Error).message}`,
-      );
+      throw new ModelFileError(`${path}: ${(err as Error).message}`);
     }
+    // Ids run up to numWords - 1: a larger vocabulary would index past the embedding table.
+    const embedding = model.layers[0];
+    if (embedding instanceof Embedding && vocabulary.numWords > embedding.inputDim)
+      throw new ModelFileError(
+        `${path}: numWords ${vocabulary.numWords} is larger than the model's embedding (inputDim ${embedding.inputDim})`,
+      );
     return new SentimentClassifier(model, vocabulary);
   }
 

@@ -8,13 +8,14 @@ import {
   saveCheckpoint,
   type Checkpoint,
 } from '../io/checkpoint.js';
-import { saveModel } from '../io/model-dir.js';
+import { ModelFileError, saveModel } from '../io/model-dir.js';
 import { getOptimizer } from '../optim/index.js';
 import type { Callback, Logs } from '../models/callbacks.js';
 import { CSVLogger, EarlyStopping, ModelCheckpoint } from '../models/callbacks/index.js';
 import { ProgressLogger, type ProgressSink } from '../models/progbar.js';
 import {
   NonFiniteLossError,
+  ResumeStateError,
   TrainingInterrupted,
   type FitState,
   type History,
@@ -25,9 +26,17 @@ import { buildSentimentModel, type Architecture } from './architectures.js';
 import { HISTORY_FILE, writeRunReport } from './report-files.js';
 
 export { HISTORY_FILE } from './report-files.js';
-export const VOCAB_FILE = 'vocab.json';
-/** Where --checkpoint keeps the model of the lowest val_loss. */
-export const BEST_DIR = 'best';
+import {
+  BEST_DIR,
+  cleanRunForResume,
+  lockRunDir,
+  prepareFreshRun,
+  runRelativePath,
+  VOCAB_FILE,
+} from './run-dir.js';
+import { RUN_FLAG_KEYS, validateRunFlags } from './run-flags.js';
+
+export { BEST_DIR, VOCAB_FILE } from './run-dir.js';
 
 /** Everything `gated train` takes; the defaults (in the CLI) are the reference experiment. */
 export interface TrainRunOptions {
@@ -68,6 +77,8 @@ export interface RunControl {
   signal?: AbortSignal;
   /** More callbacks for fit (e.g. `gated compare`'s progress across runs). */
   callbacks?: Callback[];
+  /** A fresh run replaces a run already in `out` (else that is an error). */
+  overwrite?: boolean;
 }
 
 export type TrainRunResult =
@@ -82,14 +93,15 @@ export function splitTensors(split: ImdbSplit): { x: Tensor; y: Tensor } {
   };
 }
 
-/** The options as a checkpoint stores them: paths made absolute so a resume works from anywhere. */
+/**
+ * The options as a checkpoint stores them: the data path made absolute so a resume works from
+ * anywhere; the CSV path relative to the run directory, which it may not leave.
+ */
 export function runFlags(o: TrainRunOptions): RunFlags {
-  const flags: Partial<TrainRunOptions> = { ...o };
-  delete flags.backend;
-  delete flags.out;
+  const flags: Record<string, unknown> = {};
+  for (const key of RUN_FLAG_KEYS) if (o[key] !== undefined) flags[key] = o[key];
   if (o.data !== undefined) flags.data = resolve(o.data);
-  if (o.csv !== undefined) flags.csv = resolve(o.csv);
-  return flags as RunFlags;
+  return flags as unknown as RunFlags;
 }
 
 const NOTHING_DONE: FitState = {
@@ -111,6 +123,30 @@ export async function runTraining(
   log: (line: string) => void,
   progress: ProgressSink,
   control: RunControl = {},
+): Promise<TrainRunResult> {
+  validateRunFlags({ ...runFlags(o) });
+  const release = await lockRunDir(o.out, control.resume ? '--resume' : '--out');
+  try {
+    if (control.resume) await cleanRunForResume(o.out);
+    else await prepareFreshRun(o.out, control.overwrite ?? false);
+    const csv = o.csv === undefined ? undefined : await runRelativePath(o.out, o.csv, '--csv');
+    return await trainInRunDir(
+      { ...o, ...(csv !== undefined ? { csv } : {}) },
+      log,
+      progress,
+      control,
+    );
+  } finally {
+    release();
+  }
+}
+
+/** runTraining once the run directory is locked and checked. */
+async function trainInRunDir(
+  o: TrainRunOptions,
+  log: (line: string) => void,
+  progress: ProgressSink,
+  control: RunControl,
 ): Promise<TrainRunResult> {
   const data = await loadImdb({
     numWords: o.numWords,
@@ -162,7 +198,7 @@ export async function runTraining(
     callbacks.push(new EarlyStopping({ patience: o.earlyStopping, restoreBestWeights: true }));
   if (o.checkpoint)
     callbacks.push(new ModelCheckpoint({ filepath: join(o.out, BEST_DIR), saveBestOnly: true }));
-  if (o.csv !== undefined) callbacks.push(new CSVLogger(o.csv));
+  if (o.csv !== undefined) callbacks.push(new CSVLogger(join(o.out, o.csv)));
   callbacks.push(...(control.callbacks ?? []));
   // Last, so the checkpoint holds every other callback's state after this epoch.
   callbacks.push({
@@ -194,6 +230,8 @@ export async function runTraining(
         batch: err.state.progress?.step ?? 0,
       };
     }
+    if (err instanceof ResumeStateError)
+      throw new ModelFileError(`${checkpointPath}: ${err.message}`);
     if (err instanceof NonFiniteLossError) {
       const kept = model.history.epochs.length;
       const when = kept === 0 ? 'from before epoch 1' : `after epoch ${kept}`;

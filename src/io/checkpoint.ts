@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { CallbackState } from '../models/callbacks.js';
 import type { EpochProgress, FitState, NamedWeight, Sequential } from '../models/sequential.js';
 import type { OptimizerConfig } from '../optim/optimizer.js';
@@ -6,12 +5,9 @@ import type { RngState } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { ModelFileError } from './model-dir.js';
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  SafetensorsError,
-  type NamedArray,
-} from './safetensors.js';
+import { MAX_PARAMETERS } from '../models/limits.js';
+import { encodeSafetensors, MAX_HEADER_BYTES, type NamedArray } from './safetensors.js';
+import { readSafetensorsFile } from './safetensors-file.js';
 
 /**
  * A training checkpoint is ONE safetensors file: the weights, the optimizer slots and the
@@ -22,6 +18,8 @@ import {
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const CHECKPOINT_FORMAT = 'gated-checkpoint';
 export const CHECKPOINT_VERSION = 1;
+/** Weights, up to two optimizer slots and a callback's copy of the weights, as F64 at most. */
+const MAX_CHECKPOINT_BYTES = 8 + MAX_HEADER_BYTES + 4 * 8 * MAX_PARAMETERS;
 
 export interface Checkpoint {
   /** Free-form settings of the run that wrote it (the CLI's flags). */
@@ -78,16 +76,12 @@ export async function saveCheckpoint(
 
 /** Reads and checks a checkpoint file; every problem is a ModelFileError naming the file. */
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
-  let bytes: Uint8Array;
+  const { tensors, metadata } = await readSafetensorsFile(
+    path,
+    MAX_CHECKPOINT_BYTES,
+    (message) => new ModelFileError(message),
+  );
   try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new ModelFileError(
-      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
-  try {
-    const { tensors, metadata } = decodeSafetensors(bytes);
     if (metadata.format !== CHECKPOINT_FORMAT)
       fail(`format is ${JSON.stringify(metadata.format)}, expected "${CHECKPOINT_FORMAT}"`);
     if (metadata.version !== String(CHECKPOINT_VERSION))
@@ -102,8 +96,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
     }
     return { ...parseState(state), tensors };
   } catch (err) {
-    if (err instanceof SafetensorsError || err instanceof StateError)
-      throw new ModelFileError(`${path}: ${err.message}`);
+    if (err instanceof StateError) throw new ModelFileError(`${path}: ${err.message}`);
     throw err;
   }
 }
@@ -132,12 +125,16 @@ export function restoreCheckpoint(path: string, model: Sequential, ckpt: Checkpo
   const optimizer = model.optimizer;
   if (ckpt.optimizer.config.name !== optimizer.name)
     bad(`optimizer is ${ckpt.optimizer.config.name}, the model's is ${optimizer.name}`);
+  // Slots exist from the first step on: a stepped optimizer without them would silently restart
+  // its moments, so every weight must have all of them, or (before any step) none.
+  const stepped = ckpt.optimizer.step > 0 && optimizer.slotsPerParam > 0;
   const slots = weights.map((w) => {
     const out: Float32Array[] = [];
-    for (let j = 0; ckpt.tensors.has(`optimizer/${w.name}/${j}`); j++)
+    for (let j = 0; j < (stepped ? optimizer.slotsPerParam : 0); j++)
       out.push(take(`optimizer/${w.name}/${j}`, [w.value.size]));
     return out;
   });
+  checkLogNames(ckpt.fit, model, bad);
   const callbacks: Record<string, CallbackState> = Object.create(null);
   for (const [key, saved] of Object.entries(ckpt.fit.callbacks)) {
     const prefix = `callbacks/${key}/`;
@@ -153,10 +150,7 @@ export function restoreCheckpoint(path: string, model: Sequential, ckpt: Checkpo
   const extra = [...ckpt.tensors.keys()].filter((n) => !used.has(n));
   if (extra.length > 0) bad(`unexpected tensor(s) ${extra.join(', ')}`);
   try {
-    optimizer.setState({
-      step: ckpt.optimizer.step,
-      slots: slots.every((s) => s.length === 0) ? [] : slots,
-    });
+    optimizer.setState({ step: ckpt.optimizer.step, slots: stepped ? slots : [] });
   } catch (err) {
     bad((err as Error).message);
   }
@@ -164,6 +158,24 @@ export function restoreCheckpoint(path: string, model: Sequential, ckpt: Checkpo
   optimizer.learningRate = ckpt.optimizer.learningRate;
   model.rng.setState(ckpt.rng);
   return { ...ckpt.fit, callbacks };
+}
+
+/**
+ * History and running totals may name only what this model logs (its loss and metrics, their
+ * val_ twins, the epoch and its seconds): such names end up as CSV columns and report labels.
+ */
+function checkLogNames(fit: FitState, model: Sequential, bad: (why: string) => never): void {
+  const logged = ['loss', ...model.metricNames];
+  const allowed = new Set(['epoch', 'seconds', ...logged, ...logged.map((n) => `val_${n}`)]);
+  const names = [
+    ...fit.history.epochs.flatMap((e) => Object.keys(e)),
+    ...Object.keys(fit.progress?.totals ?? {}),
+  ];
+  const stray = names.find((n) => !allowed.has(n));
+  if (stray !== undefined)
+    bad(
+      `metric ${JSON.stringify(stray.slice(0, 40))} is not one this model logs (${[...allowed].join(', ')})`,
+    );
 }
 
 class StateError extends Error {}
@@ -189,6 +201,8 @@ function parseState(v: unknown): Omit<Checkpoint, 'tensors'> {
   const rng = v.rng;
   if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((s) => isCount(s) && s <= 0xffffffff))
     fail('state.rng must be four unsigned 32-bit integers');
+  // xoshiro's one fixed point: from an all-zero state every later draw is 0.
+  if (rng.every((word) => word === 0)) fail('state.rng is all zeros, which no generator reaches');
   const o = v.optimizer;
   if (!isRecord(o) || !isRecord(o.config) || typeof o.config.name !== 'string' || !isCount(o.step))
     fail('state.optimizer must hold config {name, …} and a step count');

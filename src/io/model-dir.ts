@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import type { Sequential } from '../models/sequential.js';
@@ -9,12 +8,15 @@ import {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   ModelFileError,
+  maxWeightsBytes,
   parseModelJson,
-  setWeights,
+  setDecodedWeights,
   WEIGHTS_FILE,
   type ModelJson,
 } from './model-json.js';
+import { readRegularFile } from './regular-file.js';
 import { encodeSafetensors } from './safetensors.js';
+import { readSafetensorsFile } from './safetensors-file.js';
 
 export { MODEL_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, ModelFileError, WEIGHTS_FILE };
 
@@ -63,24 +65,22 @@ export async function loadModel(dir: string, backend?: Backend): Promise<LoadedM
 /** The model model.json describes, built and compiled, with fresh (not saved) weights. */
 export async function loadArchitecture(dir: string, backend?: Backend): Promise<LoadedModel> {
   const where = join(dir, MODEL_FILE);
-  const json = parseModelJson(await readText(where), where);
+  const json = parseModelJson(await readModelText(where), where);
   return { model: buildModel(json, where, backend), training: json.training ?? {} };
 }
 
 async function loadWeights(model: Sequential, weightsPath: string): Promise<void> {
-  setWeights(model, await readBytes(weightsPath), weightsPath);
+  const decoded = await readSafetensorsFile(weightsPath, maxWeightsBytes(model), modelFileError);
+  setDecodedWeights(model, decoded, weightsPath);
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new ModelFileError(
-      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
-}
+/** model.json, vocab.json, history.json: a few kilobytes to a few megabytes (a vocabulary). */
+export const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024;
 
-async function readText(path: string): Promise<string> {
-  return Buffer.from(await readBytes(path)).toString('utf8');
+const modelFileError = (message: string): Error => new ModelFileError(message);
+
+/** A JSON file of a saved model or run, read as a regular file of bounded size. */
+export async function readModelText(path: string): Promise<string> {
+  const bytes = await readRegularFile(path, MAX_JSON_FILE_BYTES, modelFileError);
+  return bytes.toString('utf8');
 }

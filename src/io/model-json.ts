@@ -2,8 +2,9 @@ import type { Backend } from '../backend/backend.js';
 import { layerFromConfig } from '../layers/registry.js';
 import type { LayerConfig } from '../layers/layer.js';
 import { getOptimizer } from '../optim/index.js';
+import { MAX_INPUT_VALUES } from '../models/limits.js';
 import { Sequential } from '../models/sequential.js';
-import { decodeSafetensors, SafetensorsError } from './safetensors.js';
+import { decodeSafetensors, SafetensorsError, type DecodedSafetensors } from './safetensors.js';
 
 // The pure half of model files (no file system): model.json validation, building the model it
 // describes, and checking and setting weights from safetensors bytes. Node reads the files
@@ -62,6 +63,22 @@ export function setWeights(model: Sequential, bytes: Uint8Array, weightsPath: st
     if (err instanceof SafetensorsError) throw new ModelFileError(`${weightsPath}: ${err.message}`);
     throw err;
   }
+  setDecodedWeights(model, decoded, weightsPath);
+}
+
+/** The largest weights file a model may have: its parameters as F64 plus a header. */
+export function maxWeightsBytes(model: Sequential): number {
+  return 8 + MAX_WEIGHTS_HEADER_BYTES + 8 * model.countParams();
+}
+/** A weights header lists each tensor once: far below this even for many layers. */
+const MAX_WEIGHTS_HEADER_BYTES = 1024 * 1024;
+
+/** Sets the model's weights from a decoded safetensors file, checked name by name and shape by shape. */
+export function setDecodedWeights(
+  model: Sequential,
+  decoded: DecodedSafetensors,
+  weightsPath: string,
+): void {
   const expected = model.weights();
   for (const w of expected) {
     const t = decoded.tensors.get(w.name);
@@ -106,9 +123,19 @@ export function parseModelJson(text: string, path: string): ModelJson {
     fail(`className ${JSON.stringify(v.className)} is not supported`);
   if (typeof v.name !== 'string') fail('name must be a string');
   if (!Number.isInteger(v.seed)) fail('seed must be an integer');
-  if (!Array.isArray(v.inputShape) || !v.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-    fail('inputShape must be a list of positive integers');
+  if (
+    !Array.isArray(v.inputShape) ||
+    v.inputShape.length === 0 ||
+    v.inputShape.length > 8 ||
+    !v.inputShape.every((d) => Number.isInteger(d) && d > 0)
+  ) {
+    fail('inputShape must be a list of 1 to 8 positive integers');
   }
+  const inputValues = (v.inputShape as number[]).reduce((n, d) => n * d, 1);
+  if (inputValues > MAX_INPUT_VALUES)
+    fail(
+      `inputShape [${(v.inputShape as number[]).join(', ')}] holds ${inputValues.toLocaleString('en-US')} values per sample, more than the limit of ${MAX_INPUT_VALUES.toLocaleString('en-US')}`,
+    );
   if (!Array.isArray(v.layers) || v.layers.length === 0) fail('layers must be a non-empty list');
   for (const l of v.layers as unknown[]) {
     const layer = l as Record<string, unknown> | null;

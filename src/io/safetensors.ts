@@ -14,7 +14,7 @@ export interface NamedArray {
 const DTYPE_BYTES = { F32: 4, F64: 8 } as const;
 type SafetensorsDType = keyof typeof DTYPE_BYTES;
 /** Guards against absurd headers before JSON.parse sees them. */
-const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 export class SafetensorsError extends Error {}
 
@@ -55,56 +55,106 @@ export interface DecodedSafetensors {
   readonly metadata: Record<string, string>;
 }
 
-/** Parses and validates a safetensors file; every inconsistency is a SafetensorsError. */
-export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
-  if (bytes.length < 8)
-    throw new SafetensorsError(`file is ${bytes.length} bytes, too short for a header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(Math.min(bytes.length - 8, MAX_HEADER_BYTES))) {
+interface TensorEntry {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** A checked header: where the data starts, each tensor's span, and the metadata. */
+export interface SafetensorsLayout {
+  readonly dataStart: number;
+  readonly entries: readonly TensorEntry[];
+  readonly metadata: Record<string, string>;
+}
+
+/** The header length the first 8 bytes declare, checked against the file's length. */
+export function safetensorsHeaderLength(first8: Uint8Array, fileLength: number): number {
+  if (fileLength < 8 || first8.length < 8)
+    throw new SafetensorsError(`file is ${fileLength} bytes, too short for a header`);
+  const declared = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (declared > BigInt(MAX_HEADER_BYTES))
     throw new SafetensorsError(
-      `header length ${headerLength} is longer than the file (${bytes.length} bytes)`,
+      `header length ${declared} is over the limit of ${MAX_HEADER_BYTES} bytes`,
     );
-  }
-  const dataStart = 8 + Number(headerLength);
+  if (declared > BigInt(fileLength - 8))
+    throw new SafetensorsError(
+      `header length ${declared} is longer than the file (${fileLength} bytes)`,
+    );
+  if (declared < 2n) throw new SafetensorsError(`header length ${declared} is too short`);
+  return Number(declared);
+}
+
+/**
+ * Parses the header (the bytes after the length) of a file of `fileLength` bytes and checks the
+ * layout as the format specifies: the tensors tile the data section exactly, in some order, with
+ * no gap, no overlap and no trailing byte, each span the size its dtype and shape give.
+ */
+export function parseSafetensorsHeader(
+  headerBytes: Uint8Array,
+  fileLength: number,
+): SafetensorsLayout {
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, dataStart)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
   } catch {
     throw new SafetensorsError('header is not valid JSON');
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new SafetensorsError('header is not a JSON object');
   }
-  const dataLength = bytes.length - dataStart;
-  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  const dataStart = 8 + headerBytes.length;
   let metadata: Record<string, string> = {};
-  const spans: [number, number, string][] = [];
+  const entries: TensorEntry[] = [];
   for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = parseMetadata(entry);
-      continue;
-    }
-    const { dtype, shape, begin, end } = parseEntry(name, entry);
-    const width = DTYPE_BYTES[dtype];
-    if (end > dataLength)
-      throw new SafetensorsError(`tensor ${name}: data runs past the end of the file (truncated?)`);
-    if (end - begin !== shapeSize(shape) * width) {
+    if (name === '__metadata__') metadata = parseMetadata(entry);
+    else entries.push(parseEntry(name, entry));
+  }
+  checkTiling(entries, fileLength - dataStart);
+  return { dataStart, entries, metadata };
+}
+
+function checkTiling(entries: readonly TensorEntry[], dataLength: number): void {
+  const spans = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  let previous = '';
+  for (const t of spans) {
+    if (t.begin > covered)
       throw new SafetensorsError(
-        `tensor ${name}: ${end - begin} bytes do not hold shape [${shape.join(', ')}] of ${dtype}`,
+        `${t.begin - covered} unused bytes before tensor ${t.name} (a gap in the data)`,
       );
-    }
+    if (t.begin < covered) throw new SafetensorsError(`tensors ${previous} and ${t.name} overlap`);
+    if (t.end > dataLength)
+      throw new SafetensorsError(
+        `tensor ${t.name}: data runs past the end of the file (truncated?)`,
+      );
+    covered = t.end;
+    previous = t.name;
+  }
+  if (covered !== dataLength)
+    throw new SafetensorsError(
+      `${dataLength - covered} bytes after the last tensor (the header declares ${covered} bytes of data)`,
+    );
+}
+
+/** Parses and validates a safetensors file; every inconsistency is a SafetensorsError. */
+export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
+  const headerLength = safetensorsHeaderLength(bytes, bytes.length);
+  const { dataStart, entries, metadata } = parseSafetensorsHeader(
+    bytes.subarray(8, 8 + headerLength),
+    bytes.length,
+  );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const { name, dtype, shape, begin } of entries) {
+    const width = DTYPE_BYTES[dtype];
     const data = new Float32Array(shapeSize(shape));
     for (let i = 0, at = dataStart + begin; i < data.length; i++, at += width) {
       data[i] = dtype === 'F32' ? view.getFloat32(at, true) : view.getFloat64(at, true);
     }
-    spans.push([begin, end, name]);
     tensors.set(name, { shape, data });
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i][0] < spans[i - 1][1])
-      throw new SafetensorsError(`tensors ${spans[i - 1][2]} and ${spans[i][2]} overlap`);
   }
   return { tensors, metadata };
 }
@@ -121,11 +171,8 @@ function parseMetadata(entry: unknown): Record<string, string> {
   return out;
 }
 
-function parseEntry(
-  name: string,
-  entry: unknown,
-): { dtype: SafetensorsDType; shape: number[]; begin: number; end: number } {
-  if (typeof entry !== 'object' || entry === null)
+function parseEntry(name: string, entry: unknown): TensorEntry {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
     throw new SafetensorsError(`tensor ${name}: entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
   if (dtype !== 'F32' && dtype !== 'F64') {
@@ -146,10 +193,15 @@ function parseEntry(
       `tensor ${name}: data_offsets must be [begin, end] with begin ≤ end`,
     );
   }
-  return {
-    dtype,
-    shape: shape as number[],
-    begin: offsets[0] as number,
-    end: offsets[1] as number,
-  };
+  const [begin, end] = offsets as [number, number];
+  const width = DTYPE_BYTES[dtype];
+  // Checked before shapeSize multiplies: a shape of huge dimensions must not overflow.
+  const values = (shape as number[]).reduce((n, d) => n * d, 1);
+  if (end - begin !== values * width)
+    throw new SafetensorsError(
+      `tensor ${name}: ${end - begin} bytes do not hold shape [${shape.join(', ')}] of ${dtype}`,
+    );
+  if (begin % width !== 0)
+    throw new SafetensorsError(`tensor ${name}: offset ${begin} is not a multiple of ${width}`);
+  return { name, dtype, shape: shape as number[], begin, end };
 }

@@ -1,5 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { Tensor, shapeSize, type Shape } from '../tensor/tensor.js';
+import { MAX_PARAMETERS } from '../models/limits.js';
 import type { Layer, Param } from './layer.js';
 
 /**
@@ -10,6 +11,11 @@ import type { Layer, Param } from './layer.js';
 /** A zero-filled weight and its gradient, allocated through the backend. */
 export function createParam(backend: Backend, name: string, shape: Shape): Param {
   const size = shapeSize(shape);
+  // Checked before allocating: a hostile config must fail small, not exhaust memory.
+  if (size > MAX_PARAMETERS)
+    throw new Error(
+      `weight ${name} [${shape.join(', ')}] holds ${size.toLocaleString('en-US')} values, more than the limit of ${MAX_PARAMETERS.toLocaleString('en-US')} parameters`,
+    );
   return {
     name,
     value: new Tensor(backend.alloc(size), shape),

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
+import { createParam } from './common.js';
 import { glorotUniform, orthogonal } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
 
@@ -199,22 +200,13 @@ export abstract class RecurrentLayer extends Layer {
     super.build(inputShape, backend, rng);
     const GH = this.gateCount * this.units;
     // Keras draw order: kernel, recurrent kernel, bias.
-    this.kernel = this.makeParam('kernel', [D, GH]);
+    this.kernel = createParam(this.backend, 'kernel', [D, GH]);
     glorotUniform(this.kernel.value.data, D, GH, rng);
-    this.recurrentKernel = this.makeParam('recurrent_kernel', [this.units, GH]);
+    this.recurrentKernel = createParam(this.backend, 'recurrent_kernel', [this.units, GH]);
     orthogonal(this.recurrentKernel.value.data, this.units, GH, rng);
-    this.bias = this.useBias ? this.makeParam('bias', this.biasShape()) : null;
+    this.bias = this.useBias ? createParam(this.backend, 'bias', this.biasShape()) : null;
     if (this.bias !== null) this.initBias(this.bias.value.data);
     this.pass = null;
-  }
-
-  private makeParam(name: string, shape: Shape): Param {
-    const n = shape.reduce((a, b) => a * b, 1);
-    return {
-      name,
-      value: new Tensor(this.backend.alloc(n), shape),
-      grad: new Tensor(this.backend.alloc(n), shape),
-    };
   }
 
   override params(): Param[] {

@@ -7,6 +7,7 @@ import { getOptimizer, type Optimizer } from '../optim/index.js';
 import { Rng } from '../random/rng.js';
 import { floatArray, Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { BatchGatherer, sliceRows, type BatchBuffers } from './batching.js';
+import { MAX_INPUT_VALUES, MAX_PARAMETERS } from './limits.js';
 import { CallbackList, type Callback, type CallbackState, type Logs } from './callbacks.js';
 import { renderSummary } from './summary.js';
 
@@ -72,6 +73,26 @@ export class TrainingInterrupted extends Error {
 }
 
 /** The loss (or a validation value) stopped being a finite number. */
+/** A saved FitState that does not fit this data and these fit options. */
+export class ResumeStateError extends Error {}
+
+function checkResume(resume: FitState, samples: number, batchSize: number, epochs: number): void {
+  const steps = Math.ceil(samples / batchSize);
+  const bad = (why: string): never => {
+    throw new ResumeStateError(why);
+  };
+  const progress = resume.progress;
+  if (progress === null) return;
+  if (resume.epoch >= epochs)
+    bad(`the epoch in progress (${resume.epoch + 1}) is past the run's ${epochs} epochs`);
+  if (progress.order && progress.order.length !== samples)
+    bad(`the saved epoch order covers ${progress.order.length} samples, this data ${samples}`);
+  if (progress.step > steps)
+    bad(`progress.step ${progress.step} is past the epoch's ${steps} batches`);
+  if (progress.seen > Math.min(samples, progress.step * batchSize))
+    bad(`progress.seen ${progress.seen} is more than ${progress.step} batches hold`);
+}
+
 export class NonFiniteLossError extends Error {}
 
 export interface EvaluateOptions {
@@ -156,9 +177,20 @@ export class Sequential {
   /** Creates every layer's weights for inputs of this shape (batch axis excluded). */
   build(inputShape: Shape): this {
     if (this.layers.length === 0) throw new Error('the model has no layers: add() some first');
+    const values = inputShape.reduce((n, d) => n * d, 1);
+    if (values > MAX_INPUT_VALUES)
+      throw new Error(
+        `input shape [${inputShape.join(', ')}] holds ${values.toLocaleString('en-US')} values per sample, more than the limit of ${MAX_INPUT_VALUES.toLocaleString('en-US')}`,
+      );
     let shape = inputShape;
+    let params = 0;
     for (const layer of this.layers) {
       layer.build(shape, this.backend, this.rng);
+      params += layer.countParams();
+      if (params > MAX_PARAMETERS)
+        throw new Error(
+          `the model has more than ${MAX_PARAMETERS.toLocaleString('en-US')} parameters (the limit) by layer ${layer.name}`,
+        );
       shape = layer.outputShape(shape);
     }
     this.inputShapeValue = [...inputShape];
@@ -319,11 +351,7 @@ export class Sequential {
     const ys = new BatchGatherer(trainY, this.backend);
     const samples = xs.rows;
     const steps = Math.ceil(samples / batchSize);
-    if (resume?.progress?.order && resume.progress.order.length !== samples) {
-      throw new Error(
-        `the saved epoch order covers ${resume.progress.order.length} samples, this data ${samples}`,
-      );
-    }
+    if (resume) checkResume(resume, samples, batchSize, epochs);
     const callbacks = new CallbackList(options.callbacks ?? []);
     const history: History = { epochs: resume ? resume.history.epochs.map((e) => ({ ...e })) : [] };
     this.history = history;

@@ -26,7 +26,7 @@ export class Adam extends BaseOptimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  protected readonly slotsPerParam = 2;
+  readonly slotsPerParam = 2;
 
   constructor(options: AdamOptions = {}) {
     const check = new OptionChecker('Adam', options, ['learningRate', 'beta1', 'beta2', 'epsilon']);

@@ -30,6 +30,8 @@ export interface Optimizer {
    * the same sizes, at every call.
    */
   apply(params: Param[], backend?: Backend): void;
+  /** Arrays the optimizer keeps per parameter once it has stepped (Adam: m and v). */
+  readonly slotsPerParam: number;
   getConfig(): OptimizerConfig;
   /** A copy of the state: later steps do not change it. */
   getState(): OptimizerState;
@@ -123,7 +125,7 @@ export abstract class BaseOptimizer implements Optimizer {
     return this.step;
   }
 
-  protected abstract readonly slotsPerParam: number;
+  abstract readonly slotsPerParam: number;
 
   /** One fused update of p; `step` counts from 1 at the first apply(). */
   protected abstract update(

@@ -32,7 +32,7 @@ export class RMSprop extends BaseOptimizer {
   readonly momentum: number;
   readonly epsilon: number;
   readonly centered: boolean;
-  protected readonly slotsPerParam: number;
+  readonly slotsPerParam: number;
 
   constructor(options: RMSpropOptions = {}) {
     const check = new OptionChecker('RMSprop', options, [

@@ -23,7 +23,7 @@ export class SGD extends BaseOptimizer {
   readonly name = 'sgd';
   readonly momentum: number;
   readonly nesterov: boolean;
-  protected readonly slotsPerParam: number;
+  readonly slotsPerParam: number;
 
   constructor(options: SGDOptions = {}) {
     const check = new OptionChecker('SGD', options, ['learningRate', 'momentum', 'nesterov']);

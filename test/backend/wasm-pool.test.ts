@@ -77,7 +77,7 @@ describe('stress under preemption', () => {
     for (let i = 0; i < 4; i++) {
       busy.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
     }
-    const options = { parallelWork: 0, quiet: true, stallMs: 30_000 } as const;
+    const options = { parallelWork: 0, quiet: true, stallMs: 30_000, oversubscribe: true } as const;
     const one = createWasmBackend({ ...options, threads: 1 });
     const three = createWasmBackend({ ...options, threads: 3 });
     made.push(one, three);

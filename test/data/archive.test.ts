@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { readReviews, type Review } from '../../src/data/archive.js';
+import * as tar from 'tar-stream';
+import { MAX_REVIEW_BYTES, readReviews, type Review } from '../../src/data/archive.js';
 import { DataError } from '../../src/data/errors.js';
 import {
   fixtureReviews,
+  reviewPath,
   tarBytes,
   tempDir,
   writeArchive,
@@ -103,4 +106,71 @@ test('a missing split is named', async () => {
     await writeArchive(await tempDir(), noTrainNeg),
     /train split is missing \(no aclImdb\/train\/neg/,
   );
+});
+
+/** A .tar.gz of the fixture reviews plus extra members, by name. */
+async function archiveWith(extra: [string, string][]): Promise<string> {
+  const pack = tar.pack();
+  for (const r of reviews) pack.entry({ name: reviewPath(r) }, r.text);
+  for (const [name, text] of extra) pack.entry({ name }, text);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  const file = join(await tempDir(), 'aclImdb_v1.tar.gz');
+  await writeFile(file, gzipSync(Buffer.concat(chunks)));
+  return file;
+}
+
+test('a member listed twice (./aclImdb/… and aclImdb/…) is read once', async () => {
+  const first = reviews[0];
+  const archive = await archiveWith([[`./${reviewPath(first)}`, 'a second copy']]);
+  const read = await readAll(archive);
+  assert.equal(read.length, reviews.length);
+  assert.equal(
+    read.find((r) => r.split === 'train' && r.label === 1 && r.id === 0)?.text,
+    first.text,
+  );
+});
+
+test('a review file name with a huge id or rating is refused, never wrapped', async () => {
+  const archive = await archiveWith([['aclImdb/train/pos/99999999999_300.txt', 'x']]);
+  await assert.rejects(readAll(archive), (err: Error) => {
+    assert.ok(err instanceof DataError);
+    assert.match(
+      err.message,
+      /member aclImdb\/train\/pos\/99999999999_300\.txt: the id must be at most 4294967295 and the rating 1 to 10/,
+    );
+    return true;
+  });
+});
+
+test('a review longer than the cap is cut at a character boundary, and the cut is reported', async () => {
+  const long = 'é'.repeat(MAX_REVIEW_BYTES); // 2 bytes each: twice the cap
+  const notices: string[] = [];
+  for (const archive of [
+    await archiveWith([['aclImdb/train/pos/999_9.txt', long]]),
+    await (async () => {
+      const dir = await tempDir();
+      await writeFolder(dir, reviews);
+      await writeFile(join(dir, 'aclImdb/train/pos/999_9.txt'), long);
+      return dir;
+    })(),
+  ]) {
+    const read: Review[] = [];
+    for await (const r of readReviews(archive, { onNotice: (m) => notices.push(m) })) read.push(r);
+    const cut = read.find((r) => r.id === 999)!;
+    assert.equal(cut.text, 'é'.repeat(MAX_REVIEW_BYTES / 2));
+  }
+  assert.deepEqual(notices, Array(2).fill('1 review longer than 100,000 bytes cut to that length'));
+});
+
+test('a FIFO as the archive or as a review is refused, not waited on forever', async () => {
+  const dir = await tempDir();
+  const fifo = join(dir, 'aclImdb_v1.tar.gz');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  await assert.rejects(readAll(fifo), /aclImdb_v1\.tar\.gz: not a regular file or a folder$/);
+  const folder = await tempDir();
+  await writeFolder(folder, reviews);
+  assert.equal(spawnSync('mkfifo', [join(folder, 'aclImdb/test/neg/77_1.txt')]).status, 0);
+  await assert.rejects(readAll(folder), /77_1\.txt: not a regular file$/);
 });

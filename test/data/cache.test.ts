@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readEncodedCache, writeEncodedCache } from '../../src/data/cache.js';
@@ -54,4 +55,14 @@ test('a cache file that fails any check reads as missing', async () => {
     await writeFile(file, corrupt);
     assert.equal(readEncodedCache(file), undefined);
   }
+});
+
+test('a cache path that is a FIFO, a device or a directory reads as missing, at once', async () => {
+  const dir = await tempDir();
+  const fifo = join(dir, 'fifo.bin');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  await symlink('/dev/zero', join(dir, 'zero.bin'));
+  await mkdir(join(dir, 'dir.bin'));
+  for (const name of ['fifo.bin', 'zero.bin', 'dir.bin'])
+    assert.equal(readEncodedCache(join(dir, name)), undefined, name);
 });

@@ -16,7 +16,12 @@ import {
   LearningRateScheduler,
   ReduceLROnPlateau,
 } from '../../src/models/callbacks/index.js';
-import { Sequential, TrainingInterrupted, type FitOptions } from '../../src/models/sequential.js';
+import {
+  ResumeStateError,
+  Sequential,
+  TrainingInterrupted,
+  type FitOptions,
+} from '../../src/models/sequential.js';
 import { Adam } from '../../src/optim/index.js';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -101,7 +106,7 @@ async function validCheckpoint(): Promise<{ path: string; bytes: Uint8Array }> {
 /** The parts of the saved state the cases edit. */
 type State = {
   rng: number[];
-  fit: { epoch: number; progress: unknown };
+  fit: { epoch: number; progress: unknown; history: { epochs: Record<string, number>[] } };
   optimizer: { config: { name: string } };
 };
 
@@ -159,7 +164,25 @@ const cases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
   [
     'a missing optimizer slot',
     (b) => rewrite(b, (_, t) => t.delete('optimizer/dense/bias/1')),
-    /adam: state must hold 2 slot arrays per parameter/,
+    /missing tensor optimizer\/dense\/bias\/1/,
+  ],
+  [
+    'every optimizer slot removed (Adam would silently restart its moments)',
+    (b) =>
+      rewrite(b, (_, t) => {
+        for (const name of [...t.keys()]) if (name.startsWith('optimizer/')) t.delete(name);
+      }),
+    /missing tensor optimizer\/embedding\/embeddings\/0/,
+  ],
+  [
+    'an all-zero generator state',
+    (b) => rewrite(b, (s) => (s.rng = [0, 0, 0, 0])),
+    /state\.rng is all zeros/,
+  ],
+  [
+    'a metric name the model does not log (it would become a CSV column)',
+    (b) => rewrite(b, (s) => (s.fit.history.epochs[0]['loss\n$(reboot)'] = 1)),
+    /metric "loss\\n\$\(reboot\)" is not one this model logs/,
   ],
   [
     'a missing weight',
@@ -202,3 +225,22 @@ for (const [what, corrupt, message] of cases) {
     );
   });
 }
+
+test('a saved position past the end of its epoch is refused before training, not skipped', async () => {
+  const { x, y } = data();
+  const { path, bytes } = await validCheckpoint();
+  await writeFile(
+    path,
+    rewrite(bytes, (s) => {
+      s.fit.progress = { order: null, step: 99, totals: { loss: 1 }, seen: 4, seconds: 1 };
+    }),
+  );
+  const { model, callbacks } = setup();
+  const resume = restoreCheckpoint(path, model, await readCheckpoint(path));
+  await assert.rejects(
+    model.fit(x, y, { ...FIT, callbacks, resume }),
+    (err: Error) =>
+      err instanceof ResumeStateError &&
+      /progress\.step 99 is past the epoch's 8 batches/.test(err.message),
+  );
+});

@@ -75,7 +75,7 @@ const weightCases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
       new DataView(c.buffer).setBigUint64(0, 1n << 63n, true);
       return c;
     },
-    /longer than the file/,
+    /over the limit of/,
   ],
   [
     'a header that is not JSON',
@@ -94,7 +94,8 @@ const weightCases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
       delete header['dense/bias'];
       return join8(header, data);
     },
-    /missing tensor dense\/bias/,
+    // Its bytes are still there, covered by no tensor: refused before the model is consulted.
+    /bytes after the last tensor/,
   ],
   [
     'an extra tensor',
@@ -195,7 +196,18 @@ const jsonCases: [string, (j: Record<string, unknown>) => unknown, RegExp][] = [
   [
     'a bad inputShape',
     (j) => ({ ...j, inputShape: ['6'] }),
-    /inputShape must be a list of positive integers/,
+    /inputShape must be a list of 1 to 8 positive integers/,
+  ],
+  // Used to take 140 s and 15.7 GB before failing.
+  [
+    'an inputShape of a billion steps',
+    (j) => ({ ...j, inputShape: [1000000000] }),
+    /inputShape \[1000000000\] holds 1,000,000,000 values per sample, more than the limit of 1,048,576/,
+  ],
+  [
+    'a recurrent layer of 100,000 units',
+    (j) => withLayer(j, 1, (c) => ({ ...c, units: 100000 })),
+    /weight recurrent_kernel \[100000, 300000\] holds 30,000,000,000 values, more than the limit/,
   ],
   ['no layers', (j) => ({ ...j, layers: [] }), /layers must be a non-empty list/],
   [

@@ -97,7 +97,67 @@ const malformed: [string, Uint8Array, RegExp][] = [
     /overlap/,
   ],
   ['metadata not strings', withHeader({ __metadata__: { a: 1 } }, 0), /not a string/],
+  // The format's rule: the tensors tile the data section exactly.
+  [
+    'a gap between tensors',
+    withHeader(
+      {
+        a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+        b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+      },
+      12,
+    ),
+    /4 unused bytes before tensor b \(a gap in the data\)/,
+  ],
+  [
+    'trailing bytes',
+    withHeader({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 7),
+    /3 bytes after the last tensor/,
+  ],
+  [
+    'an offset not a multiple of the dtype',
+    withHeader(
+      {
+        a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+        b: { dtype: 'F64', shape: [1], data_offsets: [4, 12] },
+      },
+      12,
+    ),
+    /offset 4 is not a multiple of 8/,
+  ],
+  [
+    'a header length over the limit',
+    (() => {
+      const b = new Uint8Array(16);
+      new DataView(b.buffer).setBigUint64(0, 200n * 1024n * 1024n, true);
+      return b;
+    })(),
+    /header length 209715200 is over the limit/,
+  ],
 ];
+
+test('a header length 4 bytes short (every tensor shifted by one float) is refused', () => {
+  // The JSON ends in padding spaces, so the shorter header still parses: only the tiling check
+  // sees that 4 more bytes than the tensors cover now sit before the data.
+  const json = Buffer.from(
+    JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }) + '    ',
+  );
+  const file = new Uint8Array(8 + json.length + 8);
+  new DataView(file.buffer).setBigUint64(0, BigInt(json.length - 4), true);
+  file.set(json, 8);
+  assert.throws(() => decodeSafetensors(file), /4 bytes after the last tensor/);
+});
+
+test('a zero-size tensor beside others is no overlap', () => {
+  const bytes = withHeader(
+    {
+      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      empty: { dtype: 'F32', shape: [0], data_offsets: [0, 0] },
+    },
+    8,
+  );
+  assert.deepEqual(decodeSafetensors(bytes).tensors.get('empty')?.shape, [0]);
+});
 
 for (const [what, bytes, message] of malformed) {
   test(`safetensors rejects a malformed file: ${what}`, () => {

@@ -148,6 +148,15 @@ test('CSVLogger writes Keras columns (epoch from 0, then sorted keys), rewritten
   assert.equal(Number(rows[3].split(',')[2]), m.history.epochs[2].loss);
 });
 
+test('CSVLogger quotes fields per RFC 4180: a hostile column name stays one field of one row', async () => {
+  const file = join(await tempDir('gated-csv-'), 'log.csv');
+  const logger = new CSVLogger(file);
+  const hostile = 'x",y\nrm -rf ~\r';
+  logger.setModel({ history: { epochs: [{ epoch: 1, loss: 0.5, [hostile]: 1 }] } } as never);
+  await logger.onEpochEnd();
+  assert.equal(await readFile(file, 'utf8'), 'epoch,loss,"x"",y\nrm -rf ~\r"\n0,0.5,1\n');
+});
+
 test('ModelCheckpoint saves every epoch, or only better ones; its path names epoch and logs', async () => {
   assert.equal(
     formatPath('ck-{epoch:02d}-{val_loss:.2f}', { epoch: 3, val_loss: 0.1234 }),

@@ -12,7 +12,8 @@ import { withCtrlC } from '../interrupt.js';
 import { listOf, oneOf, positiveInt, positiveNumber } from '../parsers.js';
 import { addRunOptions, backendFromOptions, timestamp, TRAINING_OPTIONS } from '../run-options.js';
 import { terminal } from '../terminal.js';
-import { flagsFromOptions, shellQuote } from './resume.js';
+import { validateRunFlags } from '../../experiments/run-flags.js';
+import { optionFlags, shellQuote } from './resume.js';
 
 /** Every architecture, the simplest cell first. */
 const DEFAULT_MODELS: Architecture[] = ['rnn', 'lstm', 'gru', 'cnn', 'bilstm'];
@@ -70,9 +71,12 @@ export function compareCommand(): Command {
   return addRunOptions(compare, ['backend', 'threads']).action(async (o) => {
     if (o.resume && o.out === undefined)
       throw new Error('--resume needs --out DIR: the comparison to continue');
-    const flags = flagsFromOptions(o);
+    const flags = optionFlags(o);
+    // Each model's flags as `gated train` would check them, before anything is trained.
+    for (const architecture of o.models as Architecture[])
+      validateRunFlags({ ...flags, architecture });
     const options: CompareOptions = {
-      ...flags,
+      ...(flags as Omit<CompareOptions, 'patience' | 'models' | 'resume' | 'out' | 'backend'>),
       patience: o.patience,
       models: [...new Set(o.models as Architecture[])],
       ...(o.sweep

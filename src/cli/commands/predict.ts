@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { SentimentClassifier } from '../../experiments/sentiment.js';
+import { truncateForDisplay } from '../display.js';
 import { terminal } from '../terminal.js';
 
 async function readStdinLines(): Promise<string[]> {
@@ -26,7 +27,7 @@ export function predictCommand(): Command {
         if (o.json) terminal.log(JSON.stringify(p));
         else
           terminal.log(
-            `${p.probability.toFixed(4)}\t${p.label}\t${p.text.length > 60 ? p.text.slice(0, 57) + '...' : p.text}`,
+            `${p.probability.toFixed(4)}\t${p.label}\t${truncateForDisplay(p.text, 60)}`,
           );
       }
     });

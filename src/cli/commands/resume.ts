@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { CHECKPOINT_FILE, readCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { ModelFileError } from '../../io/model-dir.js';
 import type { RunFlags } from '../../experiments/train-run.js';
+import { FlagError, validateRunFlags } from '../../experiments/run-flags.js';
+import { BACKEND_NAMES } from '../../backend/registry.js';
 
 /** `gated train` option (commander's attribute name) → the run flag it sets. */
 export const FLAG_KEYS = {
@@ -30,17 +32,31 @@ export const FLAG_KEYS = {
 /** Flags a resumed run may change: more epochs extend it; the rest never alter its numbers. */
 const FREE_ON_RESUME = new Set(['epochs']);
 
-/** The run flags from parsed `gated train` options. */
-export function flagsFromOptions(o: Record<string, unknown>): RunFlags {
+/** The run flags parsed options set, unchecked (compare adds the architecture per model). */
+export function optionFlags(o: Record<string, unknown>): Record<string, unknown> {
   const flags: Record<string, unknown> = {};
   for (const [attr, key] of Object.entries(FLAG_KEYS))
     if (o[attr] !== undefined) flags[key] = o[attr];
-  return flags as unknown as RunFlags;
+  return flags;
+}
+
+/** The run flags from parsed `gated train` options, checked as a whole. */
+export function flagsFromOptions(o: Record<string, unknown>): RunFlags {
+  return validateRunFlags(optionFlags(o));
+}
+
+/** A FlagError as the CLI says it: the flag as typed, its value, what is wrong. */
+export function flagMessage(err: FlagError): string {
+  const attr = Object.keys(FLAG_KEYS).find(
+    (a) => FLAG_KEYS[a as keyof typeof FLAG_KEYS] === err.key,
+  );
+  return `--${kebab(attr ?? err.key)} ${String(err.value)}: ${err.why}`;
 }
 
 /**
- * The flags of the run in `dir` and its checkpoint. Flags given again on the command line must
- * agree with the saved ones, except --epochs, which may extend the run.
+ * The flags of the run in `dir` and its checkpoint. The saved flags pass the same checks as the
+ * command line's (a checkpoint is a file anyone may have edited); flags given again must agree
+ * with them, except --epochs, which may extend the run.
  */
 export async function resumeFlags(
   dir: string,
@@ -49,14 +65,17 @@ export async function resumeFlags(
   const path = join(dir, CHECKPOINT_FILE);
   const checkpoint = await readCheckpoint(path);
   const { backend, ...saved } = checkpoint.flags;
+  const bad = (why: string): never => {
+    throw new ModelFileError(`${path}: ${why}`);
+  };
+  if (backend !== undefined && !(BACKEND_NAMES as readonly unknown[]).includes(backend))
+    bad(`flag backend ${JSON.stringify(backend)} must be one of: ${BACKEND_NAMES.join(', ')}`);
   const given = command.opts();
-  const flags: Record<string, unknown> = { ...saved };
+  const flags: Record<string, unknown> = { ...checkedFlags(saved, bad) };
   for (const [attr, key] of Object.entries(FLAG_KEYS)) {
+    if (command.getOptionValueSource(attr) !== 'cli') continue;
     const value = given[attr];
     const kept = saved[key];
-    if (value !== undefined && kept !== undefined && typeof kept !== typeof value)
-      throw new ModelFileError(`${path}: flag ${key} has the wrong type (${JSON.stringify(kept)})`);
-    if (command.getOptionValueSource(attr) !== 'cli') continue;
     if (FREE_ON_RESUME.has(attr)) flags[key] = value;
     else if (JSON.stringify(comparable(key, value)) !== JSON.stringify(comparable(key, kept))) {
       throw new Error(
@@ -74,9 +93,19 @@ export async function resumeFlags(
   };
 }
 
-/** Paths compare resolved, as the checkpoint stores them. */
+/** The checkpoint's flags through the CLI's validator; a bad one names the file. */
+function checkedFlags(saved: Record<string, unknown>, bad: (why: string) => never): RunFlags {
+  try {
+    return validateRunFlags(saved);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return bad(`flag ${err.key} ${JSON.stringify(err.value)?.slice(0, 80)} ${err.why}`);
+  }
+}
+
+/** Paths compare as the checkpoint stores them: the data absolute, the CSV relative to the run. */
 function comparable(key: string, value: unknown): unknown {
-  return (key === 'data' || key === 'csv') && typeof value === 'string' ? resolve(value) : value;
+  return key === 'data' && typeof value === 'string' ? resolve(value) : value;
 }
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -22,7 +22,11 @@ export function trainCommand(): Command {
         .preset('3'),
     )
     .option('--checkpoint', 'keep the model of the lowest val_loss in <out>/best/')
-    .option('--csv <file>', 'write one CSV row per epoch (Keras CSVLogger)')
+    .option(
+      '--csv <file>',
+      'write one CSV row per epoch (Keras CSVLogger) to this file in the run directory',
+    )
+    .option('--overwrite', 'replace a run already in --out (its best/ included)')
     .addOption(
       new Option(
         '--log-every <n>',
@@ -35,6 +39,7 @@ export function trainCommand(): Command {
     );
   return addRunOptions(train, ['backend', 'threads']).action(async (o, command: Command) => {
     const resumed = o.resume ? await resumeFlags(o.resume, command) : null;
+    if (resumed && o.overwrite) throw new Error('--overwrite and --resume exclude each other');
     if (resumed && o.out !== undefined && o.out !== o.resume)
       throw new Error(
         '--out and --resume name different directories; --resume DIR trains on in DIR',
@@ -49,8 +54,6 @@ export function trainCommand(): Command {
         `gated: resuming on the ${options.backend.name} backend, the run trained on ${resumed.backend}: the numbers will differ from an uninterrupted run\n`,
       );
     }
-    if (options.earlyStopping !== undefined && options.validationSplit === 0)
-      throw new Error('--early-stopping watches val_loss: it needs --validation-split > 0');
     const result = await withCtrlC((signal) =>
       runTraining(
         options,
@@ -58,6 +61,7 @@ export function trainCommand(): Command {
         { ...terminal.progress, logEvery: o.logEvery },
         {
           signal,
+          overwrite: o.overwrite === true,
           ...(resumed ? { resume: resumed.checkpoint } : {}),
         },
       ),

@@ -35,10 +35,17 @@ export class CSVLogger implements Callback {
     const keys = [...new Set(epochs.flatMap((e) => Object.keys(e)))]
       .filter((k) => k !== 'epoch' && k !== 'seconds')
       .sort();
-    const rows = [['epoch', ...keys].join(this.separator)];
-    for (const e of epochs) {
-      rows.push([e.epoch - 1, ...keys.map((k) => e[k] ?? '')].join(this.separator));
-    }
+    const row = (fields: readonly (string | number)[]): string =>
+      fields.map((f) => this.quote(String(f))).join(this.separator);
+    const rows = [row(['epoch', ...keys])];
+    for (const e of epochs) rows.push(row([e.epoch - 1, ...keys.map((k) => e[k] ?? '')]));
     await writeFileAtomic(this.filename, rows.join('\n') + '\n');
+  }
+
+  /** RFC 4180: a field holding the separator, a quote or a line break is quoted, quotes doubled. */
+  private quote(field: string): string {
+    return field.includes(this.separator) || /["\r\n]/.test(field)
+      ? `"${field.replace(/"/g, '""')}"`
+      : field;
   }
 }
