@@ -133,7 +133,13 @@ export async function runComparison(
     ...(o.data !== undefined ? { data: o.data } : {}),
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
   });
-  const test = splitTensors(data.test);
+  const test = splitTensors({
+    ...data.test,
+    y: data.test.y,
+    yWidth: 1,
+    classIds: Int32Array.from(data.test.y),
+    length: data.test.maxlen,
+  });
   const result: CompareResult = {
     format: 'gated-compare',
     version: 1,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
-import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { TextClassifier } from '../../src/classify/text-classifier.js';
 import { saveModel } from '../../src/io/model-dir.js';
 import { Dense } from '../../src/layers/dense.js';
 import { Embedding } from '../../src/layers/embedding.js';
@@ -64,11 +64,8 @@ describe('web page in headless Chromium', { skip: !existsSync(CHROMIUM) && 'no c
     for (const file of ['index.html', 'app.js', 'dist'])
       cpSync(join(WEB, file), join(root, file), { recursive: true });
     await saveTinyModel(join(root, 'model'));
-    const classifier = await SentimentClassifier.load(
-      join(root, 'model'),
-      createReferenceBackend(),
-    );
-    want = classifier.predict(REVIEWS).map((p) => p.probability);
+    const classifier = await TextClassifier.load(join(root, 'model'), createReferenceBackend());
+    want = [...classifier.probabilities(REVIEWS).data];
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
