@@ -2,7 +2,7 @@
  * CSV and TSV with a header row (RFC 4180 quoting, fields over several lines, a BOM), parsed by
  * csv-parse from a decoded stream: a file of any size is read in one pass.
  */
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
 import { CsvError, parse } from 'csv-parse';
 import { DataError } from './errors.js';
 import type { RowItem } from './rows.js';
@@ -16,9 +16,24 @@ export interface CsvOptions {
 }
 
 export async function* readCsvRows(file: string, o: CsvOptions): AsyncGenerator<RowItem> {
-  const parser = Readable.from(decodedChunks(file)).pipe(
-    parse({ delimiter: o.delimiter, relax_column_count: true, info: true, bom: true }),
-  );
+  const parser = parse({
+    delimiter: o.delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    info: true,
+    bom: true,
+  });
+  // Fed by hand rather than piped: a read error (say, bytes that are not UTF-8) then ends the
+  // loop below as an error instead of leaving the parser waiting.
+  void (async () => {
+    try {
+      for await (const chunk of decodedChunks(file))
+        if (!parser.write(chunk)) await once(parser, 'drain');
+      parser.end();
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
+  })();
   let textAt = -1;
   let labelAt = -1;
   let width = 0;

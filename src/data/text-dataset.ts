@@ -44,7 +44,7 @@ export interface LabelledSplit {
   /** Class ids (binary, multi-class: yWidth 1) or multi-hot rows (multi-label: yWidth K). */
   y: Float32Array;
   yWidth: number;
-  /** The first class of each row (its only class unless multi-label). */
+  /** The first class of each row (its only class unless multi-label; -1 for none). */
   classIds: Int32Array;
   count: number;
   length: number;
@@ -81,7 +81,11 @@ export async function loadTextDataset(
     classNames,
   );
   const rng = new Rng(o.seed);
-  const primary = (row: number): number => pass1.labelPool[pass1.labelStarts[row]];
+  // A multi-label row may have no label at all: it counts as class -1 for stratifying.
+  const primary = (row: number): number =>
+    pass1.labelStarts[row] < pass1.labelStarts[row + 1]
+      ? pass1.labelPool[pass1.labelStarts[row]]
+      : -1;
   const { train: trainRows, test: testRows } = splitRows(pass1, primary, o, rng);
   const isTest = new Uint8Array(rowCount);
   for (const row of testRows) isTest[row] = 1;
@@ -260,14 +264,17 @@ function buildSplit(
   const { pool, starts } = tokenPass;
   const { labelPool, labelStarts } = labelPass;
   const ids = new Int32Array(length);
+  const primary = (row: number): number =>
+    labelStarts[row] < labelStarts[row + 1] ? labelPool[labelStarts[row]] : -1;
   rows.forEach((row, i) => {
     const kept = starts[row + 1] - starts[row];
     for (let t = 0; t < kept; t++) ids[t] = idOfProvisional[pool[starts[row] + t]] ?? OOV_ID;
     padInto(ids.subarray(0, kept), split.x, i * length, length, { padding, truncating });
-    const first = labelStarts[row];
-    split.classIds[i] = labelPool[first];
-    if (yWidth === 1) split.y[i] = labelPool[first];
-    else for (let l = first; l < labelStarts[row + 1]; l++) split.y[i * yWidth + labelPool[l]] = 1;
+    split.classIds[i] = primary(row);
+    if (yWidth === 1) split.y[i] = primary(row);
+    else
+      for (let l = labelStarts[row]; l < labelStarts[row + 1]; l++)
+        split.y[i * yWidth + labelPool[l]] = 1;
   });
   return split;
 }
