@@ -19,6 +19,7 @@ import { Sequential } from '../../src/models/sequential.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { padSequences } from '../../src/text/pad.js';
 import { Vocabulary } from '../../src/text/vocabulary.js';
+import { DEFAULT_VECTORIZATION, TextVectorization } from '../../src/text/text-vectorization.js';
 import { serveStatic } from './static-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -121,4 +122,44 @@ describe('web page in headless Chromium', { skip: !existsSync(CHROMIUM) && 'no c
       }
     });
   }
+
+  test('the browser bundle gives the same ids as Node for the same text (TextVectorization)', async () => {
+    const texts = [
+      ...REVIEWS,
+      "Don't <br />STOP — it's ÉLAN, end-to-end!",
+      'ﬁne straße İstanbul ß 🎬 tab\there',
+      'a b c a b',
+    ];
+    const vectorization = TextVectorization.adapt(texts.slice(0, 4), {
+      ...DEFAULT_VECTORIZATION,
+      outputSequenceLength: 9,
+      ngrams: 2,
+      padding: 'post',
+    });
+    const server = await serveStatic(root, false);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      const got = await page.evaluate(
+        async ({ json, texts }) => {
+          // A variable, so TypeScript leaves the page's module path alone.
+          const bundle = './dist/gated.js';
+          const g = (await import(bundle)) as {
+            TextVectorization: { fromJSON(j: unknown): { encode(t: string[]): Int32Array } };
+          };
+          return Array.from(g.TextVectorization.fromJSON(json).encode(texts));
+        },
+        { json: vectorization.toJSON(), texts },
+      );
+      assert.deepEqual(got, Array.from(vectorization.encode(texts)));
+      assert.ok(
+        got.some((id) => id > 1),
+        'some words are in the vocabulary',
+      );
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
 });
