@@ -3,15 +3,15 @@
  * another path in the same format), with loss, accuracy, the per-class report and the confusion
  * matrix.
  */
-import { predictedLabels } from '../classify/task.js';
 import { TextClassifier } from '../classify/text-classifier.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { loadModel } from '../io/model-dir.js';
-import {
-  classificationReport,
-  type ClassificationReport,
-  type LabelledPrediction,
-} from '../metrics/classification-report.js';
+import type { ClassificationReport } from '../metrics/classification-report.js';
+import { EVALUATION_FILE, HISTORY_FILE, writeRunReport } from './report-files.js';
+import { testReport } from './test-report.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { Logs } from '../models/callbacks.js';
 import { prepareData, type DataOptions } from './train-data.js';
 import { splitTensors } from './train-run.js';
@@ -70,24 +70,9 @@ export async function evaluateRun(
     );
   const test = splitTensors(data.test);
   const metrics = model.evaluate(test.x, test.y, { batchSize: o.batchSize });
-  const output = model.predict(test.x, { batchSize: o.batchSize });
-  const units = output.size / data.test.count;
-  const labels = classifier.labels;
-  const idOf = new Map(labels.classNames.map((name, i) => [name, i]));
-  const rows: LabelledPrediction[] = [];
-  for (let i = 0; i < data.test.count; i++) {
-    const out = output.data.subarray(i * units, (i + 1) * units);
-    const truth =
-      labels.task === 'multilabel'
-        ? labels.classNames.flatMap((_, c) => (data.test.y[i * units + c] === 1 ? [c] : []))
-        : [data.test.classIds[i]];
-    rows.push({ truth, predicted: predictedLabels(labels, out).map((name) => idOf.get(name)!) });
-  }
-  return {
-    loss: metrics.loss,
-    metrics,
-    report: classificationReport(rows, labels.classNames, labels.task === 'multilabel'),
-    count: data.test.count,
-    source: data.source,
-  };
+  const report = testReport(model, classifier.labels, data.test, test.x, o.batchSize);
+  // report.html shows the latest evaluation (a run directory without history.json is left alone).
+  await writeFileAtomic(join(dir, EVALUATION_FILE), JSON.stringify(report) + '\n');
+  if (existsSync(join(dir, HISTORY_FILE))) await writeRunReport(dir);
+  return { loss: metrics.loss, metrics, report, count: data.test.count, source: data.source };
 }

@@ -24,7 +24,8 @@ import {
 } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 import { buildSentimentModel, type Architecture } from './architectures.js';
-import { HISTORY_FILE, writeRunReport } from './report-files.js';
+import { EVALUATION_FILE, HISTORY_FILE, writeRunReport } from './report-files.js';
+import { testReport } from './test-report.js';
 import { prepareData, type ImdbLabel, type PreparedData } from './train-data.js';
 
 export { HISTORY_FILE } from './report-files.js';
@@ -243,6 +244,8 @@ export async function runTraining(
     `Test loss: ${testLogs.loss.toFixed(4)} - Test ${spec.metric.replace('_', ' ')}: ${(testLogs[spec.metric] ?? NaN).toFixed(4)} ` +
       `(${data.test.count} texts, ${((performance.now() - started) / 1000).toFixed(1)}s)`,
   );
+  const report = testReport(model, data.labels, data.test, test.x, o.batchSize);
+  await writeFileAtomic(join(o.out, EVALUATION_FILE), JSON.stringify(report) + '\n');
   await saveRun(testLogs);
   log(`Saved model, vocabulary and history to ${o.out}`);
   return { interrupted: false, model, history, test: testLogs };
