@@ -62,8 +62,11 @@ for (const file of files.filter((f) => /_Packages(\.\w+)?$/.test(f))) {
     const section = (s.get('Section') ?? '').replace(/^.*\//, ''); // contrib/net -> net
     if (!section || packages.has(s.get('Package'))) continue;
     const long = longByMd5.get(s.get('Description-md5')) ?? '';
+    const tags = s.get('Tag') ?? '';
+    const languages = [...tags.matchAll(/implemented-in::([\w+-]+)/g)].map((m) => m[1]);
     packages.set(s.get('Package'), {
       section,
+      languages,
       text: `${s.get('Description') ?? ''}. ${long}`.trim(),
     });
   }
@@ -86,6 +89,23 @@ for (const [name, { section, text }] of packages) {
   rows++;
 }
 csv.end();
+
+const languageCounts = new Map();
+for (const { languages } of packages.values())
+  for (const l of languages) languageCounts.set(l, (languageCounts.get(l) ?? 0) + 1);
+const keptLanguages = new Set([...languageCounts].filter(([, n]) => n >= minCount).map(([l]) => l));
+const jsonl = createWriteStream(join(out, 'debian-implemented-in.jsonl'));
+let tagged = 0;
+for (const { languages, text } of packages.values()) {
+  const labels = languages.filter((l) => keptLanguages.has(l));
+  if (labels.length === 0) continue;
+  jsonl.write(`${JSON.stringify({ text, labels })}\n`);
+  tagged++;
+}
+jsonl.end();
+console.log(
+  `${tagged} packages tagged with ${[...keptLanguages].sort().join(', ')} -> ${out}/debian-implemented-in.jsonl`,
+);
 console.log(
   `${rows} packages in ${kept.size} sections (of ${packages.size} packages, ${counts.size} sections; ` +
     `${longByMd5.size} long descriptions) -> ${out}/debian-packages.csv and ${out}/debian-packages/`,

@@ -79,7 +79,7 @@ async function textFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries.sort((a, b) => codeUnitOrder(a.name, b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await textFiles(path)));
+    if (entry.isDirectory()) for (const file of await textFiles(path)) found.push(file);
     else if (entry.isFile() && entry.name.toLowerCase().endsWith('.txt')) found.push(path);
   }
   return found;

@@ -35,8 +35,8 @@ export function stratifiedSplit(
   classes.forEach((c, i) => {
     const members = byClass.get(c)!;
     rng.shuffle(members);
-    held.push(...members.slice(0, quota[i]));
-    kept.push(...members.slice(quota[i]));
+    // A loop, not push(...members): spreading 100,000+ values overflows the call stack.
+    members.forEach((row, j) => (j < quota[i] ? held : kept).push(row));
   });
   const [keptRows, heldRows] = [Int32Array.from(kept), Int32Array.from(held)];
   rng.shuffle(keptRows);
