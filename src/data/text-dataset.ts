@@ -44,6 +44,8 @@ export interface LabelledSplit {
   /** Class ids (binary, multi-class: yWidth 1) or multi-hot rows (multi-label: yWidth K). */
   y: Float32Array;
   yWidth: number;
+  /** The true token count of each row, before padding or truncation. */
+  lengths: Int32Array;
   /** The first class of each row (its only class unless multi-label; -1 for none). */
   classIds: Int32Array;
   count: number;
@@ -199,6 +201,8 @@ interface TokenPass {
   /** Row r's kept ids are pool[starts[r] .. starts[r + 1]], provisional. */
   pool: Int32Array;
   starts: Int32Array;
+  /** Row r's token count before truncation. */
+  tokenCounts: Int32Array;
 }
 
 async function readTokens(
@@ -212,6 +216,7 @@ async function readTokens(
   const counts: number[] = [];
   const pool = new GrowableInt32(1 << 16);
   const starts = new GrowableInt32();
+  const tokenCounts = new GrowableInt32();
   starts.push(0);
   let row = 0;
   for await (const item of source()) {
@@ -231,6 +236,7 @@ async function readTokens(
       if (t >= keepFrom && t < keepTo) pool.push(id);
     }
     starts.push(pool.length);
+    tokenCounts.push(tokens.length);
     row++;
     if (row % PROGRESS_EVERY === 0) o.onProgress?.(`read the text of ${row} rows`);
   }
@@ -239,7 +245,13 @@ async function readTokens(
   const trainCounts = new Map<string, number>();
   const tokens = [...provisional.keys()];
   tokens.forEach((token, id) => counts[id] > 0 && trainCounts.set(token, counts[id]));
-  return { tokens, trainCounts, pool: pool.view(), starts: starts.view() };
+  return {
+    tokens,
+    trainCounts,
+    pool: pool.view(),
+    starts: starts.view(),
+    tokenCounts: tokenCounts.view(),
+  };
 }
 
 function buildSplit(
@@ -257,6 +269,7 @@ function buildSplit(
     x: new Int32Array(count * length),
     y: new Float32Array(count * yWidth),
     yWidth,
+    lengths: Int32Array.from(rows, (row) => tokenPass.tokenCounts[row]),
     classIds: new Int32Array(count),
     count,
     length,

@@ -16,7 +16,23 @@ export function testReport(
   x: Tensor,
   batchSize: number,
 ): ClassificationReport {
-  const output = model.predict(x, { batchSize });
+  const rows = labelledPredictions(labels, split, model.predict(x, { batchSize }));
+  return classificationReport(rows, labels.classNames, labels.task === 'multilabel');
+}
+
+/** 1 where a row's predicted classes are exactly its true ones (what accuracy counts), else 0. */
+export function correctRows(labels: LabelSet, split: LabelledSplit, output: Tensor): Uint8Array {
+  return Uint8Array.from(labelledPredictions(labels, split, output), ({ truth, predicted }) =>
+    truth.length === predicted.length && truth.every((t) => predicted.includes(t)) ? 1 : 0,
+  );
+}
+
+/** Each row's true and predicted class ids, from the model's output for the split. */
+function labelledPredictions(
+  labels: LabelSet,
+  split: LabelledSplit,
+  output: Tensor,
+): LabelledPrediction[] {
   const units = output.size / split.count;
   const idOf = new Map(labels.classNames.map((name, i) => [name, i]));
   const rows: LabelledPrediction[] = [];
@@ -28,5 +44,5 @@ export function testReport(
         : [split.classIds[i]];
     rows.push({ truth, predicted: predictedLabels(labels, out).map((name) => idOf.get(name)!) });
   }
-  return classificationReport(rows, labels.classNames, labels.task === 'multilabel');
+  return rows;
 }

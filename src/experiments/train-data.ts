@@ -124,6 +124,7 @@ async function prepareImdb(o: DataOptions, log: (line: string) => void): Promise
       x: split.x,
       y: Float32Array.from(classIds),
       yWidth: 1,
+      lengths: split.lengths,
       classIds,
       count: split.count,
       length: split.maxlen,
