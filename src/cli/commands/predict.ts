@@ -44,6 +44,7 @@ function asJson(p: TextPrediction, k: number): string {
   return JSON.stringify({
     text: p.text,
     label: p.label,
+    probability: p.probability,
     labels: p.labels,
     scores: p.scores.slice(0, k),
   });
