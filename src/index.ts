@@ -55,7 +55,48 @@ export {
   ARCHITECTURES,
   type Architecture,
 } from './experiments/architectures.js';
-export { SentimentClassifier, type SentimentPrediction } from './experiments/sentiment.js';
+export {
+  TextClassifier,
+  TextClassifier as SentimentClassifier,
+  type TextPrediction,
+} from './classify/text-classifier.js';
+export {
+  TASKS,
+  LABELS_FILE,
+  makeLabelSet,
+  inferTask,
+  outputSpec,
+  type Task,
+  type LabelSet,
+  type ClassScore,
+} from './classify/task.js';
+export {
+  TextVectorization,
+  textTokens,
+  DEFAULT_VECTORIZATION,
+  type TextVectorizationConfig,
+} from './text/text-vectorization.js';
+export {
+  textVectorizer,
+  imdbVectorizer,
+  VECTORIZER_FILE,
+  VOCAB_FILE,
+  type Vectorizer,
+} from './text/vectorizer.js';
+export {
+  loadTextDataset,
+  type TextDataset,
+  type TextDatasetOptions,
+  type LabelledSplit,
+} from './data/text-dataset.js';
+export { detectFormat, rowSource, DATA_FORMATS, type DataFormat } from './data/formats.js';
+export type { TextRow, BadRow, RowItem, RowSource } from './data/rows.js';
+export {
+  classificationReport,
+  formatClassificationReport,
+  type ClassificationReport,
+  type ClassMetrics,
+} from './metrics/classification-report.js';
 export { runTraining, type TrainRunOptions } from './experiments/train-run.js';
 export { renderReport, type ReportData } from './experiments/report.js';
 export { writeRunReport } from './experiments/report-files.js';

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { BACKEND_NAMES, createBackend } from '../backend/registry.js';
 import type { Backend } from '../backend/backend.js';
 import { ARCHITECTURES } from '../experiments/architectures.js';
+import { DATA_FORMATS } from '../data/formats.js';
+import { IMDB_LABELS } from '../experiments/train-data.js';
 import { OPTIMIZER_NAMES } from '../optim/index.js';
 import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from './parsers.js';
 
@@ -19,7 +21,7 @@ const DEFINITIONS = {
       .argParser(positiveInt)
       .default(10000),
   maxlen: () =>
-    new Option('--maxlen <n>', 'pad/truncate every review to n tokens')
+    new Option('--maxlen <n>', 'pad/truncate every text to n tokens')
       .argParser(positiveInt)
       .default(200),
   embeddingDim: () =>
@@ -42,7 +44,7 @@ const DEFINITIONS = {
   validationSplit: () =>
     new Option(
       '--validation-split <f>',
-      'fraction of the training reviews held out (the last ones)',
+      'fraction of the training texts held out for validation (stratified for your own data)',
     )
       .argParser(fraction)
       .default(0.2),
@@ -52,7 +54,41 @@ const DEFINITIONS = {
   data: () =>
     new Option(
       '--data <path>',
-      'IMDB archive (.tar.gz) or extracted folder (else $GATED_IMDB, the cache, a download)',
+      'the data: IMDB archive or folder (default: $GATED_IMDB, the cache, a download), a folder per class, .csv, .tsv, .jsonl or fastText .txt',
+    ),
+  format: () =>
+    new Option(
+      '--format <name>',
+      `read --data as: ${DATA_FORMATS.join(', ')} (default: from the path)`,
+    ).argParser(oneOf(DATA_FORMATS)),
+  textColumn: () =>
+    new Option('--text-column <name>', 'CSV/TSV column or JSON field of the text (default text)'),
+  labelColumn: () =>
+    new Option(
+      '--label-column <name>',
+      'CSV/TSV column or JSON field of the label (default label; JSON also reads a "labels" list)',
+    ),
+  label: () =>
+    new Option(
+      '--label <kind>',
+      'IMDB classes: sentiment (2) or rating (8 star ratings)',
+    ).argParser(oneOf(IMDB_LABELS)),
+  ngrams: () =>
+    new Option(
+      '--ngrams <n>',
+      'also make tokens of 2..n consecutive words (not for IMDB)',
+    ).argParser(positiveInt),
+  testSplit: () =>
+    new Option(
+      '--test-split <f>',
+      'test fraction, stratified, when the data has no test split of its own (default 0.2)',
+    ).argParser(fraction),
+  multiclass: () =>
+    new Option('--multiclass', 'two classes as a 2-way softmax, not one sigmoid unit'),
+  skipBadRows: () =>
+    new Option(
+      '--skip-bad-rows',
+      'skip (and count) rows without text or label instead of stopping',
     ),
   limit: () =>
     new Option('--limit <n>', 'use only n reviews of each split, balanced (quick runs)').argParser(
@@ -88,6 +124,14 @@ export const TRAINING_OPTIONS = [
   'epochs',
   'seed',
   'data',
+  'format',
+  'textColumn',
+  'labelColumn',
+  'label',
+  'ngrams',
+  'testSplit',
+  'multiclass',
+  'skipBadRows',
   'limit',
 ] as const satisfies readonly RunOptionName[];
 

@@ -25,17 +25,20 @@ export interface SentimentModelOptions {
   kernelSize?: number;
   seed: number;
   backend?: Backend;
+  /** The output layer (default: one sigmoid unit, the sentiment classifier's). */
+  output?: { units: number; activation: 'sigmoid' | 'softmax' };
 }
 
 /**
- * The sentiment classifiers gated compares: Embedding → one sequence encoder → Dense(1, sigmoid).
+ * The text classifiers gated trains and compares: Embedding → one sequence encoder → Dense
+ * (1 sigmoid unit for sentiment; K softmax or sigmoid units for other tasks, see outputSpec).
  * 'lstm' with the defaults is the reference experiment (1,329,473 parameters).
  */
 export function buildSentimentModel(o: SentimentModelOptions): Sequential {
   const model = new Sequential({ seed: o.seed, ...(o.backend ? { backend: o.backend } : {}) });
   model.add(new Embedding({ inputDim: o.numWords, outputDim: o.embeddingDim }));
   for (const layer of encoder(o)) model.add(layer);
-  model.add(new Dense({ units: 1, activation: 'sigmoid' }));
+  model.add(new Dense(o.output ?? { units: 1, activation: 'sigmoid' }));
   return model.build([o.maxlen]);
 }
 

@@ -33,25 +33,23 @@ export function lengthBuckets(edges: readonly number[] = LENGTH_EDGES): LengthBu
 }
 
 /**
- * Accuracy by review length. `lengths` are the true lengths before padding or truncation (as
- * loadImdb gives them), `probabilities` the model's P(positive), `labels` 1/0. A prediction is
- * right when (p > 0.5) equals the label, as the accuracy metric counts it.
+ * Accuracy by text length. `lengths` are the true lengths before padding or truncation,
+ * `correct` 1 where the model's prediction for the row is right (see correctRows), else 0.
  */
 export function accuracyByLength(
   lengths: ArrayLike<number>,
-  probabilities: ArrayLike<number>,
-  labels: ArrayLike<number>,
+  correct: ArrayLike<number>,
   edges: readonly number[] = LENGTH_EDGES,
 ): LengthBucket[] {
-  if (lengths.length !== probabilities.length || lengths.length !== labels.length)
+  if (lengths.length !== correct.length)
     throw new Error(
-      `accuracyByLength: ${lengths.length} lengths, ${probabilities.length} predictions and ${labels.length} labels`,
+      `accuracyByLength: ${lengths.length} lengths and ${correct.length} predictions`,
     );
   const buckets = lengthBuckets(edges);
   for (let i = 0; i < lengths.length; i++) {
     const bucket = buckets.find((b) => b.max === null || lengths[i] <= b.max) as LengthBucket;
     bucket.count++;
-    if ((probabilities[i] > 0.5 ? 1 : 0) === labels[i]) bucket.correct++;
+    if (correct[i] === 1) bucket.correct++;
   }
   for (const b of buckets) b.accuracy = b.count === 0 ? null : b.correct / b.count;
   return buckets;

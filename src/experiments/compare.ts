@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { ModelFileError, readModelText } from '../io/model-dir.js';
 import { join, resolve } from 'node:path';
 import type { Backend } from '../backend/backend.js';
-import { loadImdb } from '../data/index.js';
+import { prepareData } from './train-data.js';
+import { correctRows } from './test-report.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../io/checkpoint.js';
 import type { Callback } from '../models/callbacks.js';
@@ -137,13 +138,8 @@ export async function runComparison(
   const settings = settingsOf(o);
   const plan: CompareEntry[] = o.sweep ? sweepEntries(o.sweep, o) : modelEntries(o.models);
   const kept = o.resume ? await earlierRuns(o, settings) : [];
-  const data = await loadImdb({
-    numWords: o.numWords,
-    maxlen: o.maxlen,
-    seed: 113,
-    ...(o.data !== undefined ? { data: o.data } : {}),
-    ...(o.limit !== undefined ? { limit: o.limit } : {}),
-  });
+  // The same data every run reads (the split is seeded), for the accuracy by length.
+  const data = await prepareData(settings, () => undefined);
   const test = splitTensors(data.test);
   const result: CompareResult = {
     format: 'gated-compare',
@@ -217,7 +213,7 @@ export async function runComparison(
     }
     const seconds = (performance.now() - runStarted) / 1000;
     const epochs = run.history.epochs;
-    const probabilities = run.model.predict(test.x, { batchSize: runOptions.batchSize });
+    const output = run.model.predict(test.x, { batchSize: runOptions.batchSize });
     result.runs.push({
       name: entry.name,
       architecture: entry.architecture,
@@ -228,8 +224,8 @@ export async function runComparison(
       bestEpoch: bestEpoch(epochs)?.epoch ?? null,
       secondsPerEpoch: epochs.reduce((s, e) => s + e.seconds, 0) / Math.max(1, epochs.length),
       seconds,
-      test: { loss: run.test.loss, accuracy: run.test.accuracy ?? NaN },
-      byLength: accuracyByLength(data.test.lengths, probabilities.data, data.test.y),
+      test: { loss: run.test.loss, accuracy: run.test.accuracy ?? run.test.binary_accuracy ?? NaN },
+      byLength: accuracyByLength(data.test.lengths, correctRows(data.labels, data.test, output)),
       history: epochs,
     });
     times.push({ seconds, epochs: epochs.length });

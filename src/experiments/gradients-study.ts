@@ -1,5 +1,7 @@
 import type { Backend } from '../backend/backend.js';
-import { loadImdb, type ImdbSplit } from '../data/index.js';
+import { outputSpec } from '../classify/task.js';
+import type { LabelledSplit } from '../data/text-dataset.js';
+import { prepareData, type DataOptions } from './train-data.js';
 import type { RecurrentLayer } from '../layers/recurrent.js';
 import type { Sequential } from '../models/sequential.js';
 import { getOptimizer } from '../optim/index.js';
@@ -29,6 +31,15 @@ export interface GradientStudyOptions {
   seed: number;
   data?: string;
   limit?: number;
+  /** How --data is read (see DataOptions): any dataset gated trains on. */
+  format?: DataOptions['format'];
+  textColumn?: string;
+  labelColumn?: string;
+  label?: DataOptions['label'];
+  ngrams?: number;
+  testSplit?: number;
+  multiclass?: boolean;
+  skipBadRows?: boolean;
   backend: Backend;
 }
 
@@ -79,22 +90,26 @@ const CELLS = ['rnn', 'lstm', 'gru'] as const;
  * maxlen ids, they have no padding, so every step of the measured window is a real token and
  * no mask is needed (gated pads at the front, so a short review's first steps would be zeros).
  */
-export function unpaddedRows(split: ImdbSplit, count: number): number[] {
+export function unpaddedRows(split: LabelledSplit, count: number): number[] {
   const rows: number[] = [];
   for (let i = 0; i < split.count && rows.length < count; i++)
-    if (split.lengths[i] >= split.maxlen) rows.push(i);
+    if (split.lengths[i] >= split.length) rows.push(i);
   return rows;
 }
 
-function rowsTensors(split: ImdbSplit, rows: readonly number[]): { x: Tensor; y: Tensor } {
-  const T = split.maxlen;
+function rowsTensors(split: LabelledSplit, rows: readonly number[]): { x: Tensor; y: Tensor } {
+  const T = split.length;
+  const width = split.yWidth;
   const x = new Float32Array(rows.length * T);
   rows.forEach((r, i) => x.set(split.x.subarray(r * T, (r + 1) * T), i * T));
   return {
     x: new Tensor(x, [rows.length, T]),
     y: new Tensor(
-      Float32Array.from(rows, (r) => split.y[r]),
-      [rows.length, 1],
+      Float32Array.from(
+        { length: rows.length * width },
+        (_, i) => split.y[rows[Math.floor(i / width)] * width + (i % width)],
+      ),
+      [rows.length, width],
     ),
   };
 }
@@ -108,7 +123,7 @@ const sumSquares = (a: ArrayLike<number>): number => {
 /** `batches` steps of trainOnBatch over consecutive training batches (wrapping), each measured. */
 function shortTraining(
   model: Sequential,
-  train: ImdbSplit,
+  train: LabelledSplit,
   batches: number,
   batchSize: number,
 ): { steps: StepRecord[]; divergedAt: number | null } {
@@ -146,13 +161,8 @@ export async function runGradientStudy(
   o: GradientStudyOptions,
   log: (line: string) => void,
 ): Promise<GradientStudy> {
-  const data = await loadImdb({
-    numWords: o.numWords,
-    maxlen: o.maxlen,
-    seed: 113,
-    ...(o.data !== undefined ? { data: o.data } : {}),
-    ...(o.limit !== undefined ? { limit: o.limit } : {}),
-  });
+  const data = await prepareData({ ...o, validationSplit: 0 }, () => undefined);
+  const spec = outputSpec(data.labels);
   const rows = unpaddedRows(data.test, o.samples);
   if (rows.length === 0)
     throw new Error(`no test review has ${o.maxlen} or more ids: lower --maxlen`);
@@ -178,15 +188,21 @@ export async function runGradientStudy(
     lr: number,
     clipnorm?: number,
   ): Sequential => {
-    const model = buildSentimentModel({ ...o, architecture, backend: o.backend });
+    const model = buildSentimentModel({
+      ...o,
+      numWords: data.vectorizer.vocabularySize,
+      architecture,
+      backend: o.backend,
+      output: { units: spec.units, activation: spec.activation },
+    });
     return model.compile({
       optimizer: getOptimizer({
         name: optimizer,
         learningRate: lr,
         ...(clipnorm !== undefined ? { clipnorm } : {}),
       }),
-      loss: 'binary_crossentropy',
-      metrics: ['accuracy'],
+      loss: spec.loss,
+      metrics: [spec.metric],
     });
   };
   const train = (

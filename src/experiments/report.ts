@@ -1,3 +1,5 @@
+import type { ClassificationReport } from '../metrics/classification-report.js';
+import { classReportHtml } from './class-report-html.js';
 import type { Logs } from '../models/callbacks.js';
 import type { EpochRecord } from '../models/sequential.js';
 import { chartGrid, escapeHtml, fmt, renderPage, type PageChart } from './report-page.js';
@@ -9,6 +11,8 @@ export interface ReportData {
   title: string;
   epochs: readonly EpochRecord[];
   test?: Logs;
+  /** The per-class report and confusion matrix of the test split. */
+  classReport?: ClassificationReport;
   /** The model's summary() table. */
   summary: string;
   flags: Record<string, unknown>;
@@ -177,6 +181,7 @@ export function renderReport(data: ReportData): string {
 ${chartGrid(charts)}
 <h2>Epochs</h2>
 ${epochTable(data.epochs, best)}
+${data.classReport ? classReportHtml(data.classReport) : ''}
 <h2>Model</h2>
 <pre>${escapeHtml(data.summary)}</pre>
 <h2>Flags</h2>

@@ -6,15 +6,18 @@ import { CHECKPOINT_FILE } from '../io/checkpoint.js';
 import { MODEL_FILE, WEIGHTS_FILE } from '../io/model-dir.js';
 import { describeFsError } from '../io/regular-file.js';
 import { REPORT_FILE } from './report.js';
-import { HISTORY_FILE } from './report-files.js';
+import { EVALUATION_FILE, HISTORY_FILE } from './report-files.js';
 
+import { LABELS_FILE } from '../classify/task.js';
+import { VECTORIZER_FILE, VOCAB_FILE } from '../text/vectorizer.js';
+
+export { VOCAB_FILE };
 /**
  * A run directory as `gated train` owns it: one run at a time (a lock file holding the pid),
  * never trained over by accident (an existing run needs --resume or --overwrite), no temp file
  * left behind by a kill, and no output path that leaves it.
  */
 
-export const VOCAB_FILE = 'vocab.json';
 /** Where --checkpoint keeps the model of the lowest val_loss. */
 export const BEST_DIR = 'best';
 export const LOCK_FILE = '.gated-train.lock';
@@ -23,7 +26,10 @@ const RUN_ENTRIES = [
   MODEL_FILE,
   WEIGHTS_FILE,
   VOCAB_FILE,
+  VECTORIZER_FILE,
+  LABELS_FILE,
   HISTORY_FILE,
+  EVALUATION_FILE,
   CHECKPOINT_FILE,
   REPORT_FILE,
   BEST_DIR,

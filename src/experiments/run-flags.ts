@@ -1,6 +1,8 @@
 import { OPTIMIZER_NAMES } from '../optim/index.js';
 import { MAX_PARAMETERS } from '../models/limits.js';
 import { INDEX_FROM } from '../text/vocabulary.js';
+import { DATA_FORMATS } from '../data/formats.js';
+import { IMDB_LABELS } from './train-data.js';
 import { ARCHITECTURES, sentimentParamCount, type Architecture } from './architectures.js';
 import type { RunFlags } from './train-run.js';
 
@@ -12,6 +14,8 @@ import type { RunFlags } from './train-run.js';
 
 /** Longer than any IMDB review (about 2,500 tokens), short enough that 25,000 rows fit in memory. */
 export const MAX_MAXLEN = 10_000;
+/** Longest n-gram a vectorizer makes (Keras allows any; past 5 the tokens are all unique). */
+export const MAX_NGRAMS = 5;
 /** Values in one batch's widest activation (batch × maxlen × width): 256 MB of float32. */
 export const MAX_BATCH_ACTIVATIONS = 2 ** 26;
 
@@ -46,6 +50,8 @@ const oneOf =
     typeof v === 'string' && choices.includes(v) ? null : `must be one of: ${choices.join(', ')}`;
 const path: Check = (v) =>
   typeof v === 'string' && v !== '' && !v.includes('\0') ? null : 'must be a file path';
+const column: Check = (v) =>
+  typeof v === 'string' && v !== '' && v.length <= 1000 ? null : 'must be a column name';
 const yes: Check = (v) => (v === true ? null : 'must be true when set');
 
 const RULES: { [K in keyof RunFlags]-?: { check: Check; required: boolean } } = {
@@ -64,6 +70,14 @@ const RULES: { [K in keyof RunFlags]-?: { check: Check; required: boolean } } = 
   epochs: { check: int(1), required: true },
   seed: { check: int(0), required: true },
   data: { check: path, required: false },
+  format: { check: oneOf(DATA_FORMATS), required: false },
+  textColumn: { check: column, required: false },
+  labelColumn: { check: column, required: false },
+  label: { check: oneOf(IMDB_LABELS), required: false },
+  ngrams: { check: int(1, MAX_NGRAMS), required: false },
+  testSplit: { check: fraction, required: false },
+  multiclass: { check: yes, required: false },
+  skipBadRows: { check: yes, required: false },
   limit: { check: int(1), required: false },
   earlyStopping: { check: int(1), required: false },
   checkpoint: { check: yes, required: false },

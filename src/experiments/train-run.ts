@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Backend } from '../backend/backend.js';
-import { loadImdb, type ImdbSplit } from '../data/index.js';
+import { outputSpec } from '../classify/task.js';
+import type { LabelledSplit } from '../data/text-dataset.js';
+import type { DataFormat } from '../data/formats.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import {
   CHECKPOINT_FILE,
@@ -23,7 +25,9 @@ import {
 } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 import { buildSentimentModel, type Architecture } from './architectures.js';
-import { HISTORY_FILE, writeRunReport } from './report-files.js';
+import { EVALUATION_FILE, HISTORY_FILE, writeRunReport } from './report-files.js';
+import { testReport } from './test-report.js';
+import { prepareData, type ImdbLabel, type PreparedData } from './train-data.js';
 
 export { HISTORY_FILE } from './report-files.js';
 import {
@@ -32,7 +36,6 @@ import {
   lockRunDir,
   prepareFreshRun,
   runRelativePath,
-  VOCAB_FILE,
 } from './run-dir.js';
 import { RUN_FLAG_KEYS, validateRunFlags } from './run-flags.js';
 
@@ -56,6 +59,21 @@ export interface TrainRunOptions {
   epochs: number;
   seed: number;
   data?: string;
+  /** Forces a loader (imdb, folder, csv, tsv, jsonl, fasttext) instead of telling it from data. */
+  format?: DataFormat;
+  /** CSV/TSV column or JSON field of the text and of the label. */
+  textColumn?: string;
+  labelColumn?: string;
+  /** IMDB: classify by sentiment (2 classes) or by star rating (8 classes). */
+  label?: ImdbLabel;
+  /** Adds k-gram tokens up to this k to the vocabulary. */
+  ngrams?: number;
+  /** The test fraction (stratified) when the data has no test split. */
+  testSplit?: number;
+  /** Two classes as a 2-way softmax instead of one sigmoid. */
+  multiclass?: boolean;
+  /** Count and skip bad rows instead of stopping at the first. */
+  skipBadRows?: boolean;
   limit?: number;
   /** Stop after this many epochs without a lower val_loss, and restore the best weights. */
   earlyStopping?: number;
@@ -85,12 +103,24 @@ export type TrainRunResult =
   | { interrupted: false; model: Sequential; history: History; test: Logs }
   | { interrupted: true; model: Sequential; epoch: number; batch: number };
 
-/** Rows of a padded id matrix and labels as the tensors a model takes. */
-export function splitTensors(split: ImdbSplit): { x: Tensor; y: Tensor } {
+/** Rows of a padded id matrix and their targets as the tensors a model takes. */
+export function splitTensors(split: LabelledSplit): { x: Tensor; y: Tensor } {
   return {
-    x: new Tensor(Float32Array.from(split.x), [split.count, split.maxlen]),
-    y: new Tensor(Float32Array.from(split.y), [split.count, 1]),
+    x: new Tensor(Float32Array.from(split.x), [split.count, split.length]),
+    y: new Tensor(split.y, [split.count, split.yWidth]),
   };
+}
+
+/** One line on what was read: counts, classes, skipped rows. */
+export function describeData(data: PreparedData): string {
+  const { classNames, task } = data.labels;
+  const shown =
+    classNames.length <= 10 ? classNames.join(', ') : `${classNames.slice(0, 10).join(', ')}, …`;
+  const skipped = data.skipped > 0 ? `; skipped ${data.skipped} bad rows` : '';
+  return (
+    `Data: ${data.train.count} train and ${data.test.count} test texts from ${data.source} ` +
+    `(${data.format}; ${task}, ${classNames.length} classes: ${shown}${skipped})`
+  );
 }
 
 /**
@@ -148,24 +178,26 @@ async function trainInRunDir(
   progress: ProgressSink,
   control: RunControl,
 ): Promise<TrainRunResult> {
-  const data = await loadImdb({
-    numWords: o.numWords,
-    maxlen: o.maxlen,
-    seed: 113,
-    onProgress: (msg: string) => log(msg),
-    ...(o.data !== undefined ? { data: o.data } : {}),
-    ...(o.limit !== undefined ? { limit: o.limit } : {}),
+  const data = await prepareData(o, log);
+  log(describeData(data));
+  const spec = outputSpec(data.labels);
+  const model = buildSentimentModel({
+    ...o,
+    backend: o.backend,
+    // The ids the vectorizer can give: fewer than numWords when the data has fewer words.
+    numWords: data.vectorizer.vocabularySize,
+    output: { units: spec.units, activation: spec.activation },
   });
-  log(`Data: ${data.train.count} train and ${data.test.count} test reviews from ${data.source}`);
-  const model = buildSentimentModel({ ...o, backend: o.backend });
+  model.vectorizer = data.vectorizer;
+  model.labels = data.labels;
   model.compile({
     optimizer: getOptimizer({
       name: o.optimizer,
       learningRate: o.learningRate,
       ...(o.clipnorm !== undefined ? { clipnorm: o.clipnorm } : {}),
     }),
-    loss: 'binary_crossentropy',
-    metrics: ['accuracy'],
+    loss: spec.loss,
+    metrics: [spec.metric],
   });
   log(model.summary());
   log(`Backend: ${o.backend.name}`);
@@ -175,9 +207,6 @@ async function trainInRunDir(
   const checkpointFlags = { ...flags, backend: o.backend.name };
   const checkpointPath = join(o.out, CHECKPOINT_FILE);
   const training = { ...flags, backend: o.backend.name, dataSource: data.source };
-  const vocab = JSON.stringify(data.vocabulary.toJSON()) + '\n';
-  await writeFileAtomic(join(o.out, VOCAB_FILE), vocab);
-  if (o.checkpoint) await writeFileAtomic(join(o.out, BEST_DIR, VOCAB_FILE), vocab);
   const saveRun = async (test?: Logs): Promise<void> => {
     await saveModel(model, o.out, { training });
     const record = test ? { ...model.history, test } : model.history;
@@ -250,9 +279,11 @@ async function trainInRunDir(
   const started = performance.now();
   const testLogs = model.evaluate(test.x, test.y, { batchSize: o.batchSize });
   log(
-    `Test loss: ${testLogs.loss.toFixed(4)} - Test accuracy: ${(testLogs.accuracy ?? NaN).toFixed(4)} ` +
-      `(${data.test.count} reviews, ${((performance.now() - started) / 1000).toFixed(1)}s)`,
+    `Test loss: ${testLogs.loss.toFixed(4)} - Test ${spec.metric.replace('_', ' ')}: ${(testLogs[spec.metric] ?? NaN).toFixed(4)} ` +
+      `(${data.test.count} texts, ${((performance.now() - started) / 1000).toFixed(1)}s)`,
   );
+  const report = testReport(model, data.labels, data.test, test.x, o.batchSize);
+  await writeFileAtomic(join(o.out, EVALUATION_FILE), JSON.stringify(report) + '\n');
   await saveRun(testLogs);
   log(`Saved model, vocabulary and history to ${o.out}`);
   return { interrupted: false, model, history, test: testLogs };

@@ -1,5 +1,7 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import { Embedding } from '../layers/embedding.js';
 import type { Sequential } from '../models/sequential.js';
 import { writeFileAtomic } from './atomic.js';
 import {
@@ -17,6 +19,8 @@ import {
 import { readRegularFile } from './regular-file.js';
 import { encodeSafetensors } from './safetensors.js';
 import { readSafetensorsFile } from './safetensors-file.js';
+import { LABELS_FILE, labelsFromJSON, labelsToJSON } from '../classify/task.js';
+import { VECTORIZER_FILE, VOCAB_FILE, vectorizerFromJSON } from '../text/vectorizer.js';
 
 export { MODEL_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, ModelFileError, WEIGHTS_FILE };
 
@@ -25,7 +29,10 @@ export interface SaveOptions {
   training?: Record<string, unknown>;
 }
 
-/** Writes model.json and weights.safetensors into dir, each atomically. */
+/**
+ * Writes model.json and weights.safetensors into dir, each atomically, and the model's
+ * vectorizer (vectorizer.json or vocab.json) and labels (labels.json) when it has them.
+ */
 export async function saveModel(
   model: Sequential,
   dir: string,
@@ -47,6 +54,14 @@ export async function saveModel(
     .weights()
     .map((w) => ({ name: w.name, shape: w.value.shape, data: w.value.data }));
   await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(weights, { format: 'pt' }));
+  if (model.vectorizer) {
+    const text = JSON.stringify(model.vectorizer.toJSON()) + '\n';
+    await writeFileAtomic(join(dir, model.vectorizer.fileName), text);
+  }
+  if (model.labels) {
+    const text = JSON.stringify(labelsToJSON(model.labels), null, 2) + '\n';
+    await writeFileAtomic(join(dir, LABELS_FILE), text);
+  }
   await writeFileAtomic(join(dir, MODEL_FILE), JSON.stringify(json, null, 2) + '\n');
 }
 
@@ -55,11 +70,55 @@ export interface LoadedModel {
   training: Record<string, unknown>;
 }
 
-/** Rebuilds a saved model: architecture, compile settings and weights, checked against each other. */
+/**
+ * Rebuilds a saved model: architecture, compile settings and weights, checked against each
+ * other, with its vectorizer and labels when the directory has them.
+ */
 export async function loadModel(dir: string, backend?: Backend): Promise<LoadedModel> {
   const { model, training } = await loadArchitecture(dir, backend);
   await loadWeights(model, join(dir, WEIGHTS_FILE));
+  for (const file of [VECTORIZER_FILE, VOCAB_FILE]) {
+    const json = await readOptionalJson(join(dir, file));
+    if (json === undefined) continue;
+    model.vectorizer = parsedBy(join(dir, file), () =>
+      vectorizerFromJSON(file, json, model.inputShape[0]),
+    );
+    checkVocabularyFits(model, join(dir, file));
+    break;
+  }
+  const labels = await readOptionalJson(join(dir, LABELS_FILE));
+  if (labels !== undefined)
+    model.labels = parsedBy(join(dir, LABELS_FILE), () => labelsFromJSON(labels));
   return { model, training };
+}
+
+/** The parsed JSON of an optional file of a model directory; undefined when it is absent. */
+async function readOptionalJson(path: string): Promise<unknown> {
+  try {
+    await access(path);
+  } catch {
+    return undefined;
+  }
+  const text = await readModelText(path);
+  return parsedBy(path, () => JSON.parse(text) as unknown);
+}
+
+/** Ids run up to vocabularySize − 1: a larger vocabulary would index past the embedding table. */
+function checkVocabularyFits(model: Sequential, path: string): void {
+  const embedding = model.layers[0];
+  const size = model.vectorizer?.vocabularySize ?? 0;
+  if (embedding instanceof Embedding && size > embedding.inputDim)
+    throw new ModelFileError(
+      `${path}: a vocabulary of ${size} is larger than the model's embedding (inputDim ${embedding.inputDim})`,
+    );
+}
+
+function parsedBy<T>(path: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new ModelFileError(`${path}: ${(err as Error).message}`);
+  }
 }
 
 /** The model model.json describes, built and compiled, with fresh (not saved) weights. */

@@ -51,30 +51,68 @@ export const binaryCrossentropy: Loss = {
  * −Σ y·log q over the last axis, where q is the prediction renormalised to sum to 1 and then
  * clipped (Keras), mean over the rows. The gradient goes through the renormalisation:
  * with g_j = −y_j/q_j (0 where clipped) and S the row sum, dL/dp_k = (g_k − Σ_j g_j q_j)/S.
+ * `target(row, j)` is y_j of a row, so one-hot and class-id targets share the arithmetic.
  */
+function crossentropyOverRows(
+  yPred: Tensor,
+  grad: Tensor,
+  target: (row: number, j: number) => number,
+): number {
+  const classes = yPred.shape[yPred.shape.length - 1];
+  const rows = yPred.size / classes;
+  const g = new Float64Array(classes);
+  let sum = 0;
+  for (let row = 0, base = 0; row < rows; row++, base += classes) {
+    let s = 0;
+    for (let j = 0; j < classes; j++) s += yPred.data[base + j];
+    let dot = 0;
+    for (let j = 0; j < classes; j++) {
+      const q = yPred.data[base + j] / s;
+      const y = target(row, j);
+      const clipped = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
+      if (y !== 0) sum -= y * Math.log(clipped);
+      g[j] = inRange(q) ? -y / clipped : 0;
+      dot += g[j] * q;
+    }
+    for (let j = 0; j < classes; j++) grad.data[base + j] = (g[j] - dot) / s / rows;
+  }
+  return sum / rows;
+}
+
+/** Keras categorical_crossentropy on probabilities: one-hot (or soft) targets, [.., K]. */
 export const categoricalCrossentropy: Loss = {
   name: 'categorical_crossentropy',
   compute(yPred, yTrue, grad) {
     checkShapes(this.name, yPred, yTrue, grad);
     const classes = yPred.shape[yPred.shape.length - 1];
+    return crossentropyOverRows(yPred, grad, (row, j) => yTrue.data[row * classes + j]);
+  },
+};
+
+/**
+ * Keras sparse_categorical_crossentropy: the same loss with each row's target given as its
+ * class id (yTrue holds one integer per row, e.g. [n] or [n, 1]).
+ */
+export const sparseCategoricalCrossentropy: Loss = {
+  name: 'sparse_categorical_crossentropy',
+  compute(yPred, yTrue, grad) {
+    const classes = yPred.shape[yPred.shape.length - 1];
     const rows = yPred.size / classes;
-    const g = new Float64Array(classes);
-    let sum = 0;
-    for (let base = 0; base < yPred.size; base += classes) {
-      let s = 0;
-      for (let j = 0; j < classes; j++) s += yPred.data[base + j];
-      let dot = 0;
-      for (let j = 0; j < classes; j++) {
-        const q = yPred.data[base + j] / s;
-        const y = yTrue.data[base + j];
-        const clipped = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
-        sum -= y * Math.log(clipped);
-        g[j] = inRange(q) ? -y / clipped : 0;
-        dot += g[j] * q;
-      }
-      for (let j = 0; j < classes; j++) grad.data[base + j] = (g[j] - dot) / s / rows;
+    if (yTrue.size !== rows || grad.size !== yPred.size || !(rows >= 1)) {
+      throw new Error(
+        `${this.name}: yTrue [${yTrue.shape.join(', ')}] must hold one class id per row of ` +
+          `yPred [${yPred.shape.join(', ')}]`,
+      );
     }
-    return sum / rows;
+    for (let row = 0; row < rows; row++) {
+      const id = yTrue.data[row];
+      if (!Number.isInteger(id) || id < 0 || id >= classes) {
+        throw new Error(
+          `${this.name}: target ${id} of row ${row} is not a class id in 0..${classes - 1}`,
+        );
+      }
+    }
+    return crossentropyOverRows(yPred, grad, (row, j) => (yTrue.data[row] === j ? 1 : 0));
   },
 };
 
@@ -97,6 +135,7 @@ export const meanSquaredError: Loss = {
 const LOSSES: Record<string, Loss> = {
   binary_crossentropy: binaryCrossentropy,
   categorical_crossentropy: categoricalCrossentropy,
+  sparse_categorical_crossentropy: sparseCategoricalCrossentropy,
   mean_squared_error: meanSquaredError,
   mse: meanSquaredError,
 };

@@ -59,7 +59,10 @@ export function categoricalAccuracySum(yPred: Tensor, yTrue: Tensor): number {
   return (correct * yPred.shape[0]) / rows;
 }
 
-/** Keras's 'accuracy' string: binary when the output has one unit, categorical otherwise. */
+/**
+ * Keras's 'accuracy' string, resolved as Keras does from the shapes: binary when the output has
+ * one unit, sparse categorical when the target has one value per row, else categorical.
+ */
 function accuracySum(yPred: Tensor, yTrue: Tensor): number {
   const units = yPred.shape[yPred.shape.length - 1];
   return units === 1 ? binaryAccuracySum(yPred, yTrue) : categoricalAccuracySum(yPred, yTrue);
@@ -70,6 +73,8 @@ const METRICS: Record<string, Metric['compute']> = {
   acc: accuracySum,
   binary_accuracy: binaryAccuracySum,
   categorical_accuracy: categoricalAccuracySum,
+  // categoricalAccuracySum reads one value per row as a class id.
+  sparse_categorical_accuracy: categoricalAccuracySum,
 };
 
 export const METRIC_NAMES: readonly string[] = Object.keys(METRICS);

@@ -1,6 +1,8 @@
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { defaultLayerName, type Layer, type Param } from '../layers/layer.js';
+import type { LabelSet } from '../classify/task.js';
+import type { Vectorizer } from '../text/vectorizer.js';
 import { getLoss, type Loss } from '../losses/index.js';
 import { getMetric, type Metric } from '../metrics/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
@@ -130,6 +132,13 @@ export class Sequential {
   history: History = { epochs: [] };
   /** Set by a callback to end fit after the current batch. */
   stopTraining = false;
+  /**
+   * How raw text becomes this model's input ids. save() writes it next to the weights
+   * (vectorizer.json, or vocab.json for the IMDB word index) and loadModel() reads it back.
+   */
+  vectorizer: Vectorizer | null = null;
+  /** The task and class names of a classifier; save() writes them to labels.json. */
+  labels: LabelSet | null = null;
   private inputShapeValue: Shape | null = null;
   private compiled: { optimizer: Optimizer; loss: Loss; metrics: Metric[] } | null = null;
   private lossGrad: Tensor | null = null;
@@ -461,7 +470,10 @@ export class Sequential {
     };
   }
 
-  /** Saves model.json and weights.safetensors into dir (see saveModel for options). */
+  /**
+   * Saves model.json and weights.safetensors into dir, with the vectorizer and labels when set
+   * (see saveModel for options).
+   */
   async save(dir: string): Promise<void> {
     // Imported on use so the model itself does not pull in node:fs (the browser build).
     const { saveModel } = await import('../io/model-dir.js');

@@ -1,7 +1,7 @@
 /**
  * What the server needs of a trained model, and nothing more: the facts `/v1/model` reports and
  * predictions for a batch of token-id sequences. The server is written against this interface
- * only; `sentiment-predictor.ts` implements it over today's models, so a different classifier
+ * only; `classifier-predictor.ts` implements it over gated's classifiers, so another kind of model
  * plugs in by replacing that one file.
  */
 

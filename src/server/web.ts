@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { VOCAB_FILE } from '../experiments/train-run.js';
+import { LABELS_FILE } from '../classify/task.js';
+import { VECTORIZER_FILE, VOCAB_FILE } from '../text/vectorizer.js';
 import { HISTORY_FILE } from '../experiments/report-files.js';
 import { MODEL_FILE, WEIGHTS_FILE } from '../io/model-dir.js';
 import { ApiError } from './errors.js';
@@ -36,7 +37,14 @@ export function registerWebPage(app: FastifyInstance, modelDir: string, webRoot 
     new Map(names.map((n): [string, string] => [n, join(dir, n)]));
   const page = named(webRoot, ['index.html', 'app.js', 'explain.js']);
   // history.json: the page shows the run's test accuracy when it has one.
-  const model = named(modelDir, [MODEL_FILE, WEIGHTS_FILE, VOCAB_FILE, HISTORY_FILE]);
+  const model = named(modelDir, [
+    MODEL_FILE,
+    WEIGHTS_FILE,
+    VOCAB_FILE,
+    VECTORIZER_FILE,
+    LABELS_FILE,
+    HISTORY_FILE,
+  ]);
 
   const serve = async (files: Map<string, string>, name: string) => {
     const path = files.get(name);

@@ -6,6 +6,9 @@ import type { Sequential } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 import { padSequences } from '../text/pad.js';
 import { Vocabulary } from '../text/vocabulary.js';
+import { TextClassifier } from '../classify/text-classifier.js';
+import { labelsFromJSON } from '../classify/task.js';
+import { VECTORIZER_FILE, VOCAB_FILE, vectorizerFromJSON } from '../text/vectorizer.js';
 
 export { loadWasmBackend, type WebWasmOptions } from '../backend/wasm/load-web.js';
 export type { WasmBackend } from '../backend/wasm/backend.js';
@@ -21,6 +24,8 @@ export * from '../explain/index.js';
 // The explanation view of explain.html, and the Chart.js it draws with, for the demo page.
 export { renderExplanation, EXPLANATION_STYLE } from '../experiments/explain-view.js';
 export { Chart } from 'chart.js/auto';
+export { TextClassifier, type TextPrediction } from '../classify/text-classifier.js';
+export { TextVectorization, textTokens } from '../text/text-vectorization.js';
 
 async function fetchOk(url: URL): Promise<Response> {
   const response = await fetch(url);
@@ -59,4 +64,37 @@ export function predictSentiment(
   const x = new Tensor(model.backend.alloc(ids.length), [texts.length, maxlen]);
   x.data.set(ids);
   return Array.from(model.predict(x).data);
+}
+
+/**
+ * A saved model directory served over HTTP as a TextClassifier: model.json, weights.safetensors,
+ * vectorizer.json (or vocab.json for an IMDB word-index model) and labels.json when present.
+ */
+export async function loadTextClassifier(
+  baseUrl: string | URL,
+  backend?: Backend,
+): Promise<TextClassifier> {
+  const base = new URL(baseUrl, location.href);
+  const at = (name: string) => new URL(name, base.href.endsWith('/') ? base : `${base.href}/`);
+  const optionalJson = async (name: string): Promise<unknown> => {
+    const response = await fetch(at(name));
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`${at(name)}: HTTP ${response.status}`);
+    return response.json();
+  };
+  const [modelText, weights, vectorizerJson, labelsJson] = await Promise.all([
+    fetchOk(at('model.json')).then((r) => r.text()),
+    fetchOk(at('weights.safetensors')).then((r) => r.arrayBuffer()),
+    optionalJson(VECTORIZER_FILE),
+    optionalJson('labels.json'),
+  ]);
+  const model = buildModel(parseModelJson(modelText, 'model.json'), 'model.json', backend);
+  setWeights(model, new Uint8Array(weights), 'weights.safetensors');
+  const [file, json] =
+    vectorizerJson !== undefined
+      ? [VECTORIZER_FILE, vectorizerJson]
+      : [VOCAB_FILE, await fetchOk(at(VOCAB_FILE)).then((r) => r.json())];
+  model.vectorizer = vectorizerFromJSON(file, json, model.inputShape[0]);
+  if (labelsJson !== undefined) model.labels = labelsFromJSON(labelsJson);
+  return new TextClassifier(model, base.href);
 }

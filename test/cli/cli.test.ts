@@ -126,8 +126,12 @@ test('train runs one epoch on a tiny archive, saves the run, and predict/evaluat
     .map((l) => JSON.parse(l));
   assert.equal(rows.length, 2);
   for (const r of rows) {
-    assert.ok(r.probability > 0 && r.probability < 1);
-    assert.equal(r.label, r.probability >= 0.5 ? 'positive' : 'negative');
+    // The top class with its probability, then both classes by name.
+    assert.ok(r.probability >= 0.5 && r.probability < 1);
+    assert.deepEqual(r.labels, [r.label]);
+    const positive = r.scores.find((s: { label: string }) => s.label === 'positive').probability;
+    assert.equal(r.label, positive >= 0.5 ? 'positive' : 'negative');
+    assert.ok(Math.abs(r.scores[0].probability + r.scores[1].probability - 1) < 1e-6);
   }
   const fromStdin = gated(['predict', out, '--json'], 'the film was good\n\nthe film was bad\n');
   assert.deepEqual(

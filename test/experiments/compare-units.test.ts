@@ -18,7 +18,8 @@ test('length buckets: labels, bounds, and counts with the edges inclusive', () =
   const labels = [1, 0, 1, 0, 1, 0, 1, 0];
   // Right, right | wrong (0.5 is negative), right | right, wrong | wrong, right.
   const probabilities = [0.9, 0.2, 0.5, 0.1, 0.7, 0.8, 0.3, 0.4];
-  const buckets = accuracyByLength(lengths, probabilities, labels);
+  const correct = probabilities.map((p, i) => ((p > 0.5 ? 1 : 0) === labels[i] ? 1 : 0));
+  const buckets = accuracyByLength(lengths, correct);
   assert.deepEqual(
     buckets.map((b) => [b.count, b.correct, b.accuracy]),
     [
@@ -32,12 +33,12 @@ test('length buckets: labels, bounds, and counts with the edges inclusive', () =
     buckets.reduce((s, b) => s + b.count, 0),
     lengths.length,
   );
-  const empty = accuracyByLength([10], [0.9], [1]);
+  const empty = accuracyByLength([10], [1]);
   assert.deepEqual(
     empty.map((b) => b.accuracy),
     [1, null, null, null],
   );
-  assert.throws(() => accuracyByLength([1, 2], [0.5], [1, 0]), /2 lengths, 1 predictions/);
+  assert.throws(() => accuracyByLength([1, 2], [1]), /2 lengths and 1 predictions/);
 });
 
 test('time left: unknown before any epoch, then from the epochs and finished runs', () => {

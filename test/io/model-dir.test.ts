@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { buildSentimentModel } from '../../src/experiments/architectures.js';
-import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { TextClassifier as SentimentClassifier } from '../../src/classify/text-classifier.js';
+import type { Vocabulary as VocabularyType } from '../../src/text/vocabulary.js';
 import { loadModel, ModelFileError, saveModel } from '../../src/io/model-dir.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Vocabulary } from '../../src/text/vocabulary.js';
@@ -328,11 +329,10 @@ test('model.save(dir) and loadModel(dir) round-trip; JSON keys like __proto__ el
   await writeFile(join(dir, 'vocab.json'), JSON.stringify(vocab));
   assert.match(await readFile(join(dir, 'vocab.json'), 'utf8'), /"__proto__":1/);
   const classifier = await SentimentClassifier.load(dir, backend);
-  assert.equal(classifier.vocabulary.wordIndex.get('__proto__'), 1);
-  assert.deepEqual(
-    [...classifier.vocabulary.encode('constructor hasOwnProperty good')],
-    [1, 5, 7, 6],
-  );
+  const vocabulary = (classifier.vectorizer as unknown as { vocabulary: VocabularyType })
+    .vocabulary;
+  assert.equal(vocabulary.wordIndex.get('__proto__'), 1);
+  assert.deepEqual([...vocabulary.encode('constructor hasOwnProperty good')], [1, 5, 7, 6]);
   assert.equal(classifier.predict(['constructor good']).length, 1);
   await writeFile(join(dir, 'vocab.json'), '{"format": "gated-vocab"');
   await assert.rejects(

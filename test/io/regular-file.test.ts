@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { buildSentimentModel } from '../../src/experiments/architectures.js';
-import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { TextClassifier } from '../../src/classify/text-classifier.js';
 import { WriteError, writeFileAtomic } from '../../src/io/atomic.js';
 import { loadModel, ModelFileError, saveModel } from '../../src/io/model-dir.js';
 import { readRegularFile } from '../../src/io/regular-file.js';
@@ -59,7 +59,7 @@ for (const [file, what, make, message] of notFiles) {
     const dir = await savedRun();
     await rm(join(dir, file));
     await make(join(dir, file));
-    await assert.rejects(SentimentClassifier.load(dir, backend), (err: Error) => {
+    await assert.rejects(TextClassifier.load(dir, backend), (err: Error) => {
       assert.ok(err instanceof ModelFileError, `${err.constructor.name}: ${err.message}`);
       assert.match(err.message, message);
       return true;
@@ -86,11 +86,11 @@ test('weights.safetensors larger than the model could need is refused unread', a
 test('vocab.json with numWords larger than the embedding is refused at load', async () => {
   const dir = await savedRun(25);
   await assert.rejects(
-    SentimentClassifier.load(dir, backend),
-    /vocab\.json: numWords 25 is larger than the model's embedding \(inputDim 20\)$/,
+    TextClassifier.load(dir, backend),
+    /vocab\.json: a vocabulary of 25 is larger than the model's embedding \(inputDim 20\)$/,
   );
   const fits = await savedRun(20);
-  assert.equal((await SentimentClassifier.load(fits, backend)).vocabulary.numWords, 20);
+  assert.equal((await TextClassifier.load(fits, backend)).vectorizer.vocabularySize, 20);
 });
 
 test('a write that fails names the file and says why in words (EISDIR)', async () => {

@@ -6,6 +6,7 @@ import {
   getLoss,
   LOSS_NAMES,
   meanSquaredError,
+  sparseCategoricalCrossentropy,
   type Loss,
 } from '../../src/losses/index.js';
 import { Rng } from '../../src/random/rng.js';
@@ -99,6 +100,41 @@ describe('categorical_crossentropy', () => {
   });
 });
 
+describe('sparse_categorical_crossentropy', () => {
+  it('equals categorical_crossentropy on the one-hot targets, value and gradient', () => {
+    const yPred = t([0.2, 0.3, 0.5, 0.5, 0.5, 1.0], [2, 3]);
+    const sparse = evaluate(sparseCategoricalCrossentropy, yPred, t([2, 0], [2, 1]));
+    close([sparse.value], [(Math.LN2 + 2 * Math.LN2) / 2]);
+    close(sparse.grad, [0.5, 0.5, -0.5, -0.75, 0.25, 0.25]);
+  });
+
+  it('gradient matches finite differences (float64)', () => {
+    const rng = new Rng(4);
+    const yPred = t(
+      Array.from({ length: 15 }, () => rng.uniform(0.05, 1)),
+      [3, 5],
+    );
+    const yTrue = t([4, 0, 2], [3]);
+    close(
+      evaluate(sparseCategoricalCrossentropy, yPred, yTrue).grad,
+      numericGrad(sparseCategoricalCrossentropy, yPred, yTrue),
+      1e-8,
+    );
+  });
+
+  it('rejects a target that is not a class id, or one target per value', () => {
+    const yPred = t([0.5, 0.5, 0.5, 0.5], [2, 2]);
+    assert.throws(
+      () => evaluate(sparseCategoricalCrossentropy, yPred, t([0, 2], [2, 1])),
+      /target 2 of row 1 is not a class id in 0\.\.1/,
+    );
+    assert.throws(
+      () => evaluate(sparseCategoricalCrossentropy, yPred, t([0, 1, 1, 0], [2, 2])),
+      /one class id per row/,
+    );
+  });
+});
+
 describe('mean_squared_error', () => {
   it('hand-computed', () => {
     const { value, grad } = evaluate(
@@ -120,12 +156,14 @@ describe('getLoss', () => {
     assert.deepEqual(LOSS_NAMES, [
       'binary_crossentropy',
       'categorical_crossentropy',
+      'sparse_categorical_crossentropy',
       'mean_squared_error',
       'mse',
     ]);
+    assert.equal(getLoss('sparse_categorical_crossentropy'), sparseCategoricalCrossentropy);
     assert.throws(
       () => getLoss('hinge'),
-      /unknown loss 'hinge' \(valid: binary_crossentropy, categorical_crossentropy, mean_squared_error, mse\)/,
+      /unknown loss 'hinge' \(valid: binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, mean_squared_error, mse\)/,
     );
     assert.throws(() => getLoss('toString'), /unknown loss/);
   });

@@ -44,10 +44,23 @@ describe('accuracy', () => {
       getMetric('categorical_accuracy').compute(t([0.6, 0.4], [1, 2]), t([1, 0], [1, 2])),
       1,
     );
-    assert.deepEqual(METRIC_NAMES, ['accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy']);
+    assert.equal(
+      getMetric('sparse_categorical_accuracy').compute(
+        t([0.2, 0.8, 0.6, 0.4], [2, 2]),
+        t([1, 1], [2, 1]),
+      ),
+      1,
+    );
+    assert.deepEqual(METRIC_NAMES, [
+      'accuracy',
+      'acc',
+      'binary_accuracy',
+      'categorical_accuracy',
+      'sparse_categorical_accuracy',
+    ]);
     assert.throws(
       () => getMetric('f1'),
-      /unknown metric 'f1' \(valid: accuracy, acc, binary_accuracy, categorical_accuracy\)/,
+      /unknown metric 'f1' \(valid: accuracy, acc, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy\)/,
     );
     assert.throws(() => accuracy.compute(t([0.1, 0.9], [2, 1]), t([1], [1, 1])), /differ/);
   });

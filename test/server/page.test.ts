@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
-import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { TextClassifier } from '../../src/classify/text-classifier.js';
 import { WEB_ROOT } from '../../src/server/web.js';
 import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { startServer, type Started } from './start-server.js';
@@ -30,9 +30,9 @@ describe('the page of gated serve in headless Chromium', { skip: NO_CHROMIUM }, 
   });
 
   test('crossOriginIsolated, every thread, the same probabilities as Node', async () => {
-    const want = (await SentimentClassifier.load(s.dir, createReferenceBackend()))
-      .predict(REVIEWS)
-      .map((p) => p.probability);
+    // P(positive): the binary model's one output.
+    const classifier = await TextClassifier.load(s.dir, createReferenceBackend());
+    const want = [...classifier.probabilities(REVIEWS).data];
     const context = await browser.newContext();
     try {
       const page = await context.newPage();

@@ -1,7 +1,7 @@
 /** Every route of `gated serve` on a tiny model: answers, headers, readiness, metrics, page. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { TextClassifier } from '../../src/classify/text-classifier.js';
 import { TINY_MAXLEN, TINY_VOCAB } from '../helpers/tiny-sentiment-model.js';
 import { call, errorCode, startServer, type Started } from './start-server.js';
 
@@ -18,22 +18,23 @@ describe('gated serve routes', () => {
   });
   after(() => s.close());
 
-  test('POST /v1/predict: the numbers SentimentClassifier.predict gives, per text, in order', async () => {
-    const want = (await SentimentClassifier.load(s.dir)).predict(REVIEWS);
+  test('POST /v1/predict: the numbers TextClassifier.predict gives, per text, in order', async () => {
+    const want = (await TextClassifier.load(s.dir)).predict(REVIEWS);
     const got = await call(`${s.url}v1/predict`, { json: { texts: REVIEWS } });
     assert.equal(got.status, 200);
     const { predictions } = got.body as Predictions;
     assert.equal(predictions.length, REVIEWS.length);
     predictions.forEach((p, i) => {
-      assert.equal(p.probabilities.positive, want[i].probability);
-      assert.equal(p.probabilities.negative, 1 - want[i].probability);
+      const score = (label: string) => want[i].scores.find((s) => s.label === label)?.probability;
+      assert.equal(p.probabilities.positive, score('positive'));
+      assert.equal(p.probabilities.negative, score('negative'));
       assert.equal(p.label, want[i].label);
     });
   });
 
   test('POST /v1/predict with token ids: the same as the texts they encode', async () => {
-    const { vocabulary } = await SentimentClassifier.load(s.dir);
-    const ids = REVIEWS.map((t) => Array.from(vocabulary.encode(t)));
+    const { vectorizer } = await TextClassifier.load(s.dir);
+    const ids = REVIEWS.map((t) => Array.from(vectorizer.encode([t])));
     const [byIds, byTexts] = await Promise.all([
       call(`${s.url}v1/predict`, { json: { ids } }),
       call(`${s.url}v1/predict`, { json: { texts: REVIEWS } }),
@@ -51,7 +52,7 @@ describe('gated serve routes', () => {
     assert.equal(body.vocabularySize, TINY_VOCAB);
     assert.equal(body.idLimit, TINY_VOCAB);
     assert.equal(body.maxlen, TINY_MAXLEN);
-    assert.equal(body.parameters, (await SentimentClassifier.load(s.dir)).model.countParams());
+    assert.equal(body.parameters, (await TextClassifier.load(s.dir)).model.countParams());
     assert.equal(typeof body.backend, 'string');
     assert.ok((body.threads as number) >= 1);
     assert.equal(body.version, 'test');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits.js';
-import { loadPredictor } from '../../src/server/sentiment-predictor.js';
+import { loadPredictor } from '../../src/server/classifier-predictor.js';
 import { PredictionServer, type ServerOptions } from '../../src/server/server.js';
 import { saveTinyModel } from '../helpers/tiny-sentiment-model.js';
 

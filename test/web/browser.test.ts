@@ -4,15 +4,23 @@
  * cross-origin isolated page) and on the single-thread fallback (no COOP/COEP headers).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
-import { SentimentClassifier } from '../../src/experiments/sentiment.js';
+import { TextClassifier } from '../../src/classify/text-classifier.js';
+import { saveModel } from '../../src/io/model-dir.js';
+import { Dense } from '../../src/layers/dense.js';
+import { Embedding } from '../../src/layers/embedding.js';
+import { LSTM } from '../../src/layers/lstm.js';
+import { Sequential } from '../../src/models/sequential.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { padSequences } from '../../src/text/pad.js';
+import { Vocabulary } from '../../src/text/vocabulary.js';
+import { DEFAULT_VECTORIZATION, TextVectorization } from '../../src/text/text-vectorization.js';
 import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
-import { saveTinyModel } from '../helpers/tiny-sentiment-model.js';
 import { serveStatic } from './static-server.js';
 
 const WEB = new URL('../../../web/', import.meta.url).pathname;
@@ -24,6 +32,29 @@ const REVIEWS = [
   '',
 ];
 
+/** Trains a tiny sentiment model on Node and saves it as `gated train` would. */
+async function saveTinyModel(dir: string): Promise<void> {
+  const texts = ['great lovely wonderful film', 'awful boring worst film', 'great story', 'boring'];
+  const vocabulary = Vocabulary.fromTexts(texts, { numWords: 40 });
+  const backend = createReferenceBackend('float32');
+  const model = new Sequential({ seed: 3, backend });
+  model
+    .add(new Embedding({ inputDim: 40, outputDim: 8 }))
+    .add(new LSTM({ units: 8 }))
+    .add(new Dense({ units: 1, activation: 'sigmoid' }));
+  model.build([12]);
+  model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+  const ids = padSequences(
+    texts.map((t) => vocabulary.encode(t)),
+    12,
+  );
+  const x = new Tensor(Float32Array.from(ids), [texts.length, 12]);
+  const y = new Tensor(Float32Array.from([1, 0, 1, 0]), [texts.length, 1]);
+  for (let i = 0; i < 10; i++) model.trainOnBatch(x, y);
+  await saveModel(model, dir);
+  writeFileSync(join(dir, 'vocab.json'), JSON.stringify(vocabulary.toJSON()));
+}
+
 describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
   let root = '';
   let browser: Browser;
@@ -34,11 +65,8 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
     for (const file of ['index.html', 'app.js', 'dist'])
       cpSync(join(WEB, file), join(root, file), { recursive: true });
     await saveTinyModel(join(root, 'model'));
-    const classifier = await SentimentClassifier.load(
-      join(root, 'model'),
-      createReferenceBackend(),
-    );
-    want = classifier.predict(REVIEWS).map((p) => p.probability);
+    const classifier = await TextClassifier.load(join(root, 'model'), createReferenceBackend());
+    want = [...classifier.probabilities(REVIEWS).data];
     browser = await launchChromium();
   });
 
@@ -82,4 +110,44 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
       }
     });
   }
+
+  test('the browser bundle gives the same ids as Node for the same text (TextVectorization)', async () => {
+    const texts = [
+      ...REVIEWS,
+      "Don't <br />STOP — it's ÉLAN, end-to-end!",
+      'ﬁne straße İstanbul ß 🎬 tab\there',
+      'a b c a b',
+    ];
+    const vectorization = TextVectorization.adapt(texts.slice(0, 4), {
+      ...DEFAULT_VECTORIZATION,
+      outputSequenceLength: 9,
+      ngrams: 2,
+      padding: 'post',
+    });
+    const server = await serveStatic(root, false);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      const got = await page.evaluate(
+        async ({ json, texts }) => {
+          // A variable, so TypeScript leaves the page's module path alone.
+          const bundle = './dist/gated.js';
+          const g = (await import(bundle)) as {
+            TextVectorization: { fromJSON(j: unknown): { encode(t: string[]): Int32Array } };
+          };
+          return Array.from(g.TextVectorization.fromJSON(json).encode(texts));
+        },
+        { json: vectorization.toJSON(), texts },
+      );
+      assert.deepEqual(got, Array.from(vectorization.encode(texts)));
+      assert.ok(
+        got.some((id) => id > 1),
+        'some words are in the vocabulary',
+      );
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
 });

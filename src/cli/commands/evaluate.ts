@@ -1,29 +1,39 @@
 import { Command } from 'commander';
-import { SentimentClassifier } from '../../experiments/sentiment.js';
+import { evaluateRun } from '../../experiments/evaluate-run.js';
+import { formatClassificationReport } from '../../metrics/classification-report.js';
 import { positiveInt } from '../parsers.js';
 import { terminal } from '../terminal.js';
 
 export function evaluateCommand(): Command {
   return new Command('evaluate')
-    .description('test loss and accuracy of a saved model on the IMDB test split')
-    .argument('<dir>', 'a run directory written by `gated train`')
-    .option(
-      '--data <path>',
-      'IMDB archive (.tar.gz) or extracted folder (else $GATED_IMDB, the cache, a download)',
+    .description(
+      'test loss, accuracy, per-class precision/recall/F1 and the confusion matrix of a saved model',
     )
+    .argument('<dir>', 'a run directory written by `gated train`')
+    .option('--data <path>', 'the data to test on (default: the path the run was trained on)')
     .option('--batch-size <n>', 'batch size', positiveInt, 64)
-    .option('--json', 'print {"loss": …, "accuracy": …} as JSON')
+    .option('--json', 'print the whole evaluation as JSON')
     .action(async (dir: string, o: { data?: string; batchSize: number; json?: boolean }) => {
-      const classifier = await SentimentClassifier.load(dir);
-      const logs = await classifier.evaluateImdb({
+      const result = await evaluateRun(dir, {
         batchSize: o.batchSize,
         ...(o.data !== undefined ? { data: o.data } : {}),
         ...(o.json ? {} : { onProgress: (msg: string) => process.stderr.write(msg + '\n') }),
       });
-      if (o.json) terminal.log(JSON.stringify({ loss: logs.loss, accuracy: logs.accuracy }));
-      else
+      if (o.json) {
         terminal.log(
-          `Test loss: ${logs.loss.toFixed(4)} - Test accuracy: ${logs.accuracy.toFixed(4)}`,
+          JSON.stringify({
+            ...result.metrics,
+            count: result.count,
+            source: result.source,
+            report: result.report,
+          }),
         );
+        return;
+      }
+      const metrics = Object.entries(result.metrics)
+        .map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`)
+        .join(' - ');
+      terminal.log(`${metrics} (${result.count} texts from ${result.source})\n`);
+      terminal.log(formatClassificationReport(result.report));
     });
 }

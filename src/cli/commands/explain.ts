@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { explain } from '../../explain/index.js';
 import { explanationJson, renderExplainPage } from '../../experiments/explain-page.js';
-import { SentimentClassifier } from '../../experiments/sentiment.js';
+import { loadModel } from '../../io/model-dir.js';
+import type { Vocabulary } from '../../text/vocabulary.js';
 import { positiveInt } from '../parsers.js';
 import { terminal } from '../terminal.js';
 
@@ -29,8 +30,18 @@ export function explainCommand(): Command {
       32,
     )
     .action(async (dir: string, review: string, o: ExplainFlags) => {
-      const { model, vocabulary } = await SentimentClassifier.load(dir);
-      const e = explain(model, review, { vocabulary, steps: o.steps });
+      const { model } = await loadModel(dir);
+      const vectorizer = model.vectorizer;
+      if (!vectorizer)
+        throw new Error(`${dir}: no vectorizer (vectorizer.json or vocab.json) to encode the text`);
+      // The IMDB word index shows each token's word; other vectorizers give their ids.
+      const e =
+        'vocabulary' in vectorizer
+          ? explain(model, review, {
+              vocabulary: vectorizer.vocabulary as Vocabulary,
+              steps: o.steps,
+            })
+          : explain(model, vectorizer.encode([review]), { steps: o.steps });
       if (o.json) terminal.log(explanationJson(e));
       const out = o.out ?? (o.json ? null : 'explain.html');
       if (out === null) return;

@@ -20,6 +20,14 @@ export function gradientsCommand(): Command {
     'batchSize',
     'seed',
     'data',
+    'format',
+    'textColumn',
+    'labelColumn',
+    'label',
+    'ngrams',
+    'testSplit',
+    'multiclass',
+    'skipBadRows',
     'limit',
   ]);
   gradients
@@ -73,6 +81,20 @@ export function gradientsCommand(): Command {
         seed: o.seed,
         ...(o.data !== undefined ? { data: o.data } : {}),
         ...(o.limit !== undefined ? { limit: o.limit } : {}),
+        ...Object.fromEntries(
+          (
+            [
+              'format',
+              'textColumn',
+              'labelColumn',
+              'label',
+              'ngrams',
+              'testSplit',
+              'multiclass',
+              'skipBadRows',
+            ] as const
+          ).flatMap((key) => (o[key] !== undefined ? [[key, o[key]]] : [])),
+        ),
         backend: backendFromOptions(o),
       },
       terminal.log,

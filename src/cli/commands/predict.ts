@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { SentimentClassifier } from '../../experiments/sentiment.js';
+import { TextClassifier, type TextPrediction } from '../../classify/text-classifier.js';
 import { truncateForDisplay } from '../display.js';
+import { positiveInt } from '../parsers.js';
 import { terminal } from '../terminal.js';
 
 async function readStdinLines(): Promise<string[]> {
@@ -12,23 +13,49 @@ async function readStdinLines(): Promise<string[]> {
     .filter((line) => line.trim() !== '');
 }
 
+/** Shown classes when --top-k is not given: all of up to 10, else the top 5. */
+function defaultTopK(classCount: number): number {
+  return classCount <= 10 ? classCount : 5;
+}
+
 export function predictCommand(): Command {
   return new Command('predict')
-    .description('sentiment of reviews given as arguments, or one per line on stdin')
-    .argument('<dir>', 'a run directory written by `gated train`')
-    .argument('[reviews...]', 'review texts (omit to read stdin)')
-    .option('--json', 'print one JSON object per review')
-    .action(async (dir: string, reviews: string[], o: { json?: boolean }) => {
-      const classifier = await SentimentClassifier.load(dir);
-      const texts = reviews.length > 0 ? reviews : await readStdinLines();
+    .description(
+      'class names with probabilities for texts given as arguments, or one per line on stdin',
+    )
+    .argument('<dir>', 'a run directory written by `gated train` (or model.save)')
+    .argument('[texts...]', 'texts (omit to read stdin)')
+    .option(
+      '--top-k <k>',
+      'show the k most probable classes (default: all of up to 10, else 5)',
+      positiveInt,
+    )
+    .option('--json', 'print one JSON object per text')
+    .action(async (dir: string, given: string[], o: { topK?: number; json?: boolean }) => {
+      const classifier = await TextClassifier.load(dir);
+      const texts = given.length > 0 ? given : await readStdinLines();
       if (texts.length === 0)
-        throw new Error('no reviews: pass them as arguments or one per line on stdin');
-      for (const p of classifier.predict(texts)) {
-        if (o.json) terminal.log(JSON.stringify(p));
-        else
-          terminal.log(
-            `${p.probability.toFixed(4)}\t${p.label}\t${truncateForDisplay(p.text, 60)}`,
-          );
-      }
+        throw new Error('no texts: pass them as arguments or one per line on stdin');
+      const k = o.topK ?? defaultTopK(classifier.classNames.length);
+      for (const p of classifier.predict(texts)) terminal.log(o.json ? asJson(p, k) : asText(p, k));
     });
+}
+
+function asJson(p: TextPrediction, k: number): string {
+  return JSON.stringify({
+    text: p.text,
+    label: p.label,
+    probability: p.probability,
+    labels: p.labels,
+    scores: p.scores.slice(0, k),
+  });
+}
+
+function asText(p: TextPrediction, k: number): string {
+  const shown = truncateForDisplay(p.text, 60);
+  const scores = p.scores
+    .slice(0, k)
+    .map((s) => `${s.label} ${s.probability.toFixed(4)}`)
+    .join('  ');
+  return `${p.labels.join(',') || '(none)'}\t${scores}\t${shown}`;
 }

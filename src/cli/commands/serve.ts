@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
-import { loadPredictor } from '../../server/sentiment-predictor.js';
+import { loadPredictor } from '../../server/classifier-predictor.js';
 import { PredictionServer } from '../../server/server.js';
 import { nonNegativeInt, positiveInt } from '../parsers.js';
 import { addRunOptions, backendFromOptions } from '../run-options.js';

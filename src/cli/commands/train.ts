@@ -8,7 +8,7 @@ import { flagsFromOptions, resumeFlags, shellQuote } from './resume.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description(
-    'train a sentiment model on IMDB (defaults: the reference experiment)',
+    'train a text classifier on IMDB (the default: the reference experiment) or on your own labelled texts',
   );
   addRunOptions(train, ['model', ...TRAINING_OPTIONS]);
   train
