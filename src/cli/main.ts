@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { gradientsCommand } from './commands/gradients.js';
+import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
@@ -26,7 +27,8 @@ const program = new Command('gated')
   .addCommand(reportCommand())
   .addCommand(compareCommand())
   .addCommand(gradientsCommand())
-  .addCommand(infoCommand());
+  .addCommand(infoCommand())
+  .addCommand(importCommand());
 for (const command of program.commands)
   command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
