@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { gradientsCommand } from './commands/gradients.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
@@ -28,7 +29,8 @@ const program = new Command('gated')
   .addCommand(compareCommand())
   .addCommand(gradientsCommand())
   .addCommand(infoCommand())
-  .addCommand(importCommand());
+  .addCommand(importCommand())
+  .addCommand(exportCommand());
 for (const command of program.commands)
   command.exitOverride().showHelpAfterError('(run with --help for usage)');
 

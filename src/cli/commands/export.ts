@@ -1,0 +1,43 @@
+import { copyFile, access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Command, Option } from 'commander';
+import { exportOnnx, ONNX_OPSET } from '../../interop/onnx/export.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { loadModel } from '../../io/model-dir.js';
+import { terminal } from '../terminal.js';
+
+const VOCAB_FILE = 'vocab.json';
+
+/** Copies DIR/vocab.json next to the exported file, when the model directory has one. */
+async function copyVocabulary(dir: string, out: string): Promise<string | null> {
+  const from = join(dir, VOCAB_FILE);
+  try {
+    await access(from);
+  } catch {
+    return null;
+  }
+  const to = join(dirname(out), VOCAB_FILE);
+  await copyFile(from, to);
+  return to;
+}
+
+export function exportCommand(): Command {
+  return new Command('export')
+    .description('write a gated model directory in another framework’s format')
+    .argument('<dir>', 'a model directory (model.json, weights.safetensors)')
+    .addOption(
+      new Option('--format <format>', 'the format to write')
+        .choices(['onnx'])
+        .makeOptionMandatory(),
+    )
+    .requiredOption('--out <file>', 'the file to write')
+    .action(async (dir: string, options: { format: string; out: string }) => {
+      const { model } = await loadModel(dir);
+      await writeFileAtomic(options.out, exportOnnx(model));
+      terminal.log(
+        `Wrote ${options.out} (ONNX opset ${ONNX_OPSET}: input "ids" int64 [batch, ${model.inputShape[0]}])`,
+      );
+      const vocab = await copyVocabulary(dir, options.out);
+      if (vocab) terminal.log(`Wrote ${vocab}`);
+    });
+}
