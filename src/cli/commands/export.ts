@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { exportKeras } from '../../interop/keras/export.js';
 import { exportOnnx, ONNX_OPSET } from '../../interop/onnx/export.js';
+import { exportPytorch } from '../../interop/pytorch/export.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadModel } from '../../io/model-dir.js';
 import type { Sequential } from '../../models/sequential.js';
@@ -16,6 +17,10 @@ const FORMATS: Record<string, (model: Sequential) => Promise<{ bytes: Uint8Array
     onnx: async (model) => ({
       bytes: exportOnnx(model),
       what: `ONNX opset ${ONNX_OPSET}, input "ids" int64 [batch, ${model.inputShape[0]}]`,
+    }),
+    pytorch: async (model) => ({
+      bytes: exportPytorch(model),
+      what: 'safetensors, PyTorch module tensor names and layouts',
     }),
     keras: async (model) => ({
       bytes: await exportKeras(model),

@@ -1,6 +1,7 @@
 import type { Layer, LayerConfig, Param } from '../../layers/layer.js';
 import type { Sequential } from '../../models/sequential.js';
 import { GATE_ORDER, reorderGates, transposeGates } from '../gates.js';
+import { convKernelChannelsFirst } from '../layouts.js';
 import { OnnxGraph } from './graph.js';
 import { DataType, encodeModelProto } from './proto.js';
 
@@ -225,13 +226,7 @@ function conv1d(g: OnnxGraph, layer: Layer, config: LayerConfig, flow: Flow): Fl
   const dilation = config.dilationRate as number;
   const span = (size - 1) * dilation + 1;
   const T = flow.shape[0];
-  // Keras [kernelSize, C, F] → ONNX [F, C, kernelSize].
-  const w = new Float32Array(filters * channels * size);
-  const k = kernel.value.data;
-  for (let f = 0; f < filters; f++)
-    for (let c = 0; c < channels; c++)
-      for (let j = 0; j < size; j++)
-        w[(f * channels + c) * size + j] = k[(j * channels + c) * filters + f];
+  const w = convKernelChannelsFirst(kernel.value.data, kernel.value.shape);
   const inputs = [g.floats('conv_kernel', [filters, channels, size], w)];
   if (bias) inputs.push(g.floats('conv_bias', [filters], bias.value.data));
   const pads = config.padding === 'same' ? samePads(T, stride, span) : [0, 0];
