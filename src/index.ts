@@ -50,6 +50,8 @@ export {
   type Checkpoint,
 } from './io/checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors.js';
+export { importKeras } from './interop/keras/file.js';
+export { importKerasBytes, type ImportedKeras } from './interop/keras/import.js';
 export {
   buildSentimentModel,
   ARCHITECTURES,

@@ -9,7 +9,9 @@ import { FlagError } from '../experiments/run-flags.js';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { explainCommand } from './commands/explain.js';
+import { exportCommand } from './commands/export.js';
 import { gradientsCommand } from './commands/gradients.js';
+import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
@@ -35,6 +37,8 @@ export async function runGated(argv: readonly string[]): Promise<number> {
     .addCommand(explainCommand())
     .addCommand(reportCommand())
     .addCommand(serveCommand())
+    .addCommand(importCommand())
+    .addCommand(exportCommand())
     .addCommand(compareCommand())
     .addCommand(gradientsCommand())
     .addCommand(infoCommand());

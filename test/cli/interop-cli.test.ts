@@ -1,0 +1,92 @@
+/**
+ * gated import / gated export end to end: a Keras fixture becomes a model directory that
+ * predicts like Keras, the directory exports to each format (vocab.json alongside), and bad
+ * input is one `gated: …` line with exit status 1.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createReferenceBackend } from '../../src/backend/reference/index.js';
+import { loadModel } from '../../src/io/model-dir.js';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { CLI } from '../helpers/cli-child.js';
+import { tempDir } from '../helpers/imdb-fixture.js';
+import {
+  KERAS_FIXTURES,
+  kerasFixtures,
+  maxDifference,
+  predictRows,
+} from '../helpers/keras-fixtures.js';
+
+const run = promisify(execFile);
+
+async function gated(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('import a .keras file, then export it as keras, onnx and pytorch', async () => {
+  const dir = await tempDir();
+  const fixture = fileURLToPath(new URL('lstm_masked.keras', KERAS_FIXTURES));
+  const imported = await gated('import', fixture, '--out', join(dir, 'model'));
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stdout, /Imported .*lstm_masked\.keras \(Keras 3\.15\.1\)/);
+  const want = kerasFixtures().find((f) => f.name === 'lstm_masked');
+  assert.ok(want);
+  const { model } = await loadModel(join(dir, 'model'), createReferenceBackend('float32'));
+  assert.ok(maxDifference(predictRows(model, want.ids), want.predictions) <= 1e-5);
+
+  await writeFile(join(dir, 'model', 'vocab.json'), '{"format": "gated-vocab"}');
+  for (const [format, file] of [
+    ['keras', 'm.keras'],
+    ['onnx', 'm.onnx'],
+    ['pytorch', 'm.safetensors'],
+  ]) {
+    const out = join(dir, format, file);
+    const result = await gated('export', join(dir, 'model'), '--format', format, '--out', out);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`Wrote ${out.replace(/[.]/g, '\\.')} `));
+    assert.equal(
+      await readFile(join(dir, format, 'vocab.json'), 'utf8'),
+      '{"format": "gated-vocab"}',
+    );
+  }
+  const torch = decodeSafetensors(await readFile(join(dir, 'pytorch', 'm.safetensors')));
+  assert.deepEqual(torch.tensors.get('lstm_1.weight_ih_l0')?.shape, [12, 4]);
+});
+
+test('bad input: one error line, exit status 1', async () => {
+  const dir = await tempDir();
+  const notKeras = join(dir, 'x.keras');
+  await writeFile(notKeras, 'hello');
+  const cases: [string[], RegExp][] = [
+    [['import', notKeras, '--out', join(dir, 'o')], /x\.keras: not a zip archive/],
+    [
+      ['import', join(dir, 'missing.keras'), '--out', join(dir, 'o')],
+      /missing\.keras: cannot read \(ENOENT\)/,
+    ],
+    [
+      ['export', join(dir, 'none'), '--format', 'onnx', '--out', join(dir, 'm.onnx')],
+      /none\/model\.json: cannot read/,
+    ],
+    [
+      ['export', dir, '--format', 'tflite', '--out', join(dir, 'm')],
+      /argument 'tflite' is invalid/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const result = await gated(...args);
+    assert.equal(result.code, 1, args.join(' '));
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /\n.*\bat /, 'no stack trace');
+  }
+});
