@@ -26,7 +26,8 @@ export type {
   CallbackState,
 } from './models/callbacks.js';
 export * as callbacks from './models/callbacks/index.js';
-export { ProgressLogger, type ProgressSink } from './models/progbar.js';
+export { ProgressLogger, type ProgressSink, type Verbosity } from './models/progbar.js';
+export { FitHistory } from './models/history.js';
 export { getLoss, type Loss } from './losses/index.js';
 export { getMetric, type Metric } from './metrics/index.js';
 export { Adam, RMSprop, SGD, getOptimizer, type Optimizer } from './optim/index.js';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { defaultLayerName, legacyLayerName } from '../layers/layer.js';
 import type { CallbackState } from '../models/callbacks.js';
 import type { EpochProgress, FitState, NamedWeight, Sequential } from '../models/sequential.js';
 import type { OptimizerConfig } from '../optim/optimizer.js';
@@ -109,6 +110,22 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
 }
 
 /**
+ * A checkpoint written before gated matched Keras's names holds `model/conv1_d/…` where the model
+ * built from the same flags now says `conv1d`: such layers take the name the file uses.
+ */
+function adoptLegacyLayerNames(model: Sequential, tensors: ReadonlyMap<string, unknown>): void {
+  const holds = (layer: string): boolean =>
+    [...tensors.keys()].some((n) => n.startsWith(`model/${layer}/`));
+  for (const layer of model.layers) {
+    const current = defaultLayerName(layer.className);
+    const legacy = legacyLayerName(layer.className);
+    if (current === legacy || !layer.name.startsWith(current) || holds(layer.name)) continue;
+    const old = legacy + layer.name.slice(current.length);
+    if (holds(old)) layer.name = old;
+  }
+}
+
+/**
  * Puts a checkpoint's weights, optimizer state and generator state into a model built and
  * compiled from the same flags, and returns the FitState for fit({ resume }).
  */
@@ -116,6 +133,7 @@ export function restoreCheckpoint(path: string, model: Sequential, ckpt: Checkpo
   const bad = (why: string): never => {
     throw new ModelFileError(`${path}: ${why}`);
   };
+  adoptLegacyLayerNames(model, ckpt.tensors);
   const used = new Set<string>();
   const take = (name: string, shape: readonly number[]): Float32Array => {
     const t = ckpt.tensors.get(name) ?? bad(`missing tensor ${name}`);

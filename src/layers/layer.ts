@@ -20,8 +20,24 @@ export interface ForwardContext {
   readonly rng: Rng;
 }
 
-/** Keras's default layer name: the class name in snake case (`SimpleRNN` → `simple_rnn`). */
+/**
+ * Keras's default layer name: the class name in snake case as Keras 3's `naming.to_snake_case`
+ * makes it (`SimpleRNN` → `simple_rnn`, `Conv1D` → `conv1d`, `GlobalMaxPooling1D` →
+ * `global_max_pooling1d`): a digit before a capital stays joined to it.
+ */
 export function defaultLayerName(className: string): string {
+  return className
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/**
+ * The default name gated gave before it matched Keras (`Conv1D` → `conv1_d`). Files saved then
+ * keep those names; model.json stores them, checkpoints are mapped back (see checkpoint.ts).
+ */
+export function legacyLayerName(className: string): string {
   return className
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')

@@ -91,3 +91,32 @@ export class ProgressLogger implements Callback {
     return String(done).padStart(String(this.steps).length);
   }
 }
+
+/** Keras's fit verbosity: 0 silent, 1 progress bar, 2 one line per epoch. */
+export type Verbosity = 0 | 1 | 2;
+
+/** Lines for a console (a browser, or Node without a stdout stream): written whole. */
+function consoleSink(): ProgressSink {
+  let line = '';
+  return {
+    isTTY: false,
+    write(text: string) {
+      line += text;
+      const end = line.lastIndexOf('\n');
+      if (end < 0) return;
+      for (const l of line.slice(0, end).split('\n')) console.log(l);
+      line = line.slice(end + 1);
+    },
+  };
+}
+
+/** The logger fit adds for `verbose`: stdout in Node (a bar on a terminal), else the console. */
+export function progressLogger(verbose: Verbosity): ProgressLogger | null {
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2)
+    throw new Error(`verbose must be 0, 1 or 2, got ${String(verbose)}`);
+  if (verbose === 0) return null;
+  const stdout = (globalThis as { process?: { stdout?: ProgressSink } }).process?.stdout;
+  const sink = stdout ?? consoleSink();
+  const tty = verbose === 1 && Boolean(sink.isTTY);
+  return new ProgressLogger({ isTTY: tty, write: (text) => sink.write(text) });
+}

@@ -8,6 +8,8 @@ import { Rng } from '../random/rng.js';
 import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { BatchGatherer, sliceRows } from './batching.js';
 import { CallbackList, type Callback, type CallbackState, type Logs } from './callbacks.js';
+import { FitHistory } from './history.js';
+import { progressLogger, type Verbosity } from './progbar.js';
 import { renderSummary } from './summary.js';
 
 export interface SequentialOptions {
@@ -37,6 +39,12 @@ export interface FitOptions {
   resume?: FitState;
   /** When aborted, fit finishes the current batch and rejects with TrainingInterrupted. */
   signal?: AbortSignal;
+  /**
+   * Keras's verbose: 0 silent, 1 a progress bar (one line per epoch when the output is not a
+   * terminal), 2 one line per epoch. Default 0, not Keras's 'auto': the model also runs in
+   * browsers and inside apps that report progress their own way.
+   */
+  verbose?: Verbosity;
 }
 
 /** Where an epoch stopped: enough to finish it exactly as an uninterrupted run would. */
@@ -272,7 +280,7 @@ export class Sequential {
     return logs;
   }
 
-  async fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  async fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<FitHistory> {
     const { loss, metrics } = this.requireCompiled();
     const batchSize = positiveInt(options.batchSize ?? 32, 'batchSize');
     const epochs = positiveInt(options.epochs ?? 1, 'epochs');
@@ -302,8 +310,9 @@ export class Sequential {
         `the saved epoch order covers ${resume.progress.order.length} samples, this data ${samples}`,
       );
     }
-    const callbacks = new CallbackList(options.callbacks ?? []);
-    const history: History = { epochs: resume ? resume.history.epochs.map((e) => ({ ...e })) : [] };
+    const logger = progressLogger(options.verbose ?? 0);
+    const callbacks = new CallbackList([...(logger ? [logger] : []), ...(options.callbacks ?? [])]);
+    const history = new FitHistory(resume ? resume.history.epochs.map((e) => ({ ...e })) : []);
     this.history = history;
     this.stopTraining = false;
     this.run = { callbacks, epoch: initialEpoch, progress: null };
