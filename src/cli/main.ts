@@ -18,7 +18,6 @@ const program = new Command('gated')
     'Sequence models (LSTM, GRU, SimpleRNN, Conv1D) in TypeScript: IMDB sentiment out of the box',
   )
   .version(pkg.version)
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
@@ -27,8 +26,13 @@ const program = new Command('gated')
   .addCommand(compareCommand())
   .addCommand(gradientsCommand())
   .addCommand(infoCommand());
-for (const command of program.commands)
-  command.exitOverride().showHelpAfterError('(run with --help for usage)');
+// Every error is one line: commander's "(Did you mean …?)" joins it, and the hint ends it.
+const oneLineErrors = {
+  outputError: (message: string, write: (text: string) => void) =>
+    write(`${message.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+};
+program.configureOutput(oneLineErrors);
+for (const command of program.commands) command.exitOverride().configureOutput(oneLineErrors);
 
 try {
   await program.parseAsync(process.argv);

@@ -60,16 +60,21 @@ export class SentimentClassifier {
     });
   }
 
-  /** Loss and accuracy on the IMDB test split, encoded exactly as in training. */
+  /**
+   * Loss and accuracy on the IMDB test split (its first `limit` reviews, balanced, with `limit`),
+   * encoded exactly as in training; with how many reviews and which archive or folder it read.
+   */
   async evaluateImdb(options: {
     data?: string;
+    limit?: number;
     batchSize?: number;
     onProgress?: (msg: string) => void;
-  }): Promise<Logs> {
+  }): Promise<{ logs: Logs; reviews: number; source: string }> {
     const data = await loadImdb({
       numWords: this.vocabulary.numWords,
       maxlen: this.maxlen,
       ...(options.data !== undefined ? { data: options.data } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     if (JSON.stringify(data.vocabulary.toJSON()) !== JSON.stringify(this.vocabulary.toJSON())) {
@@ -78,6 +83,7 @@ export class SentimentClassifier {
       );
     }
     const test = splitTensors(data.test);
-    return this.model.evaluate(test.x, test.y, { batchSize: options.batchSize ?? 64 });
+    const logs = this.model.evaluate(test.x, test.y, { batchSize: options.batchSize ?? 64 });
+    return { logs, reviews: data.test.count, source: data.source };
   }
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CHECKPOINT_FILE, readCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
-import { ModelFileError } from '../../io/model-dir.js';
+import { MODEL_FILE, ModelFileError } from '../../io/model-dir.js';
 import type { RunFlags } from '../../experiments/train-run.js';
 
 /** `gated train` option (commander's attribute name) → the run flag it sets. */
@@ -25,10 +26,11 @@ export const FLAG_KEYS = {
   earlyStopping: 'earlyStopping',
   checkpoint: 'checkpoint',
   csv: 'csv',
+  keepCheckpoint: 'keepCheckpoint',
 } as const satisfies Record<string, keyof RunFlags>;
 
-/** Flags a resumed run may change: more epochs extend it; the rest never alter its numbers. */
-const FREE_ON_RESUME = new Set(['epochs']);
+/** Flags a resumed run may change: more epochs extend it; keeping the checkpoint changes no number. */
+const FREE_ON_RESUME = new Set(['epochs', 'keepCheckpoint']);
 
 /** The run flags from parsed `gated train` options. */
 export function flagsFromOptions(o: Record<string, unknown>): RunFlags {
@@ -47,6 +49,10 @@ export async function resumeFlags(
   command: Command,
 ): Promise<{ flags: RunFlags; backend?: string; checkpoint: Checkpoint }> {
   const path = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(path) && existsSync(join(dir, MODEL_FILE)))
+    throw new Error(
+      `${path}: not there: the run finished and its checkpoint was removed (train with --keep-checkpoint to extend a run later)`,
+    );
   const checkpoint = await readCheckpoint(path);
   const { backend, ...saved } = checkpoint.flags;
   const given = command.opts();
