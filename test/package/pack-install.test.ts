@@ -34,13 +34,10 @@ before(() => {
     join(app, 'package.json'),
     '{ "name": "app", "private": true, "type": "module" }\n',
   );
-  const install = run(
-    'npm',
-    ...([
-      ['install', `../gated-${version}.tgz`, '--offline', '--no-audit', '--no-fund'],
-      { env: { ...process.env, GATED_SKIP_NATIVE: '1', npm_config_cache: join(work, 'cache') } },
-    ] as const),
-  );
+  // An empty npm cache and --offline: nothing may come from a registry.
+  const env = { ...process.env, GATED_SKIP_NATIVE: '1', npm_config_cache: join(work, 'cache') };
+  const tarball = `../gated-${version}.tgz`;
+  const install = run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund'], { env });
   assert.equal(install.code, 0, install.stderr);
 });
 
