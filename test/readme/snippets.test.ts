@@ -25,7 +25,7 @@ import { chromium } from 'playwright-core';
 import ts from 'typescript';
 import { fixtureReviews, writeArchive } from '../helpers/imdb-fixture.js';
 import { saveTinyModel } from '../helpers/tiny-sentiment.js';
-import { serveStatic } from '../web/static-server.js';
+import { serveStatic } from '../../src/cli/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';

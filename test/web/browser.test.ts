@@ -12,7 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { SentimentClassifier } from '../../src/experiments/sentiment.js';
 import { saveTinyModel } from '../helpers/tiny-sentiment.js';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../../src/cli/static-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WEB = new URL('../../../web/', import.meta.url).pathname;
@@ -94,4 +94,19 @@ describe('web page in headless Chromium', { skip: !existsSync(CHROMIUM) && 'no c
       }
     });
   }
+
+  test('opened from disk (file://), the page says why it cannot load and what to run', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`file://${join(root, 'index.html')}`);
+      await page.waitForFunction(
+        () => !/Loading/.test(document.getElementById('status')!.textContent!),
+      );
+      const status = (await page.textContent('#status')) ?? '';
+      assert.match(status, /file:\/\/ URLs/);
+      assert.match(status, /npm run serve:web/);
+    } finally {
+      await page.close();
+    }
+  });
 });
