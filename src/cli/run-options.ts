@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { BACKEND_NAMES, createBackend } from '../backend/registry.js';
+import { loadNativeAddon } from '../backend/native/addon.js';
 import type { Backend } from '../backend/backend.js';
 import { ARCHITECTURES } from '../experiments/architectures.js';
 import { DATA_FORMATS } from '../data/formats.js';
@@ -149,14 +151,30 @@ export function addRunOptions(
   return command;
 }
 
-/** The backend --backend/--threads ask for; `fallback` (e.g. a resumed run's) before the default. */
+/**
+ * The backend --backend/--threads ask for; `fallback` (e.g. a resumed run's) before the default.
+ * More threads than cores is allowed (it is slower, not wrong) but said once on stderr.
+ */
 export function backendFromOptions(
   o: { backend?: string; threads?: number },
   fallback?: string,
 ): Backend {
+  const cores = availableParallelism();
+  if (o.threads !== undefined && o.threads > cores)
+    process.stderr.write(
+      `gated: --threads ${o.threads} is more than the ${cores} cores here; the threads will take turns\n`,
+    );
   return createBackend(o.backend ?? fallback ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
     threads: o.threads,
   });
+}
+
+/** `--backend native` asked for explicitly must load, not fall back (for `gated info`). */
+export function requireNativeIfAsked(o: { backend?: string }): void {
+  if (o.backend !== 'native') return;
+  const { error } = loadNativeAddon();
+  if (error !== null)
+    throw new Error(`--backend native: the native backend cannot load (${error})`);
 }
 
 /** A directory-name-safe UTC time stamp for default output directories. */

@@ -13,6 +13,11 @@ import { Sequential } from '../models/sequential.js';
 export const ARCHITECTURES = ['lstm', 'gru', 'rnn', 'cnn', 'bilstm'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
+/** The flags an architecture does not read: the CNN has no units, the recurrent models no filters. */
+export function flagsUnusedBy(architecture: string): string[] {
+  return architecture === 'cnn' ? ['units'] : ['filters', 'kernelSize'];
+}
+
 export interface SentimentModelOptions {
   architecture: Architecture;
   numWords: number;

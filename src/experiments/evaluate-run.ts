@@ -45,13 +45,21 @@ const DATA_FLAGS = [
 
 export async function evaluateRun(
   dir: string,
-  o: { data?: string; batchSize: number; backend?: Backend; onProgress?: (msg: string) => void },
+  o: {
+    data?: string;
+    /** Only this many test texts (IMDB: balanced), for quick checks. */
+    limit?: number;
+    batchSize: number;
+    backend?: Backend;
+    onProgress?: (msg: string) => void;
+  },
 ): Promise<Evaluation> {
   const { model, training } = await loadModel(dir, o.backend);
   const classifier = new TextClassifier(model, dir);
   const saved: Record<string, unknown> = {};
   for (const key of DATA_FLAGS) if (training[key] !== undefined) saved[key] = training[key];
   if (o.data !== undefined) saved.data = o.data;
+  if (o.limit !== undefined) saved.limit = o.limit;
   const dataOptions = {
     numWords: classifier.vectorizer.vocabularySize,
     maxlen: classifier.vectorizer.sequenceLength,

@@ -14,23 +14,47 @@ import {
 const loggable = (v: number): number | null => (Number.isFinite(v) && v > 0 ? v : null);
 const sci = (v: number): string => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 
-const options = (title: string, xTitle: string, yTitle: string, log: boolean): object => ({
+/**
+ * A log axis from a power of ten below the data to one above it, labelled at every k-th decade
+ * (at most ~12 labels; the page's script reads ticks.decadeStep), so no point is above the top
+ * label and the labels are evenly spaced.
+ */
+function logAxis(datasets: readonly object[]): object {
+  const values = datasets
+    .flatMap((d) => (d as { data: { y: number | null }[] }).data.map((p) => p.y))
+    .filter((v): v is number => v !== null && v > 0);
+  if (values.length === 0) return { type: 'logarithmic' };
+  const [lo, hi] = [Math.log10(Math.min(...values)), Math.log10(Math.max(...values))];
+  const step = Math.max(1, Math.ceil((Math.ceil(hi) - Math.floor(lo)) / 12));
+  const min = Math.floor(Math.floor(lo) / step) * step;
+  const max = Math.max(Math.ceil(Math.ceil(hi) / step) * step, min + step);
+  return {
+    type: 'logarithmic',
+    min: 10 ** min,
+    max: 10 ** max,
+    ticks: { autoSkip: false, decadeStep: step },
+  };
+}
+
+/** Line chart options; with `logOf`, a log y axis fitted to those datasets. */
+const options = (
+  title: string,
+  xTitle: string,
+  yTitle: string,
+  logOf: readonly object[] | null,
+): object => ({
   animation: false,
   responsive: true,
   maintainAspectRatio: false,
   plugins: { title: { display: true, text: title } },
   scales: {
     x: { type: 'linear', title: { display: true, text: xTitle } },
-    y: {
-      type: log ? 'logarithmic' : 'linear',
-      title: { display: true, text: yTitle },
-      // Norms span dozens of decades: 1e-30, not 0.000…0001.
-      ...(log
-        ? { ticks: { format: { notation: 'scientific', maximumSignificantDigits: 1 } } }
-        : {}),
-    },
+    y: { ...(logOf ? logAxis(logOf) : {}), title: { display: true, text: yTitle } },
   },
 });
+
+/** Every chart over time runs the same way: x is the distance from the last step. */
+const DISTANCE = 'distance from the last step (T − t)';
 
 /** Line styles per phase: one colour per model, solid at init, dashed once trained. */
 const DASHES: Record<string, number[]> = { init: [], trained: [6, 3], 'trained-clipnorm': [2, 3] };
@@ -66,24 +90,37 @@ function byDistance(series: readonly FlowSeries[], key: 'stateNorms' | 'inputNor
   });
 }
 
+/**
+ * How each gate is drawn: the LSTM input gate as a wide pale band under the others, because at
+ * initialisation it and the GRU update gate are both 0.5 at every step and one line would hide
+ * the other; `order` 0 is drawn on top.
+ */
+const GATES: { model: string; gate: string; width: number; alpha: string; order: number }[] = [
+  { model: 'lstm', gate: 'forget', width: 1.5, alpha: '', order: 1 },
+  { model: 'lstm', gate: 'input', width: 7, alpha: '55', order: 2 },
+  { model: 'gru', gate: 'update', width: 1.5, alpha: '', order: 0 },
+];
+
 /** LSTM forget and input gates and the GRU update gate (its "keep" gate), per step. */
 function gateDatasets(series: readonly FlowSeries[]): object[] {
-  const shown: [string, string][] = [
-    ['lstm', 'forget'],
-    ['lstm', 'input'],
-    ['gru', 'update'],
-  ];
   return series.flatMap((s) =>
-    shown
-      .filter(([model, gate]) => s.model === model && s.gateMeans[gate])
-      .map(([model, gate]) =>
-        dataset(
-          `${s.model} ${gate} gate, ${s.phase}`,
-          shown.findIndex(([m, g]) => m === model && g === gate),
-          s.gateMeans[gate].map((v, t) => ({ x: t + 1, y: v })),
-          s.phase,
-        ),
-      ),
+    GATES.filter(({ model, gate }) => s.model === model && s.gateMeans[gate]).map((g) => {
+      const values = s.gateMeans[g.gate];
+      const base = dataset(
+        `${s.model} ${g.gate} gate, ${s.phase}`,
+        GATES.indexOf(g),
+        values.map((v, t) => ({ x: values.length - 1 - t, y: v })),
+        s.phase,
+      ) as { borderColor: string };
+      const colour = base.borderColor + g.alpha;
+      return {
+        ...base,
+        borderColor: colour,
+        backgroundColor: colour,
+        borderWidth: g.width,
+        order: g.order,
+      };
+    }),
   );
 }
 
@@ -106,6 +143,19 @@ function trainingDatasets(
 /** gradients.html: the norm curves, the gate means and the exploding case, self-contained. */
 export function renderGradientsPage(study: GradientStudy): string {
   const s = study.settings;
+  const stateNorms = byDistance(study.series, 'stateNorms');
+  const inputNorms = byDistance(study.series, 'inputNorms');
+  const explodeNorms = [
+    ...trainingDatasets(study, 'gradNorm', true).map((d) => ({
+      ...d,
+      label: `‖g‖ ${(d as { label: string }).label}`,
+    })),
+    ...trainingDatasets(study, 'updateNorm', true).map((d) => ({
+      ...d,
+      label: `‖Δθ‖ ${(d as { label: string }).label}`,
+      borderDash: [6, 3],
+    })),
+  ];
   const charts: PageChart[] = [
     {
       id: 'state-norms',
@@ -113,13 +163,8 @@ export function renderGradientsPage(study: GradientStudy): string {
       height: 420,
       config: {
         type: 'line',
-        data: { datasets: byDistance(study.series, 'stateNorms') },
-        options: options(
-          '‖∂L/∂h_t‖ (log scale)',
-          'distance from the last step (T − t)',
-          '‖∂L/∂h_t‖',
-          true,
-        ),
+        data: { datasets: stateNorms },
+        options: options('‖∂L/∂h_t‖ (log scale)', DISTANCE, '‖∂L/∂h_t‖', stateNorms),
       },
     },
     {
@@ -128,12 +173,12 @@ export function renderGradientsPage(study: GradientStudy): string {
       height: 420,
       config: {
         type: 'line',
-        data: { datasets: byDistance(study.series, 'inputNorms') },
+        data: { datasets: inputNorms },
         options: options(
           '‖∂L/∂e_t‖, the embeddings (log scale)',
-          'distance from the last step (T − t)',
+          DISTANCE,
           '‖∂L/∂e_t‖',
-          true,
+          inputNorms,
         ),
       },
     },
@@ -144,7 +189,7 @@ export function renderGradientsPage(study: GradientStudy): string {
       config: {
         type: 'line',
         data: { datasets: gateDatasets(study.series) },
-        options: options('Mean gate activation per step', 'step t', 'mean activation', false),
+        options: options('Mean gate activation per step', DISTANCE, 'mean activation', null),
       },
     },
     {
@@ -156,7 +201,7 @@ export function renderGradientsPage(study: GradientStudy): string {
           `Exploding case: training loss (${s.explodeOptimizer}, lr ${s.explodeLearningRate})`,
           'batch',
           'loss',
-          false,
+          null,
         ),
       },
     },
@@ -164,24 +209,12 @@ export function renderGradientsPage(study: GradientStudy): string {
       id: 'explode-norms',
       config: {
         type: 'line',
-        data: {
-          datasets: [
-            ...trainingDatasets(study, 'gradNorm', true).map((d) => ({
-              ...d,
-              label: `‖g‖ ${(d as { label: string }).label}`,
-            })),
-            ...trainingDatasets(study, 'updateNorm', true).map((d) => ({
-              ...d,
-              label: `‖Δθ‖ ${(d as { label: string }).label}`,
-              borderDash: [6, 3],
-            })),
-          ],
-        },
+        data: { datasets: explodeNorms },
         options: options(
           'Exploding case: gradient norm ‖g‖ and step ‖Δθ‖ (log scale)',
           'batch',
           'norm',
-          true,
+          explodeNorms,
         ),
       },
     },

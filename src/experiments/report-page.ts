@@ -115,7 +115,27 @@ export function renderPage(
 ${body}
 <script>${chartJsSource()}</script>
 <script>
-for (const c of ${scriptJson(configs)}) new Chart(document.getElementById(c.id), c.config);
+// A log axis with ticks.decadeStep k labels every k-th power of ten only (Chart.js would label
+// 2, 3, 5 × 10^n as space allows: irregular over dozens of decades).
+const decades = (k) => (v) => {
+  const e = Math.round(Math.log10(v));
+  return Math.abs(Math.log10(v) - e) < 1e-6 && e % k === 0 ? '1e' + e : null;
+};
+// ticks.integerOnly puts a tick on every whole number (epochs on an axis with half an epoch of
+// margin, where Chart.js would start its ticks at the 0.5 edge), thinned to at most ~20.
+const integers = (scale) => {
+  const [lo, hi] = [Math.ceil(scale.min), Math.floor(scale.max)];
+  const step = Math.max(1, Math.ceil((hi - lo + 1) / 20));
+  scale.ticks = [];
+  for (let v = lo; v <= hi; v += step) scale.ticks.push({ value: v });
+};
+for (const c of ${scriptJson(configs)}) {
+  for (const axis of Object.values((c.config.options && c.config.options.scales) || {})) {
+    if (axis.ticks && axis.ticks.decadeStep) axis.ticks.callback = decades(axis.ticks.decadeStep);
+    if (axis.ticks && axis.ticks.integerOnly) axis.afterBuildTicks = integers;
+  }
+  new Chart(document.getElementById(c.id), c.config);
+}
 ${extra.script ?? ''}
 </script>
 </body>

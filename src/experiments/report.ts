@@ -2,6 +2,7 @@ import type { ClassificationReport } from '../metrics/classification-report.js';
 import { classReportHtml } from './class-report-html.js';
 import type { Logs } from '../models/callbacks.js';
 import type { EpochRecord } from '../models/sequential.js';
+import { flagsUnusedBy } from './architectures.js';
 import { chartGrid, escapeHtml, fmt, renderPage, type PageChart } from './report-page.js';
 
 export const REPORT_FILE = 'report.html';
@@ -78,10 +79,13 @@ function curveChart(
         x: {
           type: 'linear',
           title: { display: true, text: 'epoch' },
-          ticks: { precision: 0 },
-          min: 1,
+          // Half an epoch of room at each end, so no point sits on an axis (a 1-epoch run).
+          min: 0.5,
+          max: epochs.length + 0.5,
+          ticks: { stepSize: 1, integerOnly: true },
         },
-        y: { title: { display: true, text: key } },
+        // Room above and below the data, so no point sits on the frame.
+        y: { title: { display: true, text: key }, grace: '5%' },
       },
     },
   };
@@ -150,6 +154,14 @@ function facts(data: ReportData, best: EpochRecord | null): string {
         ? `${best.epoch}: val_loss ${fmt(best.val_loss)}, val_accuracy ${fmt(best.val_accuracy)}`
         : 'no validation data',
     ],
+    ...(earlyStop(data, best)
+      ? ([
+          [
+            'early stopping',
+            `fired after epoch ${data.epochs.length}; restored epoch ${best?.epoch}`,
+          ],
+        ] as [string, string][])
+      : []),
     [
       'test',
       data.test
@@ -164,6 +176,26 @@ function facts(data: ReportData, best: EpochRecord | null): string {
   return `<dl>${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
 }
 
+/**
+ * What the terminal said when early stopping fired, told from the files: a finished run (test
+ * metrics present) with --early-stopping that ran fewer epochs than asked stopped early, and
+ * EarlyStopping restored the best epoch (first lowest val_loss, as bestEpoch picks it).
+ */
+function earlyStop(data: ReportData, best: EpochRecord | null): string | null {
+  const { earlyStopping: patience, epochs: planned } = data.flags;
+  if (!data.test || !best || typeof patience !== 'number' || typeof planned !== 'number')
+    return null;
+  const ran = data.epochs.length;
+  if (ran >= planned) return null;
+  return `Early stopping fired after epoch ${ran} (no lower val_loss for ${patience} epochs) and restored the weights of epoch ${best.epoch}: the test metrics are that epoch's model.`;
+}
+
+/** The run's flags, without those its architecture does not read (units for a CNN). */
+function shownFlags(flags: Record<string, unknown>): Record<string, unknown> {
+  const unused = typeof flags.architecture === 'string' ? flagsUnusedBy(flags.architecture) : [];
+  return Object.fromEntries(Object.entries(flags).filter(([k]) => !unused.includes(k)));
+}
+
 /** A self-contained HTML page: no request leaves it (the CSP forbids any). */
 export function renderReport(data: ReportData): string {
   const best = bestEpoch(data.epochs);
@@ -172,12 +204,19 @@ export function renderReport(data: ReportData): string {
     { id: 'accuracy', config: curveChart('Accuracy', 'accuracy', data.epochs, best) },
     { id: 'time', config: timeChart(data.epochs), wide: true },
   ];
-  const note = best
-    ? `The dashed line marks epoch ${best.epoch}, the lowest validation loss: after it the model overfits (training loss keeps falling, validation loss rises).`
-    : 'Without validation data there is no best epoch to mark.';
+  const last = data.epochs[data.epochs.length - 1];
+  const notes = [
+    !best
+      ? 'Without validation data there is no best epoch to mark.'
+      : best === last
+        ? `The dashed line marks epoch ${best.epoch}, the lowest validation loss${data.epochs.length > 1 ? ' so far: it has not risen yet' : ' (one epoch: nothing to compare it with yet)'}.`
+        : `The dashed line marks epoch ${best.epoch}, the lowest validation loss: after it the model overfits (training loss keeps falling, validation loss rises).`,
+  ];
+  const stopped = earlyStop(data, best);
+  if (stopped) notes.push(stopped);
   const body = `${facts(data, best)}
 <h2>Curves</h2>
-<p class="note">${escapeHtml(note)}</p>
+${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n')}
 ${chartGrid(charts)}
 <h2>Epochs</h2>
 ${epochTable(data.epochs, best)}
@@ -185,6 +224,6 @@ ${data.classReport ? classReportHtml(data.classReport) : ''}
 <h2>Model</h2>
 <pre>${escapeHtml(data.summary)}</pre>
 <h2>Flags</h2>
-${flagTable(data.flags)}`;
+${flagTable(shownFlags(data.flags))}`;
   return renderPage(data.title, body, charts);
 }

@@ -82,6 +82,7 @@ const RULES: { [K in keyof RunFlags]-?: { check: Check; required: boolean } } = 
   earlyStopping: { check: int(1), required: false },
   checkpoint: { check: yes, required: false },
   csv: { check: path, required: false },
+  keepCheckpoint: { check: yes, required: false },
 };
 
 export const RUN_FLAG_KEYS = Object.keys(RULES) as (keyof RunFlags)[];

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { outputSpec } from '../classify/task.js';
@@ -81,6 +82,8 @@ export interface TrainRunOptions {
   checkpoint?: boolean;
   /** Write one CSV row per epoch here (Keras's CSVLogger). */
   csv?: string;
+  /** Keep checkpoint.safetensors after the run completes (to extend it later with --resume). */
+  keepCheckpoint?: boolean;
   out: string;
   backend: Backend;
 }
@@ -285,6 +288,9 @@ async function trainInRunDir(
   const report = testReport(model, data.labels, data.test, test.x, o.batchSize);
   await writeFileAtomic(join(o.out, EVALUATION_FILE), JSON.stringify(report) + '\n');
   await saveRun(testLogs);
+  // The checkpoint (weights plus two Adam slots: three times weights.safetensors) is only for
+  // resuming; a finished run does not need it unless it is to be extended.
+  if (!o.keepCheckpoint) await rm(checkpointPath, { force: true });
   log(`Saved model, vocabulary and history to ${o.out}`);
   return { interrupted: false, model, history, test: testLogs };
 }

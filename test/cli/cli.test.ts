@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -51,7 +52,7 @@ test('a bad flag or value is a one-line error and a non-zero exit, no stack trac
   ]) {
     const r = gated(args);
     assert.notEqual(r.code, 0, args.join(' '));
-    assert.match(r.stderr.split('\n')[0], /^error: /, args.join(' '));
+    assert.match(r.stderr, /^error: .*\(see --help\)\n$/, args.join(' '));
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
   const missing = gated(['predict', join(archive, 'nope'), 'text']);
@@ -110,7 +111,13 @@ test('train runs one epoch on a tiny archive, saves the run, and predict/evaluat
   );
   const vocab = JSON.parse(await readFile(join(out, 'vocab.json'), 'utf8'));
   assert.equal(vocab.wordIndex.the, 1);
-  assert.equal((await readCheckpoint(join(out, 'checkpoint.safetensors'))).fit.epoch, 1);
+  assert.ok(
+    !existsSync(join(out, 'checkpoint.safetensors')),
+    'a finished run drops its checkpoint',
+  );
+  const extend = gated(['train', '--resume', out, '--epochs', '2']);
+  assert.equal(extend.code, 1);
+  assert.match(extend.stderr, /^gated: .*checkpoint\.safetensors: .*--keep-checkpoint.*\n$/);
   const report = await readFile(join(out, 'report.html'), 'utf8');
   assert.ok(report.includes(`loss ${history.test.loss.toFixed(4)}`), 'report has the test metrics');
   await rm(join(out, 'report.html'));
@@ -134,6 +141,14 @@ test('train runs one epoch on a tiny archive, saves the run, and predict/evaluat
     assert.ok(Math.abs(r.scores[0].probability + r.scores[1].probability - 1) < 1e-6);
   }
   const fromStdin = gated(['predict', out, '--json'], 'the film was good\n\nthe film was bad\n');
+  assert.equal(fromStdin.stderr, 'gated: skipped 1 blank review\n');
+  // The same rule for arguments: a blank one is skipped, all blank is an error.
+  const blankArg = gated(['predict', out, '--json', 'the film was good', ' ', 'the film was bad']);
+  assert.equal(blankArg.stdout, fromStdin.stdout);
+  assert.equal(blankArg.stderr, 'gated: skipped 1 blank review\n');
+  const onlyBlank = gated(['predict', out, '']);
+  assert.equal(onlyBlank.code, 1);
+  assert.match(onlyBlank.stderr, /^gated: no reviews: pass non-blank texts/);
   assert.deepEqual(
     fromStdin.stdout
       .trim()
@@ -147,6 +162,14 @@ test('train runs one epoch on a tiny archive, saves the run, and predict/evaluat
   const logs = JSON.parse(evaluated.stdout);
   assert.ok(Math.abs(logs.loss - history.test.loss) < 1e-6, `${logs.loss} vs ${history.test.loss}`);
   assert.ok(Math.abs(logs.accuracy - history.test.accuracy) < 1e-9);
+  assert.equal(logs.reviews, 24);
+  // Without --data (and no $GATED_IMDB or cached archive): the archive the run recorded.
+  const recorded = gated(['evaluate', out, '--limit', '8']);
+  assert.equal(recorded.code, 0, recorded.stderr);
+  assert.match(
+    recorded.stdout,
+    new RegExp(`^Test loss: [\\d.]+ - Test accuracy: [\\d.]+ \\(8 reviews from ${archive}\\)\n$`),
+  );
 });
 
 test('--epochs 30 --early-stopping 3 --checkpoint --csv: stops, restores the best epoch, keeps it in best/', async () => {
@@ -200,4 +223,17 @@ test('a NaN loss stops training: one line naming epoch and batch, exit 1, the la
   assert.equal(ckpt.fit.epoch, Number(kept));
   assert.equal(ckpt.flags.clipnorm, 1e30);
   for (const [name, t] of ckpt.tensors) assert.ok(t.data.every(Number.isFinite), name);
+});
+
+test('flag combinations and settings that cannot work are refused before any training', () => {
+  const noVal = gated(['train', '--data', archive, '--checkpoint', '--validation-split', '0']);
+  assert.equal(noVal.code, 1);
+  assert.equal(
+    noVal.stderr,
+    'gated: --checkpoint keeps the lowest val_loss: it needs --validation-split > 0\n',
+  );
+  assert.equal(noVal.stdout, '', 'nothing loaded or trained');
+  const threads = gated(['info', '--backend', 'reference', '--threads', '999']);
+  assert.equal(threads.code, 0);
+  assert.match(threads.stderr, /^gated: --threads 999 is more than the \d+ cores here/);
 });

@@ -32,8 +32,12 @@ function train(args: string[]): { code: number | null; stdout: string; stderr: s
 }
 
 /** `gated train` arguments of a fresh run into `out`. */
+/** With --keep-checkpoint: the finished runs are resumed and extended below. */
 function runArgs(out: string, backend: string[]): string[] {
-  return ['--data', archive, ...FLAGS, join(out, 'log.csv'), '--out', out, ...backend];
+  return [
+    ...['--data', archive, ...FLAGS, join(out, 'log.csv'), '--out', out, '--keep-checkpoint'],
+    ...backend,
+  ];
 }
 
 function start(out: string, backend = PINNED): Child {

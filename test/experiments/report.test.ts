@@ -138,3 +138,48 @@ test('report.html renders in headless Chromium: the charts draw, no errors, no n
     await context.close();
   }
 });
+
+/** A report's text with the tags dropped, so phrases can be matched across elements. */
+const text = (html: string): string => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const record = (epoch: number, valLoss: number): EpochRecord => ({
+  epoch,
+  loss: 0.5,
+  accuracy: 0.8,
+  val_loss: valLoss,
+  val_accuracy: 0.7,
+  seconds: 1,
+});
+
+test('an early-stopped run says so and names the restored epoch; flags follow the architecture', () => {
+  const html = renderReport({
+    title: 't',
+    epochs: [0.6, 0.4, 0.5, 0.55, 0.6].map((v, i) => record(i + 1, v)),
+    test: { loss: 0.4, accuracy: 0.8 },
+    summary: '',
+    flags: {
+      architecture: 'lstm',
+      epochs: 30,
+      earlyStopping: 3,
+      units: 64,
+      filters: 128,
+      kernelSize: 5,
+    },
+  });
+  assert.match(
+    text(html),
+    /Early stopping fired after epoch 5 \(no lower val_loss for 3 epochs\) and restored the weights of epoch 2/,
+  );
+  assert.match(text(html), /early stopping fired after epoch 5; restored epoch 2/);
+  assert.match(html, /<th>units<\/th>/);
+  assert.doesNotMatch(html, /<th>(filters|kernelSize)<\/th>/);
+  const cnn = renderReport({
+    title: 't',
+    epochs: [record(1, 0.6)],
+    summary: '',
+    flags: { architecture: 'cnn', epochs: 1, units: 64, filters: 128, kernelSize: 5 },
+  });
+  assert.doesNotMatch(cnn, /<th>units<\/th>/);
+  assert.match(cnn, /<th>filters<\/th>/);
+  assert.doesNotMatch(text(cnn), /overfits|Early stopping/);
+  assert.match(text(cnn), /one epoch: nothing to compare it with yet/);
+});

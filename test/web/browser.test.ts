@@ -21,7 +21,7 @@ import { padSequences } from '../../src/text/pad.js';
 import { Vocabulary } from '../../src/text/vocabulary.js';
 import { DEFAULT_VECTORIZATION, TextVectorization } from '../../src/text/text-vectorization.js';
 import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../../src/cli/static-server.js';
 
 const WEB = new URL('../../../web/', import.meta.url).pathname;
 const REVIEWS = [

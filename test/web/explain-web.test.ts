@@ -13,7 +13,7 @@ import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import type { Explanation } from '../../src/explain/index.js';
 import { savedRun, TEXT } from '../helpers/explain-fixture.js';
 import { tempDir } from '../helpers/imdb-fixture.js';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../../src/cli/static-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WEB = new URL('../../../web/', import.meta.url).pathname;

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { BACKEND_NAMES, createBackend } from '../../backend/registry.js';
+import { BACKEND_NAMES } from '../../backend/registry.js';
 import { oneOf, positiveInt } from '../parsers.js';
+import { backendFromOptions, requireNativeIfAsked } from '../run-options.js';
 import { terminal } from '../terminal.js';
 
 /** What `gated train` would compute on: backend, kernel variant, threads. */
@@ -14,9 +15,9 @@ export function infoCommand(): Command {
     )
     .option('--threads <n>', 'threads of the native and wasm backends', positiveInt)
     .action((o) => {
-      const backend = createBackend(o.backend ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
-        threads: o.threads,
-      });
+      // Elsewhere a missing addon falls back with a notice; here the question is what runs.
+      requireNativeIfAsked(o);
+      const backend = backendFromOptions(o);
       // The fast backends (native, wasm) say which kernels run and on how many threads.
       const fast = backend as Partial<{ variant: string; threads: number }>;
       terminal.log(`backend: ${backend.name}`);

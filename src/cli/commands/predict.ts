@@ -7,10 +7,23 @@ import { terminal } from '../terminal.js';
 async function readStdinLines(): Promise<string[]> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  // The newline that ends the last line does not start another one.
   return Buffer.concat(chunks)
     .toString('utf8')
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '');
+    .replace(/\r?\n$/, '')
+    .split(/\r?\n/);
+}
+
+/**
+ * One rule for arguments and stdin lines: a blank review (nothing but white space) has no words
+ * to judge, so it is left out, and stderr says how many were.
+ */
+function nonBlank(texts: string[]): string[] {
+  const kept = texts.filter((t) => t.trim() !== '');
+  const skipped = texts.length - kept.length;
+  if (skipped > 0 && kept.length > 0)
+    process.stderr.write(`gated: skipped ${skipped} blank review${skipped > 1 ? 's' : ''}\n`);
+  return kept;
 }
 
 /** Shown classes when --top-k is not given: all of up to 10, else the top 5. */
@@ -33,7 +46,7 @@ export function predictCommand(): Command {
     .option('--json', 'print one JSON object per text')
     .action(async (dir: string, given: string[], o: { topK?: number; json?: boolean }) => {
       const classifier = await TextClassifier.load(dir);
-      const texts = given.length > 0 ? given : await readStdinLines();
+      const texts = nonBlank(given.length > 0 ? given : await readStdinLines());
       if (texts.length === 0)
         throw new Error('no texts: pass them as arguments or one per line on stdin');
       const k = o.topK ?? defaultTopK(classifier.classNames.length);

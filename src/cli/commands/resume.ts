@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CHECKPOINT_FILE, readCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
-import { ModelFileError } from '../../io/model-dir.js';
+import { MODEL_FILE, ModelFileError } from '../../io/model-dir.js';
 import type { RunFlags } from '../../experiments/train-run.js';
 import { FlagError, validateRunFlags } from '../../experiments/run-flags.js';
 import { BACKEND_NAMES } from '../../backend/registry.js';
@@ -35,10 +36,11 @@ export const FLAG_KEYS = {
   earlyStopping: 'earlyStopping',
   checkpoint: 'checkpoint',
   csv: 'csv',
+  keepCheckpoint: 'keepCheckpoint',
 } as const satisfies Record<string, keyof RunFlags>;
 
-/** Flags a resumed run may change: more epochs extend it; the rest never alter its numbers. */
-const FREE_ON_RESUME = new Set(['epochs']);
+/** Flags a resumed run may change: more epochs extend it; keeping the checkpoint changes no number. */
+const FREE_ON_RESUME = new Set(['epochs', 'keepCheckpoint']);
 
 /** The run flags parsed options set, unchecked (compare adds the architecture per model). */
 export function optionFlags(o: Record<string, unknown>): Record<string, unknown> {
@@ -71,6 +73,10 @@ export async function resumeFlags(
   command: Command,
 ): Promise<{ flags: RunFlags; backend?: string; checkpoint: Checkpoint }> {
   const path = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(path) && existsSync(join(dir, MODEL_FILE)))
+    throw new Error(
+      `${path}: not there: the run finished and its checkpoint was removed (train with --keep-checkpoint to extend a run later)`,
+    );
   const checkpoint = await readCheckpoint(path);
   const { backend, ...saved } = checkpoint.flags;
   const bad = (why: string): never => {

@@ -34,6 +34,10 @@ export function trainCommand(): Command {
       ).argParser(positiveInt),
     )
     .option(
+      '--keep-checkpoint',
+      'keep checkpoint.safetensors after the run completes (to extend it later with --resume)',
+    )
+    .option(
       '--resume <dir>',
       'continue the run in dir from its last checkpoint, with its flags (--epochs may extend it)',
     );
@@ -53,6 +57,13 @@ export function trainCommand(): Command {
       process.stderr.write(
         `gated: resuming on the ${options.backend.name} backend, the run trained on ${resumed.backend}: the numbers will differ from an uninterrupted run\n`,
       );
+    }
+    // Checked before the data loads and an epoch trains, not when the first val_loss is missing.
+    if (options.validationSplit === 0) {
+      if (options.earlyStopping !== undefined)
+        throw new Error('--early-stopping watches val_loss: it needs --validation-split > 0');
+      if (options.checkpoint)
+        throw new Error('--checkpoint keeps the lowest val_loss: it needs --validation-split > 0');
     }
     const result = await withCtrlC((signal) =>
       runTraining(

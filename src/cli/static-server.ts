@@ -1,3 +1,7 @@
+/**
+ * The small static file server the web page needs (`npm run serve:web`): browsers run neither
+ * module scripts nor wasm from file://, and threads need the COOP/COEP headers.
+ */
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,15 +16,22 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Serves files under `root` on 127.0.0.1 (a free port). With `isolate`, every response carries
+ * Serves files under `root` on 127.0.0.1 (`port`, or a free one). With `isolate`, every response carries
  * the COOP/COEP headers that make a page cross-origin isolated (SharedArrayBuffer, threads).
  */
 export async function serveStatic(
   root: string,
   isolate: boolean,
+  port = 0,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    let path: string;
+    try {
+      path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(root) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
       res.writeHead(404).end();
@@ -36,10 +47,13 @@ export async function serveStatic(
     res.writeHead(200, headers);
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. the port is taken
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${bound}/`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
