@@ -50,7 +50,10 @@ describe('gated serve (the CLI)', () => {
     const want = stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { probability: number; label: string });
+      .map(
+        (line) =>
+          JSON.parse(line) as { label: string; scores: { label: string; probability: number }[] },
+      );
     const { child, url } = await serve(dir);
     try {
       const answer = await call(`${url}v1/predict`, { json: { texts: MANY } });
@@ -60,7 +63,8 @@ describe('gated serve (the CLI)', () => {
       };
       assert.equal(predictions.length, want.length);
       predictions.forEach((p, i) => {
-        assert.equal(p.probabilities.positive, want[i].probability, MANY[i]);
+        const positive = want[i].scores.find((c) => c.label === 'positive')?.probability;
+        assert.equal(p.probabilities.positive, positive, MANY[i]);
         assert.equal(p.label, want[i].label);
       });
     } finally {
