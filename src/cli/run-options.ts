@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { BACKEND_NAMES, createBackend } from '../backend/registry.js';
 import { loadNativeAddon } from '../backend/native/addon.js';
@@ -153,17 +152,12 @@ export function addRunOptions(
 
 /**
  * The backend --backend/--threads ask for; `fallback` (e.g. a resumed run's) before the default.
- * More threads than cores is allowed (it is slower, not wrong) but said once on stderr.
+ * More threads than cores are lowered to the cores with a notice (src/backend/settings.ts).
  */
 export function backendFromOptions(
   o: { backend?: string; threads?: number },
   fallback?: string,
 ): Backend {
-  const cores = availableParallelism();
-  if (o.threads !== undefined && o.threads > cores)
-    process.stderr.write(
-      `gated: --threads ${o.threads} is more than the ${cores} cores here; the threads will take turns\n`,
-    );
   return createBackend(o.backend ?? fallback ?? (process.env.GATED_BACKEND || BACKEND_NAMES[0]), {
     threads: o.threads,
   });

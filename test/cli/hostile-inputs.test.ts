@@ -601,6 +601,7 @@ before(async () => {
       ...TINY,
       '--batch-size',
       '8',
+      '--keep-checkpoint',
       '--out',
       baseRun,
     ],

@@ -55,6 +55,31 @@ test('the library snippets run in Node, in order, as one program', async () => {
     compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
   });
   writeFileSync(join(app, 'readme.mjs'), outputText);
+  // The "Your own texts" snippet loads the run its shell block trains: train it the same way.
+  const rows = Array.from({ length: 30 }, (_, i) => {
+    const [stars, words] = [
+      ['1', 'broke at once, awful'],
+      ['3', 'fine, nothing special'],
+      ['5', 'great value, arrived on time'],
+    ][i % 3];
+    return `"${words} ${i}",${stars}`;
+  });
+  writeFileSync(join(app, 'reviews.csv'), ['body,stars', ...rows].join('\n') + '\n');
+  const stars = spawnSync(
+    process.execPath,
+    [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', 'reviews.csv'].concat([
+      '--text-column',
+      'body',
+      '--label-column',
+      'stars',
+      '--epochs',
+      '1',
+      '--out',
+      'runs/stars',
+    ]),
+    { cwd: app, encoding: 'utf8', env: { ...process.env, GATED_BACKEND: 'reference' } },
+  );
+  assert.equal(stars.status, 0, stars.stderr);
   const archive = await writeArchive(work, fixtureReviews(16));
   const r = spawnSync(process.execPath, ['readme.mjs'], {
     cwd: app,
