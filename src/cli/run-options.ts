@@ -109,6 +109,27 @@ const DEFINITIONS = {
 
 export type RunOptionName = keyof typeof DEFINITIONS;
 
+/** Where the texts come from and how they are read: every command that loads a dataset. */
+export const DATA_OPTIONS = [
+  'data',
+  'format',
+  'textColumn',
+  'labelColumn',
+  'label',
+  'ngrams',
+  'testSplit',
+  'multiclass',
+  'skipBadRows',
+  'limit',
+] as const satisfies readonly RunOptionName[];
+
+/** The data options the user gave (commander leaves the others undefined). */
+export function givenDataOptions(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    DATA_OPTIONS.flatMap((key) => (o[key] !== undefined ? [[key, o[key]]] : [])),
+  );
+}
+
 /** What one model's training takes: train adds --model, compare trains several with the same. */
 export const TRAINING_OPTIONS = [
   'numWords',
@@ -124,16 +145,7 @@ export const TRAINING_OPTIONS = [
   'validationSplit',
   'epochs',
   'seed',
-  'data',
-  'format',
-  'textColumn',
-  'labelColumn',
-  'label',
-  'ngrams',
-  'testSplit',
-  'multiclass',
-  'skipBadRows',
-  'limit',
+  ...DATA_OPTIONS,
 ] as const satisfies readonly RunOptionName[];
 
 /** Adds these shared options to `command`, in this order, with `defaults` overriding theirs. */

@@ -3,7 +3,13 @@ import { writeGradientFiles } from '../../experiments/gradients-report.js';
 import { runGradientStudy } from '../../experiments/gradients-study.js';
 import { OPTIMIZER_NAMES } from '../../optim/index.js';
 import { oneOf, positiveInt, positiveNumber } from '../parsers.js';
-import { addRunOptions, backendFromOptions, timestamp } from '../run-options.js';
+import {
+  addRunOptions,
+  backendFromOptions,
+  DATA_OPTIONS,
+  givenDataOptions,
+  timestamp,
+} from '../run-options.js';
 import { terminal } from '../terminal.js';
 
 export function gradientsCommand(): Command {
@@ -19,16 +25,7 @@ export function gradientsCommand(): Command {
     'lr',
     'batchSize',
     'seed',
-    'data',
-    'format',
-    'textColumn',
-    'labelColumn',
-    'label',
-    'ngrams',
-    'testSplit',
-    'multiclass',
-    'skipBadRows',
-    'limit',
+    ...DATA_OPTIONS,
   ]);
   gradients
     .option(
@@ -79,22 +76,7 @@ export function gradientsCommand(): Command {
         explodeLearningRate: o.explodeLr,
         clipnorm: o.clipnorm,
         seed: o.seed,
-        ...(o.data !== undefined ? { data: o.data } : {}),
-        ...(o.limit !== undefined ? { limit: o.limit } : {}),
-        ...Object.fromEntries(
-          (
-            [
-              'format',
-              'textColumn',
-              'labelColumn',
-              'label',
-              'ngrams',
-              'testSplit',
-              'multiclass',
-              'skipBadRows',
-            ] as const
-          ).flatMap((key) => (o[key] !== undefined ? [[key, o[key]]] : [])),
-        ),
+        ...givenDataOptions(o),
         backend: backendFromOptions(o),
       },
       terminal.log,
