@@ -2,6 +2,15 @@ import type { FloatArray } from '../tensor/tensor.js';
 
 export type ActivationKind = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'softmax';
 
+/** Every ActivationKind, for validating names read from files and calls. */
+export const ACTIVATIONS: readonly ActivationKind[] = [
+  'linear',
+  'sigmoid',
+  'tanh',
+  'relu',
+  'softmax',
+];
+
 /** Dense linear algebra, elementwise maps and reductions. */
 export interface CoreOps {
   /**

@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import type { ActivationKind } from '../backend/core-ops.js';
+import { ACTIVATIONS, type ActivationKind } from '../backend/core-ops.js';
 import { window1d, type Padding, type Window1d } from '../backend/conv-ops.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
@@ -12,7 +12,7 @@ import {
   optionalName,
   positiveInt,
 } from './common.js';
-import { ACTIVATIONS, Affine } from './dense.js';
+import { Affine } from './dense.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
 
 export const PADDINGS: readonly Padding[] = ['valid', 'same'];

@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import type { ActivationKind } from '../backend/core-ops.js';
+import { ACTIVATIONS, type ActivationKind } from '../backend/core-ops.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type Shape } from '../tensor/tensor.js';
 import {
@@ -14,14 +14,6 @@ import {
 import { glorotUniform } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
 import { Workspace } from './workspace.js';
-
-export const ACTIVATIONS: readonly ActivationKind[] = [
-  'linear',
-  'sigmoid',
-  'tanh',
-  'relu',
-  'softmax',
-];
 
 /**
  * y = f(x·W + b) over the rows of x: Dense on its last axis and Conv1D on its im2col rows are

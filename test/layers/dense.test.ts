@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACTIVATIONS, Dense } from '../../src/layers/dense.js';
+import { ACTIVATIONS } from '../../src/backend/core-ops.js';
+import { Dense } from '../../src/layers/dense.js';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { checkLayerGradients, f64, randomTensor } from '../helpers/gradcheck.js';

@@ -1,15 +1,7 @@
-import type { ActivationKind, CoreOps } from '../core-ops.js';
+import { ACTIVATIONS, type CoreOps } from '../core-ops.js';
 import type { EmbeddingOps } from '../embedding-ops.js';
 import { Args } from './args.js';
 import type { Checks } from './types.js';
-
-export const ACTIVATIONS: readonly ActivationKind[] = [
-  'linear',
-  'sigmoid',
-  'tanh',
-  'relu',
-  'softmax',
-];
 
 /** n, and for softmax rows of cols ≥ 1 values that tile n. */
 function activationSize(c: Args, kind: unknown, n: unknown, cols: unknown): number {
