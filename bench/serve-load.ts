@@ -22,7 +22,7 @@ import { reviews } from './serve-reviews.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const CONCURRENCY = [1, 16, 64];
-const TOKENS = 200;
+export const TOKENS = 200;
 
 export interface LoadRun {
   /** 'batched' (the defaults) or 'unbatched' (--max-batch 1). */
@@ -57,7 +57,7 @@ const SERVERS: Record<string, string[]> = {
 };
 
 /** Trains the seed model one epoch on 512 review-like texts and saves it as `gated train` does. */
-async function trainedModel(dir: string): Promise<void> {
+export async function trainedModel(dir: string): Promise<void> {
   const train = reviews(512, TOKENS, 1);
   const vocabulary = Vocabulary.fromTexts(
     train.map((r) => r.text),
@@ -77,7 +77,7 @@ async function trainedModel(dir: string): Promise<void> {
 }
 
 /** Field of /proc/PID/status in KiB (VmHWM: peak RSS), or NaN off Linux. */
-function procStatusKiB(pid: number, field: string): number {
+export function procStatusKiB(pid: number, field: string): number {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     return Number(new RegExp(`^${field}:\\s*(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
@@ -96,7 +96,7 @@ function procCpuSeconds(pid: number): number {
   }
 }
 
-async function startServer(dir: string, flags: readonly string[]) {
+export async function startServer(dir: string, flags: readonly string[]) {
   const child = spawn(process.execPath, [CLI, 'serve', dir, '--port', '0', '--no-web', ...flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -117,7 +117,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 }
 
-async function cannon(
+export async function cannon(
   url: string,
   bodies: readonly string[],
   connections: number,
@@ -177,6 +177,11 @@ async function loop(url: string, bodies: readonly string[], seconds: number) {
   };
 }
 
+/** 64 request bodies, one ~200-word review each (not the training texts). */
+export function requestBodies(): string[] {
+  return reviews(64, TOKENS, 2).map((r) => JSON.stringify({ texts: [r.text] }));
+}
+
 export async function benchServe(
   quick: boolean,
   log: (line: string) => void,
@@ -189,7 +194,7 @@ export async function benchServe(
   try {
     log('serve: training the seed model one epoch on 512 review-like texts…');
     await trainedModel(dir);
-    const bodies = reviews(64, TOKENS, 2).map((r) => JSON.stringify({ texts: [r.text] }));
+    const bodies = requestBodies();
     const runs: LoadRun[] = [];
     const serverPeakRssMiB: Record<string, number> = {};
     for (const [server, flags] of Object.entries(SERVERS)) {

@@ -97,7 +97,13 @@ export class Batcher extends EventEmitter<{
 
   private schedule(now: boolean): void {
     if (this.queue.length === 0 || this.immediate) return;
-    if (now || this.draining || this.queued >= this.options.maxBatch) {
+    // maxWaitMs 0: the next turn of the event loop, not a timer (a 0 ms timer waits ≥ 1 ms).
+    if (
+      now ||
+      this.draining ||
+      this.queued >= this.options.maxBatch ||
+      this.options.maxWaitMs === 0
+    ) {
       this.cancelTimer();
       this.immediate = setImmediate(() => this.runBatch());
     } else {

@@ -89,3 +89,12 @@ test('a failing forward pass rejects every request of its batch, and the next ba
   assert.deepEqual(labels(await batcher.submit([[3]], never)), ['ok']);
   assert.deepEqual((await queued)[0], 1);
 });
+
+test('maxWaitMs 0 runs at the next event-loop turn, without a timer', async (t) => {
+  // With setTimeout frozen, only a batch scheduled by setImmediate can answer.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { batcher, batches } = recording({ maxBatch: 64, maxWaitMs: 0, maxQueue: 100 });
+  const answers = await Promise.all([batcher.submit([[1]], never), batcher.submit([[2]], never)]);
+  assert.deepEqual(batches, [[1, 2]]);
+  assert.deepEqual(answers.map(labels), [['1'], ['2']]);
+});
