@@ -9,6 +9,9 @@ import { prepareData } from '../../src/experiments/train-data.js';
 import { dataOptionsFor } from '../../src/experiments/train-run.js';
 import { validateRunFlags } from '../../src/experiments/run-flags.js';
 import { loadModel } from '../../src/io/model-dir.js';
+import { loadPredictor } from '../../src/server/classifier-predictor.js';
+import { DEFAULT_LIMITS } from '../../src/server/limits.js';
+import { PredictionServer } from '../../src/server/server.js';
 import { runGatedSync } from '../helpers/cli-child.js';
 import { fixtureReviews, tempDir, writeArchive } from '../helpers/imdb-fixture.js';
 
@@ -47,8 +50,11 @@ async function trainRun(
   return { out, history: JSON.parse(await readFile(join(out, 'history.json'), 'utf8')) };
 }
 
-/** predict and evaluate on the saved run give the numbers training gave. */
-function checkSavedRun(out: string, history: { test: Record<string, number> }): void {
+/** predict, evaluate and serve on the saved run give the numbers training gave. */
+async function checkSavedRun(
+  out: string,
+  history: { test: Record<string, number> },
+): Promise<void> {
   const evaluated = gated(['evaluate', out, '--data', archive, '--json']);
   assert.equal(evaluated.code, 0, evaluated.stderr);
   const logs = JSON.parse(evaluated.stdout);
@@ -62,6 +68,35 @@ function checkSavedRun(out: string, history: { test: Record<string, number> }): 
     .split('\n')
     .map((l) => JSON.parse(l).label);
   assert.deepEqual(labels, ['positive', 'negative']);
+  const positive = predicted.stdout
+    .trim()
+    .split('\n')
+    .map(
+      (l) =>
+        JSON.parse(l).scores.find((c: { label: string }) => c.label === 'positive').probability,
+    );
+  const server = new PredictionServer({
+    limits: DEFAULT_LIMITS,
+    batching: { maxBatch: 64, maxWaitMs: 1, maxQueue: 1024 },
+    version: 'test',
+  });
+  const url = await server.listen(0, '127.0.0.1');
+  try {
+    server.setPredictor(await loadPredictor(out));
+    const response = await fetch(`${url}v1/predict`, {
+      method: 'POST',
+      body: JSON.stringify({ texts: ['the film good', 'the film bad'] }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const { predictions } = (await response.json()) as {
+      predictions: { probabilities: Record<string, number> }[];
+    };
+    predictions.forEach((p, i) =>
+      assert.ok(Math.abs(p.probabilities.positive - positive[i]) < 1e-6, `serve ${i}`),
+    );
+  } finally {
+    await server.close();
+  }
 }
 
 test('nbsvm: a linear model over the NB-scaled uni+bigram bag; the ratios are saved and reused', async () => {
@@ -93,7 +128,7 @@ test('nbsvm: a linear model over the NB-scaled uni+bigram bag; the ratios are sa
   };
   assert.ok(saved[ids.vectorization.tokenId('good')] > 0);
   assert.ok(saved[ids.vectorization.tokenId('bad')] < 0);
-  checkSavedRun(out, history);
+  await checkSavedRun(out, history);
 });
 
 test('fasttext: n-gram ids → masking Embedding → average pooling → Dense, saved and reloaded', async () => {
@@ -106,7 +141,7 @@ test('fasttext: n-gram ids → masking Embedding → average pooling → Dense, 
   assert.equal(json.layers[0].config.maskZero, true);
   const vectorizer = JSON.parse(await readFile(join(out, 'vectorizer.json'), 'utf8'));
   assert.equal(vectorizer.config.outputMode, 'count');
-  checkSavedRun(out, history);
+  await checkSavedRun(out, history);
 });
 
 test('compare trains the bag models beside a sequence model, each on its own input', async () => {
