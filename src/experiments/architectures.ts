@@ -16,11 +16,13 @@ export const ARCHITECTURES = ['lstm', 'gru', 'rnn', 'cnn', 'bilstm', 'fasttext',
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 /**
- * The bag-of-n-grams models and the TextVectorization output each reads: fastText averages the
- * embeddings of every n-gram occurrence ('count'), NBSVM weighs each distinct one ('multi_hot').
+ * The bag-of-n-grams models and the TextVectorization output each reads: both take each distinct
+ * n-gram of a text once ('multi_hot'). fastText averages the embeddings of the distinct n-grams:
+ * on IMDB's validation split that gave 0.9174 against 0.9122 for every occurrence ('count', as
+ * Keras's example's sequences). NBSVM's features are binarized by definition.
  */
 const BAG_INPUTS: Partial<Record<Architecture, BagMode>> = {
-  fasttext: 'count',
+  fasttext: 'multi_hot',
   nbsvm: 'multi_hot',
 };
 

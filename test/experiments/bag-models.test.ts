@@ -140,7 +140,7 @@ test('fasttext: n-gram ids → masking Embedding → average pooling → Dense, 
   );
   assert.equal(json.layers[0].config.maskZero, true);
   const vectorizer = JSON.parse(await readFile(join(out, 'vectorizer.json'), 'utf8'));
-  assert.equal(vectorizer.config.outputMode, 'count');
+  assert.equal(vectorizer.config.outputMode, 'multi_hot');
   await checkSavedRun(out, history);
 });
 
