@@ -21,3 +21,58 @@ export function scatterAdd(dOut: usize, ids: usize, count: i32, dim: i32, dTable
     }
   }
 }
+
+/**
+ * Bags in CSR form (ids and offsets int32, weights f32 or 0 for all 1): out row b is the
+ * weighted sum of its ids' rows, divided by their count when `mean` is set (an empty bag gives 0).
+ */
+export function embeddingBag(
+  table: usize, dim: i32, ids: usize, offsets: usize, bags: i32, weights: usize, mean: i32,
+  out: usize,
+): void {
+  const rowBytes = <usize>dim << 2;
+  for (let b = 0; b < bags; b++) {
+    const dst = out + <usize>b * rowBytes;
+    memory.fill(dst, 0, rowBytes);
+    const start = load<i32>(offsets + (<usize>b << 2));
+    const end = load<i32>(offsets + (<usize>(b + 1) << 2));
+    for (let j = start; j < end; j++) {
+      const wj = f32x4.splat(weights != 0 ? load<f32>(weights + (<usize>j << 2)) : <f32>1);
+      const src = table + <usize>load<i32>(ids + (<usize>j << 2)) * rowBytes;
+      for (let d = 0; d < dim; d += 4) {
+        const o = <usize>d << 2, cnt = min(4, dim - d);
+        st(dst + o, f32x4.add(ld(dst + o, cnt), f32x4.mul(wj, ld(src + o, cnt))), cnt);
+      }
+    }
+    if (mean != 0 && end > start) {
+      const count = f32x4.splat(<f32>(end - start));
+      for (let d = 0; d < dim; d += 4) {
+        const o = <usize>d << 2, cnt = min(4, dim - d);
+        st(dst + o, f32x4.div(ld(dst + o, cnt), count), cnt);
+      }
+    }
+  }
+}
+
+/** The gradient of embeddingBag, bag by bag in id order (repeated ids add up as the reference). */
+export function embeddingBagBackward(
+  dOut: usize, ids: usize, offsets: usize, bags: i32, weights: usize, mean: i32, dim: i32,
+  dTable: usize,
+): void {
+  const rowBytes = <usize>dim << 2;
+  for (let b = 0; b < bags; b++) {
+    const start = load<i32>(offsets + (<usize>b << 2));
+    const end = load<i32>(offsets + (<usize>(b + 1) << 2));
+    const src = dOut + <usize>b * rowBytes;
+    const count = mean != 0 ? <f32>(end - start) : <f32>1;
+    for (let j = start; j < end; j++) {
+      const w = weights != 0 ? load<f32>(weights + (<usize>j << 2)) : <f32>1;
+      const wj = f32x4.splat(w / count);
+      const dst = dTable + <usize>load<i32>(ids + (<usize>j << 2)) * rowBytes;
+      for (let d = 0; d < dim; d += 4) {
+        const o = <usize>d << 2, cnt = min(4, dim - d);
+        st(dst + o, f32x4.add(ld(dst + o, cnt), f32x4.mul(wj, ld(src + o, cnt))), cnt);
+      }
+    }
+  }
+}

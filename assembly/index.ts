@@ -9,7 +9,7 @@ export {
   activation, activationBackward, addRowVector, axpy, expArray, maddLane0, multiplyAt, scale,
   sumRows, sumSquares, transposeSequence,
 } from './core';
-export { gather, scatterAdd } from './embedding';
+export { embeddingBag, embeddingBagBackward, gather, scatterAdd } from './embedding';
 export { col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward } from './conv';
 export { rmsprop, sgd } from './optimizer';
 import { adam } from './optimizer';

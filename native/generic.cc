@@ -95,6 +95,36 @@ void scatterAdd(const float* dOut, const int32_t* ids, long count, long dim, flo
   }
 }
 
+void embeddingBag(const float* table, long dim, const int32_t* ids, const int32_t* offsets,
+                  const float* weights, bool mean, float* out, long b0, long b1) {
+  for (long b = b0; b < b1; b++) {
+    float* dst = out + b * dim;
+    for (long d = 0; d < dim; d++) dst[d] = 0;
+    for (long j = offsets[b]; j < offsets[b + 1]; j++) {
+      const float w = weights ? weights[j] : 1.0f;
+      const float* row = table + (long)ids[j] * dim;
+      for (long d = 0; d < dim; d++) dst[d] += w * row[d];
+    }
+    const long count = offsets[b + 1] - offsets[b];
+    if (mean && count > 0)
+      for (long d = 0; d < dim; d++) dst[d] /= (float)count;
+  }
+}
+
+void embeddingBagBackward(const float* dOut, const int32_t* ids, const int32_t* offsets,
+                          long bags, const float* weights, bool mean, long dim, float* dTable,
+                          long d0, long d1) {
+  for (long b = 0; b < bags; b++) {
+    const long count = offsets[b + 1] - offsets[b];
+    const float* src = dOut + b * dim;
+    for (long j = offsets[b]; j < offsets[b + 1]; j++) {
+      const float w = (weights ? weights[j] : 1.0f) / (mean ? (float)count : 1.0f);
+      float* row = dTable + (long)ids[j] * dim;
+      for (long d = d0; d < d1; d++) row[d] += w * src[d];
+    }
+  }
+}
+
 void transposeSequence(float* batchMajor, float* timeMajor, long batch, long steps, long features,
                        bool reverse, const float* scale, bool toTimeMajor, long s0, long s1) {
   for (long s = s0; s < s1; s++) {

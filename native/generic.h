@@ -23,6 +23,13 @@ double sumSquares(const float* x, long n);
 void gather(const float* table, long dim, const int32_t* ids, float* out, long i0, long i1);
 void scatterAdd(const float* dOut, const int32_t* ids, long count, long dim, float* dTable,
                 long d0, long d1);
+// Bags b0..b1 of an embedding bag (CSR ids/offsets, weights or null, mean divides by the count).
+void embeddingBag(const float* table, long dim, const int32_t* ids, const int32_t* offsets,
+                  const float* weights, bool mean, float* out, long b0, long b1);
+// Columns d0..d1 of its gradient, every bag in order (so repeated ids add up as the reference).
+void embeddingBagBackward(const float* dOut, const int32_t* ids, const int32_t* offsets,
+                          long bags, const float* weights, bool mean, long dim, float* dTable,
+                          long d0, long d1);
 void transposeSequence(float* batchMajor, float* timeMajor, long batch, long steps, long features,
                        bool reverse, const float* scale, bool toTimeMajor, long s0, long s1);
 

@@ -178,6 +178,63 @@ napi_value scatterAdd(Call& c) {
   return undefined(c.env);
 }
 
+// An embedding bag's ids (inside the table), offsets (0 … ids.length, never decreasing),
+// weights (null or one per id) and mode, in the TypeScript checks' order; returns the bag count.
+struct Bags {
+  Arr<int32_t> ids, offsets;
+  const float* weights;
+  bool mean;
+  long count;
+};
+Bags checkBags(Call& c, size_t at, long dim, long tableLen) {
+  const auto ids = c.i32(at, "ids");
+  checkIds(c, ids, dim == 0 ? 0 : tableLen / dim);
+  const auto offsets = c.i32(at + 1, "offsets");
+  if (offsets.len < 1) c.fail("offsets must hold at least one value (bags + 1)");
+  if (offsets.p[0] != 0) c.fail("offsets[0] must be 0, got " + std::to_string(offsets.p[0]));
+  for (long b = 1; b < offsets.len; b++)
+    if (offsets.p[b] < offsets.p[b - 1] || offsets.p[b] > ids.len)
+      c.fail("offsets[" + std::to_string(b) + "] = " + std::to_string(offsets.p[b]) +
+             " is not in [" + std::to_string(offsets.p[b - 1]) + ", " + std::to_string(ids.len) +
+             "]");
+  if (offsets.p[offsets.len - 1] != ids.len)
+    c.fail("the last offset must be ids.length " + std::to_string(ids.len) + ", got " +
+           std::to_string(offsets.p[offsets.len - 1]));
+  const auto w = c.f32OrNull(at + 2, "weights");
+  const float* weights = w ? c.span(w, "weights", 0, ids.len) : nullptr;
+  const bool mean = c.choice(at + 3, "mode", 2) == 1;
+  return {ids, offsets, weights, mean, offsets.len - 1};
+}
+
+napi_value embeddingBag(Call& c) {
+  const auto table = c.f32(0, "table");
+  const long dim = c.size(1, "dim");
+  const Bags bags = checkBags(c, 2, dim, table.len);
+  float* out = c.span(c.f32(6, "out"), "out", 0, c.product({bags.count, dim}));
+  if (bags.count == 0 || dim == 0) return undefined(c.env);
+  forRanges(bags.count, (double)bags.ids.len * dim + (double)bags.count * dim, [&](long lo, long hi) {
+    generic::embeddingBag(table.p, dim, bags.ids.p, bags.offsets.p, bags.weights, bags.mean, out,
+                          lo, hi);
+  });
+  return undefined(c.env);
+}
+
+napi_value embeddingBagBackward(Call& c) {
+  const long dim = c.size(5, "dim");
+  const auto table = c.f32(6, "dTable");
+  const Bags bags = checkBags(c, 1, dim, table.len);
+  const float* dOut = c.span(c.f32(0, "dOut"), "dOut", 0, c.product({bags.count, dim}));
+  if (bags.ids.len == 0 || dim == 0) return undefined(c.env);
+  forRanges(
+      dim, (double)bags.ids.len * dim,
+      [&](long lo, long hi) {
+        generic::embeddingBagBackward(dOut, bags.ids.p, bags.offsets.p, bags.count, bags.weights,
+                                      bags.mean, dim, table.p, lo, hi);
+      },
+      16);
+  return undefined(c.env);
+}
+
 }  // namespace
 
 extern const OpEntry kCoreOps[] = {
@@ -193,5 +250,7 @@ extern const OpEntry kCoreOps[] = {
     {"sumSquares", sumSquares},
     {"gather", gather},
     {"scatterAdd", scatterAdd},
+    {"embeddingBag", embeddingBag},
+    {"embeddingBagBackward", embeddingBagBackward},
     {nullptr, nullptr},
 };

@@ -77,7 +77,7 @@ const DEFINITIONS = {
   ngrams: () =>
     new Option(
       '--ngrams <n>',
-      'also make tokens of 2..n consecutive words (not for IMDB)',
+      'also make tokens of 2..n consecutive words (IMDB then reads its raw text)',
     ).argParser(positiveInt),
   testSplit: () =>
     new Option(

@@ -10,7 +10,6 @@
  */
 import { inferTask, makeLabelSet, MAX_CLASSES, type LabelSet } from '../classify/task.js';
 import { Rng } from '../random/rng.js';
-import { padInto } from '../text/pad.js';
 import {
   OOV_ID,
   textTokens,
@@ -93,10 +92,13 @@ export async function loadTextDataset(
   for (const row of testRows) isTest[row] = 1;
 
   const pass2 = await readTokens(source, o, isTest, rowCount);
-  const vectorization = TextVectorization.fromCounts(pass2.trainCounts, o.vectorization);
+  const vectorization = TextVectorization.fromCounts(pass2.trainCounts, o.vectorization, {
+    counts: pass2.trainDocumentCounts,
+    documents: rowCount - testRows.length,
+  });
   const idOfProvisional = Int32Array.from(pass2.tokens, (t) => vectorization.tokenId(t));
   const build = (rows: Int32Array): LabelledSplit =>
-    buildSplit(rows, pass1, pass2, idOfProvisional, labels, o.vectorization);
+    buildSplit(rows, pass1, pass2, idOfProvisional, labels, vectorization);
   const trainOrder =
     o.validationSplit > 0
       ? orderForValidation(trainRows, primary, o.validationSplit, rng)
@@ -198,6 +200,8 @@ interface TokenPass {
   /** Tokens by provisional id (first-seen order). */
   tokens: string[];
   trainCounts: Map<string, number>;
+  /** Training rows holding each token (for 'tf_idf'; empty in other modes). */
+  trainDocumentCounts: Map<string, number>;
   /** Row r's kept ids are pool[starts[r] .. starts[r + 1]], provisional. */
   pool: Int32Array;
   starts: Int32Array;
@@ -211,7 +215,10 @@ async function readTokens(
   isTest: Uint8Array,
   rowCount: number,
 ): Promise<TokenPass> {
-  const { outputSequenceLength: length, truncating } = o.vectorization;
+  const { outputSequenceLength, truncating, outputMode = 'int' } = o.vectorization;
+  // A bag keeps every token (bagInto decides what a long text loses); a sequence its window.
+  const length = outputMode === 'int' ? outputSequenceLength : Infinity;
+  const documentCounts = outputMode === 'tf_idf' ? new Map<number, number>() : null;
   const provisional = new Map<string, number>();
   const counts: number[] = [];
   const pool = new GrowableInt32(1 << 16);
@@ -235,6 +242,10 @@ async function readTokens(
       if (train) counts[id]++;
       if (t >= keepFrom && t < keepTo) pool.push(id);
     }
+    if (train && documentCounts !== null) {
+      for (const id of new Set(pool.view().subarray(starts.view()[row])))
+        documentCounts.set(id, (documentCounts.get(id) ?? 0) + 1);
+    }
     starts.push(pool.length);
     tokenCounts.push(tokens.length);
     row++;
@@ -245,9 +256,12 @@ async function readTokens(
   const trainCounts = new Map<string, number>();
   const tokens = [...provisional.keys()];
   tokens.forEach((token, id) => counts[id] > 0 && trainCounts.set(token, counts[id]));
+  const trainDocumentCounts = new Map<string, number>();
+  for (const [id, n] of documentCounts ?? []) trainDocumentCounts.set(tokens[id], n);
   return {
     tokens,
     trainCounts,
+    trainDocumentCounts,
     pool: pool.view(),
     starts: starts.view(),
     tokenCounts: tokenCounts.view(),
@@ -260,9 +274,9 @@ function buildSplit(
   tokenPass: TokenPass,
   idOfProvisional: Int32Array,
   labels: LabelSet,
-  config: TextVectorizationConfig,
+  vectorization: TextVectorization,
 ): LabelledSplit {
-  const { outputSequenceLength: length, padding, truncating } = config;
+  const length = vectorization.sequenceLength;
   const count = rows.length;
   const yWidth = labels.task === 'multilabel' ? labels.classNames.length : 1;
   const split: LabelledSplit = {
@@ -276,13 +290,14 @@ function buildSplit(
   };
   const { pool, starts } = tokenPass;
   const { labelPool, labelStarts } = labelPass;
-  const ids = new Int32Array(length);
   const primary = (row: number): number =>
     labelStarts[row] < labelStarts[row + 1] ? labelPool[labelStarts[row]] : -1;
   rows.forEach((row, i) => {
-    const kept = starts[row + 1] - starts[row];
-    for (let t = 0; t < kept; t++) ids[t] = idOfProvisional[pool[starts[row] + t]] ?? OOV_ID;
-    padInto(ids.subarray(0, kept), split.x, i * length, length, { padding, truncating });
+    const ids = Int32Array.from(
+      pool.subarray(starts[row], starts[row + 1]),
+      (p) => idOfProvisional[p] ?? OOV_ID,
+    );
+    vectorization.encodeInto(ids, split.x, i * length);
     split.classIds[i] = primary(row);
     if (yWidth === 1) split.y[i] = primary(row);
     else

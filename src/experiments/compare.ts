@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ModelFileError, readModelText } from '../io/model-dir.js';
 import { join, resolve } from 'node:path';
 import type { Backend } from '../backend/backend.js';
-import { prepareData } from './train-data.js';
+import { prepareData, type PreparedData } from './train-data.js';
 import { correctRows } from './test-report.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../io/checkpoint.js';
@@ -21,7 +21,13 @@ import {
 } from './compare-plan.js';
 import { compareMarkdown, renderComparePage } from './compare-report.js';
 import { bestEpoch } from './report.js';
-import { runTraining, splitTensors, type RunFlags, type TrainRunOptions } from './train-run.js';
+import {
+  dataOptionsFor,
+  runTraining,
+  splitTensors,
+  type RunFlags,
+  type TrainRunOptions,
+} from './train-run.js';
 
 export const COMPARE_JSON = 'compare.json';
 export const COMPARE_MD = 'compare.md';
@@ -138,17 +144,28 @@ export async function runComparison(
   const settings = settingsOf(o);
   const plan: CompareEntry[] = o.sweep ? sweepEntries(o.sweep, o) : modelEntries(o.models);
   const kept = o.resume ? await earlierRuns(o, settings) : [];
-  // The same data every run reads (the split is seeded), for the accuracy by length.
-  const data = await prepareData(settings, () => undefined);
-  const test = splitTensors(data.test);
+  // The data every run of one input kind reads (the split is seeded), for the accuracy by
+  // length: the sequence models share keras.datasets.imdb ids, each bag model has its own bags.
+  const dataByKind = new Map<string, Promise<PreparedData>>();
+  const dataFor = (architecture: Architecture): Promise<PreparedData> => {
+    const options = dataOptionsFor({ ...settings, architecture });
+    const kind = JSON.stringify([options.outputMode ?? 'int', options.ngrams ?? 1]);
+    if (!dataByKind.has(kind))
+      dataByKind.set(
+        kind,
+        prepareData(options, () => undefined),
+      );
+    return dataByKind.get(kind)!;
+  };
+  const first = await dataFor(plan[0].architecture);
   const result: CompareResult = {
     format: 'gated-compare',
     version: 1,
     kind: o.sweep ? 'sweep' : 'models',
     settings,
     backend: o.backend.name,
-    dataSource: data.source,
-    testCount: data.test.count,
+    dataSource: first.source,
+    testCount: first.test.count,
     planned: plan.map((e) => e.name),
     runs: kept.filter((r) => plan.some((e) => e.name === r.name)),
     complete: false,
@@ -213,6 +230,8 @@ export async function runComparison(
     }
     const seconds = (performance.now() - runStarted) / 1000;
     const epochs = run.history.epochs;
+    const data = await dataFor(entry.architecture);
+    const test = splitTensors(data.test);
     const output = run.model.predict(test.x, { batchSize: runOptions.batchSize });
     result.runs.push({
       name: entry.name,

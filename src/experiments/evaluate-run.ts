@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { Logs } from '../models/callbacks.js';
 import { prepareData, type DataOptions } from './train-data.js';
 import { splitTensors } from './train-run.js';
+import type { TextVectorization } from '../text/text-vectorization.js';
 
 export interface Evaluation {
   loss: number;
@@ -60,12 +61,17 @@ export async function evaluateRun(
   for (const key of DATA_FLAGS) if (training[key] !== undefined) saved[key] = training[key];
   if (o.data !== undefined) saved.data = o.data;
   if (o.limit !== undefined) saved.limit = o.limit;
+  // A bag model's data is read as its vectorizer says (output mode, n-grams).
+  const vectorizer = classifier.vectorizer;
+  const bag =
+    'vectorization' in vectorizer ? (vectorizer.vectorization as TextVectorization).config : null;
   const dataOptions = {
-    numWords: classifier.vectorizer.vocabularySize,
-    maxlen: classifier.vectorizer.sequenceLength,
+    numWords: vectorizer.vocabularySize,
+    maxlen: vectorizer.sequenceLength,
     validationSplit: 0,
     seed: 1,
     ...saved,
+    ...(bag && bag.outputMode !== 'int' ? { outputMode: bag.outputMode, ngrams: bag.ngrams } : {}),
   } as DataOptions;
   const data = await prepareData(dataOptions, o.onProgress ?? (() => undefined));
   if (JSON.stringify(data.vectorizer.toJSON()) !== JSON.stringify(classifier.vectorizer.toJSON()))

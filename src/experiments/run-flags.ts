@@ -141,12 +141,13 @@ function checkSizes(f: RunFlags): void {
 
 /** The widest per-step activation of the encoder (gate pre-activations, or the CNN's filters). */
 function activationWidth(architecture: Architecture, units: number, filters: number): number {
-  const gates = { lstm: 4, gru: 3, rnn: 1, bilstm: 8, cnn: 0 }[architecture];
+  const gates = { lstm: 4, gru: 3, rnn: 1, bilstm: 8, cnn: 0, fasttext: 0, nbsvm: 0 }[architecture];
   return architecture === 'cnn' ? filters : gates * units;
 }
 
 /** The flag that contributes most to the parameter count, to name in the error. */
 function biggestFactor(f: RunFlags): [keyof RunFlags, string] {
+  if (f.architecture === 'nbsvm') return ['numWords', 'lower --num-words'];
   const embedding = f.numWords * f.embeddingDim;
   if (embedding * 2 >= sentimentParamCount(f))
     return f.numWords >= f.embeddingDim

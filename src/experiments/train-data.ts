@@ -7,8 +7,10 @@
 import { IMDB_SENTIMENT_LABELS, makeLabelSet, type LabelSet } from '../classify/task.js';
 import { loadImdb, type ImdbSplit } from '../data/index.js';
 import { detectFormat, rowSource, type DataFormat } from '../data/formats.js';
+import { imdbRowSource } from '../data/imdb-rows.js';
 import { loadTextDataset, type LabelledSplit } from '../data/text-dataset.js';
 import { resolveSource } from '../data/source.js';
+import type { OutputMode } from '../text/bag.js';
 import { DEFAULT_VECTORIZATION } from '../text/text-vectorization.js';
 import { imdbVectorizer, textVectorizer, type Vectorizer } from '../text/vectorizer.js';
 
@@ -26,8 +28,10 @@ export interface DataOptions {
   /** Ids are below this (Keras max_tokens / imdb num_words). */
   numWords: number;
   maxlen: number;
-  /** Adds k-gram tokens up to this k (not on the IMDB path, whose ids are words). */
+  /** Adds k-gram tokens up to this k (IMDB then reads raw text through a TextVectorization). */
   ngrams?: number;
+  /** The TextVectorization's output: 'int' sequences (default) or a bag (IMDB as for ngrams). */
+  outputMode?: OutputMode;
   /** The test fraction when the source has no test split. */
   testSplit?: number;
   validationSplit: number;
@@ -61,29 +65,39 @@ export async function prepareData(
   const format = o.format ?? (o.data === undefined ? 'imdb' : await detectFormat(o.data));
   if (format !== 'imdb' && o.label !== undefined)
     throw new Error(`--label ${o.label} is for the IMDB archive; ${o.data} is ${format} data`);
-  if (format === 'imdb') return prepareImdb(o, log);
-  const path = o.data!;
-  const dataset = await loadTextDataset(
-    rowSource(path, format, {
-      ...(o.textColumn !== undefined ? { textColumn: o.textColumn } : {}),
-      ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}),
-    }),
-    {
-      describe: path,
-      vectorization: {
-        ...DEFAULT_VECTORIZATION,
-        maxTokens: o.numWords,
-        outputSequenceLength: o.maxlen,
-        ngrams: o.ngrams ?? 1,
-      },
-      testSplit: o.testSplit ?? DEFAULT_TEST_SPLIT,
-      validationSplit: o.validationSplit,
-      seed: o.seed,
-      multiclass: o.multiclass ?? false,
-      skipBadRows: o.skipBadRows ?? false,
-      onProgress: log,
+  const vectorized = (o.ngrams ?? 1) > 1 || (o.outputMode ?? 'int') !== 'int';
+  if (format === 'imdb' && !vectorized) return prepareImdb(o, log);
+  if (format === 'imdb') {
+    if (o.label === 'rating')
+      throw new Error('--label rating reads keras.datasets.imdb ids: not with n-grams or bags');
+    if (o.limit !== undefined)
+      throw new Error('--limit is for keras.datasets.imdb ids: not with n-grams or bags');
+  }
+  const path =
+    format === 'imdb' ? await resolveSource(o.data !== undefined ? { data: o.data } : {}) : o.data!;
+  const source =
+    format === 'imdb'
+      ? imdbRowSource(path)
+      : rowSource(path, format, {
+          ...(o.textColumn !== undefined ? { textColumn: o.textColumn } : {}),
+          ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}),
+        });
+  const dataset = await loadTextDataset(source, {
+    describe: path,
+    vectorization: {
+      ...DEFAULT_VECTORIZATION,
+      maxTokens: o.numWords,
+      outputSequenceLength: o.maxlen,
+      ngrams: o.ngrams ?? 1,
+      outputMode: o.outputMode ?? 'int',
     },
-  );
+    testSplit: o.testSplit ?? DEFAULT_TEST_SPLIT,
+    validationSplit: o.validationSplit,
+    seed: o.seed,
+    multiclass: o.multiclass ?? false,
+    skipBadRows: o.skipBadRows ?? false,
+    onProgress: log,
+  });
   return {
     train: dataset.train,
     test: dataset.test,
@@ -96,10 +110,6 @@ export async function prepareData(
 }
 
 async function prepareImdb(o: DataOptions, log: (line: string) => void): Promise<PreparedData> {
-  if (o.ngrams !== undefined && o.ngrams > 1)
-    throw new Error(
-      '--ngrams needs a TextVectorization; the IMDB path keeps keras.datasets.imdb word ids',
-    );
   const data = await loadImdb({
     numWords: o.numWords,
     maxlen: o.maxlen,

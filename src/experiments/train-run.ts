@@ -25,7 +25,14 @@ import {
   type Sequential,
 } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
-import { buildSentimentModel, type Architecture } from './architectures.js';
+import type { OutputMode } from '../text/bag.js';
+import {
+  BAG_DEFAULT_NGRAMS,
+  bagInputOf,
+  buildSentimentModel,
+  type Architecture,
+} from './architectures.js';
+import { setNaiveBayesRatios } from './nbsvm.js';
 import { EVALUATION_FILE, HISTORY_FILE, writeRunReport } from './report-files.js';
 import { testReport } from './test-report.js';
 import { prepareData, type ImdbLabel, type PreparedData } from './train-data.js';
@@ -106,6 +113,14 @@ export type TrainRunResult =
   | { interrupted: false; model: Sequential; history: History; test: Logs }
   | { interrupted: true; model: Sequential; epoch: number; batch: number };
 
+/** The data a run's architecture reads: the bag models get their bag mode and n-grams. */
+export function dataOptionsFor<O extends Pick<RunFlags, 'architecture' | 'ngrams'>>(
+  o: O,
+): O & { outputMode?: OutputMode } {
+  const bag = bagInputOf(o.architecture);
+  return bag ? { ...o, outputMode: bag, ngrams: o.ngrams ?? BAG_DEFAULT_NGRAMS } : o;
+}
+
 /** Rows of a padded id matrix and their targets as the tensors a model takes. */
 export function splitTensors(split: LabelledSplit): { x: Tensor; y: Tensor } {
   return {
@@ -181,7 +196,7 @@ async function trainInRunDir(
   progress: ProgressSink,
   control: RunControl,
 ): Promise<TrainRunResult> {
-  const data = await prepareData(o, log);
+  const data = await prepareData(dataOptionsFor(o), log);
   log(describeData(data));
   const spec = outputSpec(data.labels);
   const model = buildSentimentModel({
@@ -193,6 +208,8 @@ async function trainInRunDir(
   });
   model.vectorizer = data.vectorizer;
   model.labels = data.labels;
+  if (o.architecture === 'nbsvm')
+    setNaiveBayesRatios(model, data.labels, data.train, o.validationSplit);
   model.compile({
     optimizer: getOptimizer({
       name: o.optimizer,

@@ -146,7 +146,8 @@ export function restoreCheckpoint(path: string, model: Sequential, ckpt: Checkpo
   // Slots exist from the first step on: a stepped optimizer without them would silently restart
   // its moments, so every weight must have all of them, or (before any step) none.
   const stepped = ckpt.optimizer.step > 0 && optimizer.slotsPerParam > 0;
-  const slots = weights.map((w) => {
+  // Slots belong to the trainable weights, which weights() lists first.
+  const slots = weights.slice(0, model.params().length).map((w) => {
     const out: Float32Array[] = [];
     for (let j = 0; j < (stepped ? optimizer.slotsPerParam : 0); j++)
       out.push(take(`optimizer/${w.name}/${j}`, [w.value.size]));

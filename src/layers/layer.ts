@@ -11,6 +11,16 @@ export interface Param {
   readonly grad: Tensor;
 }
 
+/**
+ * A weight that training leaves alone (Keras's non-trainable weights, e.g. the naive-Bayes
+ * ratios an NBSVM scales its features by): no gradient, no optimizer slots, but saved, loaded
+ * and checkpointed with the trainable ones.
+ */
+export interface FixedWeight {
+  readonly name: string;
+  readonly value: Tensor;
+}
+
 export interface ForwardContext {
   /** True inside fit: dropout is active and the layer keeps what backward needs. */
   readonly training: boolean;
@@ -105,10 +115,21 @@ export abstract class Layer {
     return [];
   }
 
+  /** The weights training does not change (see FixedWeight). */
+  fixedWeights(): FixedWeight[] {
+    return [];
+  }
+
   /** The constructor options that rebuild this layer (name included). */
   abstract getConfig(): LayerConfig;
 
+  /** Every weight's values, fixed ones included (Keras's count_params). */
   countParams(): number {
-    return this.params().reduce((n, p) => n + p.value.size, 0);
+    const weights: { value: Tensor }[] = [...this.params(), ...this.fixedWeights()];
+    return weights.reduce((n, w) => n + w.value.size, 0);
+  }
+
+  countFixedWeights(): number {
+    return this.fixedWeights().reduce((n, w) => n + w.value.size, 0);
   }
 }

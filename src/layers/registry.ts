@@ -3,6 +3,7 @@ import { Conv1D, type Conv1DOptions } from './conv1d.js';
 import { Dense, type DenseOptions } from './dense.js';
 import { Dropout, type DropoutOptions } from './dropout.js';
 import { Embedding, type EmbeddingOptions } from './embedding.js';
+import { EmbeddingBag, type EmbeddingBagOptions } from './embedding-bag.js';
 import { GRU, type GRUOptions } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM, type LSTMOptions } from './lstm.js';
@@ -18,6 +19,7 @@ import { SimpleRNN, type SimpleRNNOptions } from './simple-rnn.js';
 /** Every layer class by its Keras class name, for rebuilding a model from model.json. */
 const LAYERS: Record<string, (config: LayerConfig) => Layer> = {
   Embedding: (c) => new Embedding(c as unknown as EmbeddingOptions),
+  EmbeddingBag: (c) => new EmbeddingBag(c as unknown as EmbeddingBagOptions),
   Dense: (c) => new Dense(c as unknown as DenseOptions),
   Dropout: (c) => new Dropout(c as unknown as DropoutOptions),
   Conv1D: (c) => new Conv1D(c as unknown as Conv1DOptions),

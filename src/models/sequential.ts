@@ -239,11 +239,19 @@ export class Sequential {
     return this.layers.flatMap((l) => l.params());
   }
 
-  /** Every weight under its Keras name, in layer order. */
+  /**
+   * Every weight under its Keras name: the trainable ones in layer order (params() order, which
+   * the optimizer's slots follow), then the fixed ones in layer order.
+   */
   weights(): NamedWeight[] {
-    return this.layers.flatMap((l) =>
-      l.params().map((p) => ({ name: `${l.name}/${p.name}`, value: p.value })),
-    );
+    const named = (l: Layer, w: { name: string; value: Tensor }): NamedWeight => ({
+      name: `${l.name}/${w.name}`,
+      value: w.value,
+    });
+    return [
+      ...this.layers.flatMap((l) => l.params().map((p) => named(l, p))),
+      ...this.layers.flatMap((l) => l.fixedWeights().map((w) => named(l, w))),
+    ];
   }
 
   /** Copies of every weight, in weights() order (Keras's get_weights). */
@@ -283,6 +291,7 @@ export class Sequential {
         className: layer.className,
         outputShape: shape,
         params: layer.countParams(),
+        fixed: layer.countFixedWeights(),
       };
     });
     return renderSummary(this.name, rows, this.backend.dtype === 'float64' ? 8 : 4);

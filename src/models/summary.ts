@@ -6,6 +6,8 @@ export interface SummaryRow {
   /** Output shape without the batch axis, or null while unknown. */
   readonly outputShape: readonly number[] | null;
   readonly params: number;
+  /** Of params, the values training leaves alone (non-trainable). */
+  readonly fixed?: number;
 }
 
 function formatBytes(bytes: number): string {
@@ -53,8 +55,9 @@ export function renderSummary(
   const total = rows.reduce((n, r) => n + r.params, 0);
   const count = (n: number): string =>
     `${n.toLocaleString('en-US')} (${formatBytes(n * bytesPerParam)})`;
+  const fixed = rows.reduce((n, r) => n + (r.fixed ?? 0), 0);
   out.push(` Total params: ${count(total)}`);
-  out.push(` Trainable params: ${count(total)}`);
-  out.push(` Non-trainable params: ${count(0)}`);
+  out.push(` Trainable params: ${count(total - fixed)}`);
+  out.push(` Non-trainable params: ${count(fixed)}`);
   return out.join('\n');
 }

@@ -13,6 +13,7 @@ import {
 import { TextClassifier } from '../classify/text-classifier.js';
 import { loadModel, ModelFileError } from '../io/model-dir.js';
 import { Embedding } from '../layers/embedding.js';
+import { EmbeddingBag } from '../layers/embedding-bag.js';
 import type { Sequential } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 import { padSequences } from '../text/pad.js';
@@ -74,8 +75,10 @@ class ClassifierPredictor implements Predictor {
 export async function loadPredictor(dir: string, backend?: Backend): Promise<Predictor> {
   const { model } = await loadModel(dir, backend);
   const first = model.layers[0];
-  if (!(first instanceof Embedding))
-    throw new ModelFileError(`${dir}: the model must start with an Embedding layer to take text`);
+  if (!(first instanceof Embedding || first instanceof EmbeddingBag))
+    throw new ModelFileError(
+      `${dir}: the model must start with an Embedding or EmbeddingBag layer to take text`,
+    );
   let labels: LabelSet;
   if (model.vectorizer) {
     labels = new TextClassifier(model, dir).labels;

@@ -13,6 +13,7 @@ const { addon, error } = loadNativeAddon();
 const F = () => new Float32Array(256);
 const I = () => new Int32Array(64);
 const M = () => new Uint8Array(64).fill(1);
+const BAGS = () => Int32Array.of(0, 30, 30, 64);
 
 /**
  * A valid call of each op (sizes 2, windows of 2 steps), and which arguments are sizes. `free`
@@ -47,6 +48,9 @@ const OPS: Record<string, OpCall> = {
   sumSquares: { args: () => [F(), 4], sizes: [1] },
   gather: { args: () => [F(), 2, I(), F()], sizes: [1] },
   scatterAdd: { args: () => [F(), I(), 2, F()], sizes: [2] },
+  // Mode 1 is 'mean'; the bags are the 64 ids of I() as three, one empty.
+  embeddingBag: { args: () => [F(), 2, I(), BAGS(), F(), 1, F()], sizes: [1] },
+  embeddingBagBackward: { args: () => [F(), I(), BAGS(), null, 0, 2, F()], sizes: [5] },
   transposeSequence: { args: () => [F(), F(), 2, 2, 2, false, F(), true], sizes: [2, 3, 4] },
   multiplyAt: { args: () => [4, F(), 0, F(), 0, F(), 0, 0], sizes: [0] },
   rnnCellForward: { args: () => [1, 2, 2, F(), 0, F(), 0, F(), 0, M(), 0], sizes: [1, 2] },

@@ -1,5 +1,5 @@
 /** Runs the built `gated` CLI as a child process, for tests that signal or kill it. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -13,6 +13,19 @@ export interface Child {
   waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
   /** The exit code, or the signal's name. */
   exited: Promise<number | string>;
+}
+
+/** Runs `gated args` to its end (at most 2 minutes): exit code and output. */
+export function runGatedSync(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function startGated(args: string[], env: NodeJS.ProcessEnv): Child {

@@ -1,5 +1,5 @@
 import { ACTIVATIONS, type CoreOps } from '../core-ops.js';
-import type { EmbeddingOps } from '../embedding-ops.js';
+import { EMBEDDING_BAG_MODES, type EmbeddingOps } from '../embedding-ops.js';
 import { Args } from './args.js';
 import type { Checks } from './types.js';
 
@@ -12,6 +12,35 @@ function activationSize(c: Args, kind: unknown, n: unknown, cols: unknown): numb
     if (width === 0 || count % width !== 0) c.fail('softmax needs n to be a multiple of cols ≥ 1');
   }
   return count;
+}
+
+/**
+ * An embedding bag's ids (inside a table of `rows` rows), offsets (from 0 to ids.length, never
+ * decreasing), weights (null or one per id) and mode; returns the number of bags.
+ */
+function bags(
+  c: Args,
+  ids: unknown,
+  offsets: unknown,
+  weights: unknown,
+  mode: unknown,
+  dim: number,
+  tableLength: number,
+): number {
+  const list = c.ints('ids', ids);
+  c.ids('ids', list, dim === 0 ? 0 : Math.floor(tableLength / dim));
+  const starts = c.ints('offsets', offsets);
+  if (starts.length < 1) c.fail('offsets must hold at least one value (bags + 1)');
+  if (starts[0] !== 0) c.fail(`offsets[0] must be 0, got ${starts[0]}`);
+  for (let b = 1; b < starts.length; b++) {
+    if (starts[b] < starts[b - 1] || starts[b] > list.length)
+      c.fail(`offsets[${b}] = ${starts[b]} is not in [${starts[b - 1]}, ${list.length}]`);
+  }
+  if (starts[starts.length - 1] !== list.length)
+    c.fail(`the last offset must be ids.length ${list.length}, got ${starts[starts.length - 1]}`);
+  c.floatSpanOrNull('weights', weights, 0, list.length);
+  c.choice('mode', mode, EMBEDDING_BAG_MODES);
+  return starts.length - 1;
 }
 
 /** Elementwise ops over n values of each array. */
@@ -97,5 +126,21 @@ export const coreChecks: Checks<keyof CoreOps | keyof EmbeddingOps> = {
     c.ids('ids', list, d === 0 ? 0 : Math.floor(t.length / d));
     c.floatSpan('dOut', dOut, 0, list.length * d);
     return list.length * d > 0;
+  },
+  embeddingBag(table, dim, ids, offsets, weights, mode, out) {
+    const c = new Args('embeddingBag');
+    const t = c.floats('table', table);
+    const d = c.size('dim', dim);
+    const count = bags(c, ids, offsets, weights, mode, d, t.length);
+    c.floatSpan('out', out, 0, count * d);
+    return count * d > 0;
+  },
+  embeddingBagBackward(dOut, ids, offsets, weights, mode, dim, dTable) {
+    const c = new Args('embeddingBagBackward');
+    const d = c.size('dim', dim);
+    const t = c.floats('dTable', dTable);
+    const count = bags(c, ids, offsets, weights, mode, d, t.length);
+    c.floatSpan('dOut', dOut, 0, count * d);
+    return (ids as Int32Array).length * d > 0;
   },
 };

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
-import type { EmbeddingOps } from '../embedding-ops.js';
+import type { EmbeddingBagMode, EmbeddingOps } from '../embedding-ops.js';
 import type { RecurrentOps } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
@@ -62,6 +62,10 @@ export interface NativeAddon
   ): void;
   rnnCellForward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellForward']>>): void;
   rnnCellBackward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellBackward']>>): void;
+  embeddingBag(...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBag']>>): void;
+  embeddingBagBackward(
+    ...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBagBackward']>>
+  ): void;
   im2col1d(x: FloatArray, ...rest: [...Win, FloatArray]): void;
   col2im1d(dCols: FloatArray, ...rest: [...Win, FloatArray]): void;
   maxPool1d(x: FloatArray, ...rest: [...Win, FloatArray, Int32Array]): void;
@@ -108,6 +112,10 @@ export interface NativeAddon
   ): void;
 }
 
+/** An embedding bag's arguments with its mode as the addon's number (0 sum, 1 mean). */
+type ModeAsNumber<T extends unknown[]> = {
+  [K in keyof T]: T[K] extends EmbeddingBagMode ? number : T[K];
+};
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Backend } from '../backend.js';
 import type { ActivationKind } from '../core-ops.js';
 import type { Window1d } from '../conv-ops.js';
+import { EMBEDDING_BAG_MODES } from '../embedding-ops.js';
 import { BackendSettingsError, resolveThreads } from '../settings.js';
 import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
 
@@ -43,6 +44,9 @@ const KINDS: Record<ActivationKind, number> = {
   relu: 3,
   softmax: 5,
 };
+
+/** The addon's mode number (-1 for an unknown name, which the addon rejects). */
+const bagMode = (mode: string): number => (EMBEDDING_BAG_MODES as readonly string[]).indexOf(mode);
 
 function variantOption(value: string | undefined): NativeVariant | '' {
   if (value === undefined || value === '') return '';
@@ -112,6 +116,10 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
 
     gather: (...a) => use().gather(...a),
     scatterAdd: (...a) => use().scatterAdd(...a),
+    embeddingBag: (table, dim, ids, offsets, weights, mode, out) =>
+      use().embeddingBag(table, dim, ids, offsets, weights, bagMode(mode), out),
+    embeddingBagBackward: (dOut, ids, offsets, weights, mode, dim, dTable) =>
+      use().embeddingBagBackward(dOut, ids, offsets, weights, bagMode(mode), dim, dTable),
 
     sequenceToTimeMajor: (x, y, batch, steps, features, reverse, scale) =>
       use().transposeSequence(x, y, batch, steps, features, reverse, scale, true),

@@ -175,6 +175,18 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       k.scatterAdd(f(dOut), heap.i32(ids), ids.length, dim, w(dTable));
       done();
     },
+    embeddingBag(table, dim, ids, offsets, weights, mode, out) {
+      const bags = offsets.length - 1;
+      const [i, o, m] = [heap.i32(ids), heap.i32(offsets), +(mode === 'mean')];
+      k.embeddingBag(f(table), dim, i, o, bags, opt(weights, 0, false), m, w(out));
+      done();
+    },
+    embeddingBagBackward(dOut, ids, offsets, weights, mode, dim, dTable) {
+      const bags = offsets.length - 1;
+      const [i, o, m] = [heap.i32(ids), heap.i32(offsets), +(mode === 'mean')];
+      k.embeddingBagBackward(f(dOut), i, o, bags, opt(weights, 0, false), m, dim, w(dTable));
+      done();
+    },
 
     sequenceToTimeMajor(x, y, batch, steps, features, reverse, scale) {
       k.transposeSequence(f(x), w(y), batch, steps, features, +reverse, opt(scale, 0, false), 1);

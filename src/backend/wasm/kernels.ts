@@ -32,6 +32,26 @@ export interface Kernels {
   ): void;
   gather(table: number, dim: number, ids: number, count: number, out: number): void;
   scatterAdd(dOut: number, ids: number, count: number, dim: number, dTable: number): void;
+  embeddingBag(
+    table: number,
+    dim: number,
+    ids: number,
+    offsets: number,
+    bags: number,
+    weights: number,
+    mean: number,
+    out: number,
+  ): void;
+  embeddingBagBackward(
+    dOut: number,
+    ids: number,
+    offsets: number,
+    bags: number,
+    weights: number,
+    mean: number,
+    dim: number,
+    dTable: number,
+  ): void;
   im2col(...args: number[]): void;
   col2im(...args: number[]): void;
   maxPool(...args: number[]): void;

@@ -25,6 +25,8 @@ const F = (be: Backend) => {
   return a;
 };
 const I = () => new Int32Array(64);
+/** Offsets of the 64 ids of I() as three bags, one empty. */
+const BAGS = () => Int32Array.of(0, 30, 30, 64);
 const M = () => new Uint8Array(64).fill(1);
 const win = (): Window1d => ({
   batch: 2,
@@ -55,6 +57,8 @@ const OPS: Record<string, OpCall> = {
   sumSquares: { args: (b) => [F(b), 4], sizes: [1] },
   gather: { args: (b) => [F(b), 2, I(), F(b)], sizes: [1] },
   scatterAdd: { args: (b) => [F(b), I(), 2, F(b)], sizes: [2] },
+  embeddingBag: { args: (b) => [F(b), 2, I(), BAGS(), F(b), 'mean', F(b)], sizes: [1] },
+  embeddingBagBackward: { args: (b) => [F(b), I(), BAGS(), null, 'sum', 2, F(b)], sizes: [5] },
   sequenceToTimeMajor: { args: (b) => [F(b), F(b), 2, 2, 2, false, F(b)], sizes: [2, 3, 4] },
   timeMajorToSequence: { args: (b) => [F(b), F(b), 2, 2, 2, true, null], sizes: [2, 3, 4] },
   multiplyAt: { args: (b) => [4, F(b), 0, F(b), 1, F(b), 2, 1], sizes: [0] },
@@ -222,6 +226,21 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'gather', [F(be), 2, Int32Array.of(0, 128), F(be)], 'an id past the table');
   rejects(be, 'scatterAdd', [F(be), Int32Array.of(-1), 2, F(be)], 'a negative id');
   rejects(be, 'gather', [F(be), 2, Float32Array.of(0), F(be)], 'float ids');
+  const bag = (offsets: Int32Array, mode = 'sum', weights: unknown = null) =>
+    [F(be), 2, I(), offsets, weights, mode, F(be)] as unknown[];
+  rejects(be, 'embeddingBag', bag(Int32Array.of(0, 40, 30, 64)), 'decreasing offsets');
+  rejects(be, 'embeddingBag', bag(Int32Array.of(1, 64)), 'offsets not from 0');
+  rejects(be, 'embeddingBag', bag(Int32Array.of(0, 63)), 'offsets short of ids.length');
+  rejects(be, 'embeddingBag', bag(Int32Array.of(0, 65)), 'offsets past ids.length');
+  rejects(be, 'embeddingBag', bag(new Int32Array(0)), 'no offsets');
+  rejects(be, 'embeddingBag', bag(BAGS(), 'max'), 'an unknown mode');
+  rejects(be, 'embeddingBag', bag(BAGS(), 'sum', be.alloc(63)), '63 weights for 64 ids');
+  rejects(
+    be,
+    'embeddingBagBackward',
+    [F(be), Int32Array.of(0, 128), Int32Array.of(0, 2), null, 'sum', 2, F(be)],
+    'an id past the table',
+  );
   rejects(
     be,
     'maxPool1dBackward',
