@@ -14,3 +14,4 @@ export { SimpleRNN, type SimpleRNNOptions } from './simple-rnn.js';
 export { LSTM, type LSTMOptions } from './lstm.js';
 export { GRU, type GRUOptions } from './gru.js';
 export { Bidirectional, type BidirectionalOptions } from './bidirectional.js';
+export { Parallel, type ParallelOptions } from './parallel.js';

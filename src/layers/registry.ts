@@ -6,6 +6,7 @@ import { Embedding, type EmbeddingOptions } from './embedding.js';
 import { GRU, type GRUOptions } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM, type LSTMOptions } from './lstm.js';
+import { parallelFromConfig } from './parallel.js';
 import {
   GlobalAveragePooling1D,
   GlobalMaxPooling1D,
@@ -28,6 +29,7 @@ const LAYERS: Record<string, (config: LayerConfig) => Layer> = {
   LSTM: (c) => new LSTM(c as unknown as LSTMOptions),
   GRU: (c) => new GRU(c as unknown as GRUOptions),
   Bidirectional: (c) => new Bidirectional(c as unknown as BidirectionalOptions),
+  Parallel: (c) => parallelFromConfig(c, layerFromConfig),
 };
 
 export const LAYER_CLASS_NAMES = Object.keys(LAYERS);

@@ -1,8 +1,21 @@
-/** Runs the built `gated` CLI as a child process, for tests that signal or kill it. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Runs the built `gated` CLI as a child process: to completion, or for tests that signal or kill it. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** Runs `gated ARGS` to its end (at most 2 minutes) and returns its exit code and output. */
+export function runGatedSync(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 export interface Child {
   readonly process: ChildProcess;
