@@ -42,7 +42,9 @@ export {
 export { Vocabulary } from './text/vocabulary.js';
 export { tokenize } from './text/tokenize.js';
 export { padSequences } from './text/pad.js';
-export { saveModel, loadModel, ModelFileError } from './io/model-dir.js';
+export { saveModel, loadModel, ModelFileError, isEnsembleDir } from './io/model-dir.js';
+export { saveEnsemble, loadEnsemble, loadClassifier, ENSEMBLE_FILE } from './io/ensemble-dir.js';
+export { EnsembleClassifier } from './classify/ensemble.js';
 export {
   saveCheckpoint,
   readCheckpoint,
@@ -62,6 +64,7 @@ export {
   TextClassifier,
   TextClassifier as SentimentClassifier,
   type TextPrediction,
+  type Classifier,
 } from './classify/text-classifier.js';
 export {
   TASKS,

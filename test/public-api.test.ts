@@ -37,6 +37,7 @@ test('the package exports every layer and the main entry points', () => {
     'GlobalAveragePooling1D',
     'Dense',
     'Dropout',
+    'Parallel',
   ]) {
     assert.equal(typeof (gated.layers as Record<string, unknown>)[name], 'function', name);
   }
@@ -47,6 +48,10 @@ test('the package exports every layer and the main entry points', () => {
     'loadModel',
     'SentimentClassifier',
     'TextClassifier',
+    'EnsembleClassifier',
+    'saveEnsemble',
+    'loadEnsemble',
+    'loadClassifier',
     'TextVectorization',
     'loadTextDataset',
     'Adam',

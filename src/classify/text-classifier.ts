@@ -28,7 +28,16 @@ export interface TextPrediction {
   readonly scores: ClassScore[];
 }
 
-export class TextClassifier {
+/** Texts in, class probabilities out: one model (TextClassifier) or an ensemble of them. */
+export interface Classifier {
+  readonly labels: LabelSet;
+  readonly classNames: readonly string[];
+  /** Outputs for `texts`: [texts.length, units] (units = 1 for binary). */
+  probabilities(texts: readonly string[]): Tensor;
+  predict(texts: readonly string[]): TextPrediction[];
+}
+
+export class TextClassifier implements Classifier {
   readonly model: Sequential;
   readonly vectorizer: Vectorizer;
   readonly labels: LabelSet;
@@ -76,21 +85,28 @@ export class TextClassifier {
 
   /** Class names with probabilities for each text. */
   predict(texts: readonly string[]): TextPrediction[] {
-    if (texts.length === 0) return [];
-    const out = this.probabilities(texts);
-    const units = out.size / texts.length;
-    return texts.map((text, i) => {
-      const row = out.data.subarray(i * units, (i + 1) * units);
-      const scores = classScores(this.labels, row);
-      return {
-        text,
-        label: scores[0].label,
-        probability: scores[0].probability,
-        labels: predictedLabels(this.labels, row),
-        scores,
-      };
-    });
+    return texts.length === 0 ? [] : textPredictions(this.labels, texts, this.probabilities(texts));
   }
+}
+
+/** What `predict` returns, from a classifier's outputs for `texts` ([texts.length, units]). */
+export function textPredictions(
+  labels: LabelSet,
+  texts: readonly string[],
+  out: Tensor,
+): TextPrediction[] {
+  const units = out.size / texts.length;
+  return texts.map((text, i) => {
+    const row = out.data.subarray(i * units, (i + 1) * units);
+    const scores = classScores(labels, row);
+    return {
+      text,
+      label: scores[0].label,
+      probability: scores[0].probability,
+      labels: predictedLabels(labels, row),
+      scores,
+    };
+  });
 }
 
 /** The last layer's unit count and activation (a Dense, as every classifier ends). */

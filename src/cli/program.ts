@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FlagError } from '../experiments/run-flags.js';
 import { compareCommand } from './commands/compare.js';
+import { ensembleCommand } from './commands/ensemble.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { explainCommand } from './commands/explain.js';
 import { exportCommand } from './commands/export.js';
@@ -34,6 +35,7 @@ export async function runGated(argv: readonly string[]): Promise<number> {
     .addCommand(trainCommand())
     .addCommand(evaluateCommand())
     .addCommand(predictCommand())
+    .addCommand(ensembleCommand())
     .addCommand(explainCommand())
     .addCommand(reportCommand())
     .addCommand(serveCommand())

@@ -2,17 +2,28 @@ import type { Backend } from '../backend/backend.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Conv1D } from '../layers/conv1d.js';
 import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
 import { EmbeddingBag } from '../layers/embedding-bag.js';
 import { GRU } from '../layers/gru.js';
 import { LSTM } from '../layers/lstm.js';
+import { Parallel } from '../layers/parallel.js';
 import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling.js';
 import { SimpleRNN } from '../layers/simple-rnn.js';
 import type { Layer } from '../layers/layer.js';
 import { Sequential } from '../models/sequential.js';
 import type { BagMode } from '../text/bag.js';
 
-export const ARCHITECTURES = ['lstm', 'gru', 'rnn', 'cnn', 'bilstm', 'fasttext', 'nbsvm'] as const;
+export const ARCHITECTURES = [
+  'lstm',
+  'gru',
+  'rnn',
+  'cnn',
+  'bilstm',
+  'cnn-multi',
+  'fasttext',
+  'nbsvm',
+] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 /**
@@ -34,11 +45,31 @@ export function bagInputOf(architecture: Architecture): BagMode | undefined {
 /** N-grams of the bag models when --ngrams is not given: uni- and bigrams, as the references. */
 export const BAG_DEFAULT_NGRAMS = 2;
 
-/** The flags an architecture does not read: the CNN has no units, the recurrent models no filters. */
+/** The kernel widths of `cnn-multi`, side by side (Kim 2014). */
+export const MULTI_WIDTHS = [3, 4, 5] as const;
+/** Kim 2014's dropout before the output layer of `cnn-multi`. */
+const MULTI_DROPOUT = 0.5;
+
+/** The convolutional architectures: they read --filters, not --units. */
+export function isConvolutional(architecture: string): boolean {
+  return architecture === 'cnn' || architecture === 'cnn-multi';
+}
+
+/**
+ * The flags an architecture does not read: the CNNs have no units (cnn-multi's widths are
+ * fixed), the recurrent models no filters, the bag models neither.
+ */
 export function flagsUnusedBy(architecture: string): string[] {
   if (architecture === 'fasttext') return ['units', 'filters', 'kernelSize'];
   if (architecture === 'nbsvm') return ['embeddingDim', 'units', 'filters', 'kernelSize'];
+  if (architecture === 'cnn-multi') return ['units', 'kernelSize'];
   return architecture === 'cnn' ? ['units'] : ['filters', 'kernelSize'];
+}
+
+/** The widest kernel an architecture applies to the ids (0: not convolutional). */
+export function widestKernel(architecture: string, kernelSize: number): number {
+  if (architecture === 'cnn-multi') return Math.max(...MULTI_WIDTHS);
+  return architecture === 'cnn' ? kernelSize : 0;
 }
 
 export interface SentimentModelOptions {
@@ -48,7 +79,7 @@ export interface SentimentModelOptions {
   embeddingDim: number;
   /** Recurrent units (the CNN's filter count is `filters`). */
   units: number;
-  /** Conv1D filters and width of the Kim-style text CNN. */
+  /** Conv1D filters (per width for cnn-multi) and width of the Kim-style text CNN. */
   filters?: number;
   kernelSize?: number;
   seed: number;
@@ -98,6 +129,10 @@ export function sentimentParamCount(
     rnn: { params: d * h + h * h + h, out: h },
     bilstm: { params: 2 * lstm, out: 2 * h },
     cnn: { params: o.kernelSize * d * o.filters + o.filters, out: o.filters },
+    'cnn-multi': {
+      params: MULTI_WIDTHS.reduce((n, k) => n + k * d * o.filters + o.filters, 0),
+      out: MULTI_WIDTHS.length * o.filters,
+    },
     fasttext: { params: 0, out: d },
   };
   // NBSVM: the kernel, its bias and the fixed ratios (one per id).
@@ -117,17 +152,20 @@ function encoder(o: SentimentModelOptions): Layer[] {
     case 'bilstm':
       return [new Bidirectional({ layer: new LSTM({ units: o.units }) })];
     case 'cnn':
+      return convBranch(o.filters ?? 128, o.kernelSize ?? 5);
+    case 'cnn-multi':
       return [
-        new Conv1D({
-          filters: o.filters ?? 128,
-          kernelSize: o.kernelSize ?? 5,
-          activation: 'relu',
-        }),
-        new GlobalMaxPooling1D({}),
+        new Parallel({ branches: MULTI_WIDTHS.map((k) => convBranch(o.filters ?? 128, k)) }),
+        new Dropout({ rate: MULTI_DROPOUT }),
       ];
     case 'fasttext':
       return [new GlobalAveragePooling1D({})];
     default:
       throw new Error(`unknown architecture ${JSON.stringify(o.architecture)}`);
   }
+}
+
+/** Conv1D (relu) → global max pooling: the text CNN, and each branch of cnn-multi. */
+function convBranch(filters: number, kernelSize: number): Layer[] {
+  return [new Conv1D({ filters, kernelSize, activation: 'relu' }), new GlobalMaxPooling1D({})];
 }

@@ -1,4 +1,4 @@
-import type { Architecture } from './architectures.js';
+import { isConvolutional, type Architecture } from './architectures.js';
 import type { TrainRunOptions } from './train-run.js';
 
 /** The factors a sweep varies (Yin et al. 2017: hidden size and batch size matter more than the learning rate). */
@@ -53,7 +53,7 @@ export function sweepEntries(
     { name: model, architecture: model, factor: null, value: null, overrides: {} },
   ];
   for (const factor of SWEEP_FACTORS) {
-    const key = factor === 'units' && model === 'cnn' ? 'filters' : factor;
+    const key = factor === 'units' && isConvolutional(model) ? 'filters' : factor;
     for (const value of grid[factor]) {
       if (value === defaults[key]) continue;
       entries.push({

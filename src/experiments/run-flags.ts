@@ -3,7 +3,14 @@ import { MAX_PARAMETERS } from '../models/limits.js';
 import { INDEX_FROM } from '../text/vocabulary.js';
 import { DATA_FORMATS } from '../data/formats.js';
 import { IMDB_LABELS } from './train-data.js';
-import { ARCHITECTURES, sentimentParamCount, type Architecture } from './architectures.js';
+import {
+  ARCHITECTURES,
+  isConvolutional,
+  MULTI_WIDTHS,
+  sentimentParamCount,
+  widestKernel,
+  type Architecture,
+} from './architectures.js';
 import type { RunFlags } from './train-run.js';
 
 /**
@@ -112,8 +119,15 @@ export function validateRunFlags(flags: Record<string, unknown>): RunFlags {
       f.earlyStopping,
       'watches val_loss: it needs a validation split > 0',
     );
-  if (f.architecture === 'cnn' && f.kernelSize > f.maxlen)
-    throw new FlagError('kernelSize', f.kernelSize, `must not exceed maxlen (${f.maxlen})`);
+  const widest = widestKernel(f.architecture, f.kernelSize);
+  if (widest > f.maxlen)
+    throw f.architecture === 'cnn'
+      ? new FlagError('kernelSize', f.kernelSize, `must not exceed maxlen (${f.maxlen})`)
+      : new FlagError(
+          'maxlen',
+          f.maxlen,
+          `must be at least ${widest}, the widest kernel of ${f.architecture}`,
+        );
   checkSizes(f);
   return f;
 }
@@ -141,7 +155,17 @@ function checkSizes(f: RunFlags): void {
 
 /** The widest per-step activation of the encoder (gate pre-activations, or the CNN's filters). */
 function activationWidth(architecture: Architecture, units: number, filters: number): number {
-  const gates = { lstm: 4, gru: 3, rnn: 1, bilstm: 8, cnn: 0, fasttext: 0, nbsvm: 0 }[architecture];
+  const gates = {
+    lstm: 4,
+    gru: 3,
+    rnn: 1,
+    bilstm: 8,
+    cnn: 0,
+    'cnn-multi': 0,
+    fasttext: 0,
+    nbsvm: 0,
+  }[architecture];
+  if (architecture === 'cnn-multi') return MULTI_WIDTHS.length * filters;
   return architecture === 'cnn' ? filters : gates * units;
 }
 
@@ -153,7 +177,7 @@ function biggestFactor(f: RunFlags): [keyof RunFlags, string] {
     return f.numWords >= f.embeddingDim
       ? ['numWords', 'lower --num-words or --embedding-dim']
       : ['embeddingDim', 'lower --embedding-dim or --num-words'];
-  return f.architecture === 'cnn'
+  return isConvolutional(f.architecture)
     ? ['filters', 'lower --filters or --kernel-size']
     : ['units', 'lower --units'];
 }

@@ -16,7 +16,16 @@ export function testReport(
   x: Tensor,
   batchSize: number,
 ): ClassificationReport {
-  const rows = labelledPredictions(labels, split, model.predict(x, { batchSize }));
+  return outputReport(labels, split, model.predict(x, { batchSize }));
+}
+
+/** The classification report of a classifier's outputs for a split. */
+export function outputReport(
+  labels: LabelSet,
+  split: LabelledSplit,
+  output: Tensor,
+): ClassificationReport {
+  const rows = labelledPredictions(labels, split, output);
   return classificationReport(rows, labels.classNames, labels.task === 'multilabel');
 }
 

@@ -121,9 +121,24 @@ function parsedBy<T>(path: string, parse: () => T): T {
   }
 }
 
+/** What marks an ensemble directory (src/io/ensemble-dir.ts) instead of a model.json. */
+export const ENSEMBLE_FILE = 'ensemble.json';
+
+/** Whether `dir` holds an ensemble of models (ensemble.json) rather than one model. */
+export async function isEnsembleDir(dir: string): Promise<boolean> {
+  return access(join(dir, ENSEMBLE_FILE)).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** The model model.json describes, built and compiled, with fresh (not saved) weights. */
 export async function loadArchitecture(dir: string, backend?: Backend): Promise<LoadedModel> {
   const where = join(dir, MODEL_FILE);
+  if (await isEnsembleDir(dir))
+    throw new ModelFileError(
+      `${dir} is an ensemble of models (${ENSEMBLE_FILE}): predict, evaluate and serve take it; for this command name one of its models, e.g. ${join(dir, 'members', '1')}`,
+    );
   const json = parseModelJson(await readModelText(where), where);
   return { model: buildModel(json, where, backend), training: json.training ?? {} };
 }

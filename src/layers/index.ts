@@ -15,3 +15,4 @@ export { LSTM, type LSTMOptions } from './lstm.js';
 export { GRU, type GRUOptions } from './gru.js';
 export { Bidirectional, type BidirectionalOptions } from './bidirectional.js';
 export { EmbeddingBag, type EmbeddingBagOptions } from './embedding-bag.js';
+export { Parallel, type ParallelOptions } from './parallel.js';

@@ -7,6 +7,7 @@ import { EmbeddingBag, type EmbeddingBagOptions } from './embedding-bag.js';
 import { GRU, type GRUOptions } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM, type LSTMOptions } from './lstm.js';
+import { parallelFromConfig } from './parallel.js';
 import {
   GlobalAveragePooling1D,
   GlobalMaxPooling1D,
@@ -30,6 +31,7 @@ const LAYERS: Record<string, (config: LayerConfig) => Layer> = {
   LSTM: (c) => new LSTM(c as unknown as LSTMOptions),
   GRU: (c) => new GRU(c as unknown as GRUOptions),
   Bidirectional: (c) => new Bidirectional(c as unknown as BidirectionalOptions),
+  Parallel: (c) => parallelFromConfig(c, layerFromConfig),
 };
 
 export const LAYER_CLASS_NAMES = Object.keys(LAYERS);

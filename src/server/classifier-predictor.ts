@@ -11,7 +11,9 @@ import {
   type LabelSet,
 } from '../classify/task.js';
 import { TextClassifier } from '../classify/text-classifier.js';
-import { loadModel, ModelFileError } from '../io/model-dir.js';
+import { meanOutput } from '../classify/ensemble.js';
+import { ensembleOf, loadEnsembleMembers } from '../io/ensemble-dir.js';
+import { isEnsembleDir, loadModel, ModelFileError } from '../io/model-dir.js';
 import { Embedding } from '../layers/embedding.js';
 import { EmbeddingBag } from '../layers/embedding-bag.js';
 import type { Sequential } from '../models/sequential.js';
@@ -47,55 +49,128 @@ class ClassifierPredictor implements Predictor {
     return this.vectorizer.encode([text]);
   }
 
-  predictBatch(inputs: readonly ArrayLike<number>[]): Prediction[] {
-    if (inputs.length === 0) return [];
+  /** The model's outputs for a batch of id sequences, in one forward pass. */
+  outputs(inputs: readonly ArrayLike<number>[]): Tensor {
     const { maxlen } = this.facts;
     // Encoded texts are already maxlen long; token ids are padded as Keras pads (at the front).
     const ids = padSequences([...inputs], maxlen);
     // One forward pass for the whole batch (predict's default would cut it into 32-row passes).
-    const out = this.model.predict(new Tensor(Float32Array.from(ids), [inputs.length, maxlen]), {
+    return this.model.predict(new Tensor(Float32Array.from(ids), [inputs.length, maxlen]), {
       batchSize: inputs.length,
     });
-    const units = out.size / inputs.length;
-    return inputs.map((_, i) => {
-      const scores = classScores(this.labels, out.data.subarray(i * units, (i + 1) * units));
-      const probabilities: Record<string, number> = {};
-      for (const name of this.labels.classNames) probabilities[name] = 0;
-      for (const s of scores) probabilities[s.label] = s.probability;
-      return { probabilities, label: scores[0].label };
+  }
+
+  predictBatch(inputs: readonly ArrayLike<number>[]): Prediction[] {
+    if (inputs.length === 0) return [];
+    return predictionsOf(this.labels, this.outputs(inputs), inputs.length);
+  }
+
+  /** A first pass warms the backend up. */
+  warmUp(): void {
+    const { maxlen } = this.facts;
+    this.model.predict(new Tensor(new Float32Array(maxlen), [1, maxlen]));
+  }
+}
+
+/** Each row of a classifier's outputs as probabilities by class name and the top label. */
+function predictionsOf(labels: LabelSet, out: Tensor, count: number): Prediction[] {
+  const units = out.size / count;
+  return Array.from({ length: count }, (_, i) => {
+    const scores = classScores(labels, out.data.subarray(i * units, (i + 1) * units));
+    const probabilities: Record<string, number> = {};
+    for (const name of labels.classNames) probabilities[name] = 0;
+    for (const s of scores) probabilities[s.label] = s.probability;
+    return { probabilities, label: scores[0].label };
+  });
+}
+
+/**
+ * An ensemble (src/io/ensemble-dir.ts) behind the same interface: a text is encoded by every
+ * member's vectorizer, the encodings laid end to end (members may differ in vocabulary and
+ * maxlen), and each member's outputs averaged. It takes texts only: a token id means something
+ * else to each member, so idLimit is 0 and the server refuses "ids".
+ */
+class EnsemblePredictor implements Predictor {
+  readonly facts: ModelFacts;
+  private readonly lengths: number[];
+
+  constructor(
+    private readonly members: readonly ClassifierPredictor[],
+    private readonly labels: LabelSet,
+  ) {
+    const facts = members.map((m) => m.facts);
+    this.lengths = facts.map((f) => f.maxlen);
+    this.facts = {
+      architecture: [
+        `Ensemble of ${members.length} (${facts.map((f) => f.architecture.join(' → ')).join('; ')})`,
+      ],
+      classes: labels.classNames,
+      parameters: facts.reduce((n, f) => n + f.parameters, 0),
+      vocabularySize: Math.max(...facts.map((f) => f.vocabularySize ?? 0)),
+      idLimit: 0,
+      maxlen: Math.max(...this.lengths),
+      backend: facts[0].backend,
+      threads: facts[0].threads,
+    };
+  }
+
+  encode(text: string): ArrayLike<number> {
+    const parts = this.members.map((m) => m.encode(text));
+    const all = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(Array.from(p), at);
+      at += p.length;
+    }
+    return all;
+  }
+
+  predictBatch(inputs: readonly ArrayLike<number>[]): Prediction[] {
+    if (inputs.length === 0) return [];
+    let at = 0;
+    const outputs = this.members.map((m, i) => {
+      const from = at;
+      at += this.lengths[i];
+      return m.outputs(inputs.map((ids) => Array.prototype.slice.call(ids, from, at) as number[]));
     });
+    return predictionsOf(this.labels, meanOutput(outputs), inputs.length);
   }
 }
 
 /**
  * Loads a model directory with its vectorizer and labels (without a vectorizer the model takes
- * token ids only; without labels.json it is read as IMDB sentiment, as runs saved before it).
- * Checks the output fits the task before the server offers it.
+ * token ids only; without labels.json it is read as IMDB sentiment, as runs saved before it), or
+ * an ensemble directory. Checks the output fits the task before the server offers it.
  */
 export async function loadPredictor(dir: string, backend?: Backend): Promise<Predictor> {
+  if (await isEnsembleDir(dir)) {
+    const members = await loadEnsembleMembers(dir, backend);
+    const { labels } = ensembleOf(dir, members);
+    const predictors = members.map((m) => classifierPredictor(m.classifier.model, m.dir));
+    predictors.forEach((p) => p.warmUp());
+    return new EnsemblePredictor(predictors, labels);
+  }
   const { model } = await loadModel(dir, backend);
+  const predictor = classifierPredictor(model, dir);
+  predictor.warmUp();
+  return predictor;
+}
+
+/** The predictor of one loaded model; `where` names it in errors. */
+function classifierPredictor(model: Sequential, where: string): ClassifierPredictor {
   const first = model.layers[0];
   if (!(first instanceof Embedding || first instanceof EmbeddingBag))
     throw new ModelFileError(
-      `${dir}: the model must start with an Embedding or EmbeddingBag layer to take text`,
+      `${where}: the model must start with an Embedding or EmbeddingBag layer to take text`,
     );
   let labels: LabelSet;
   if (model.vectorizer) {
-    labels = new TextClassifier(model, dir).labels;
+    labels = new TextClassifier(model, where).labels;
   } else {
     labels = model.labels ?? IMDB_SENTIMENT_LABELS;
     const config = model.layers.at(-1)?.getConfig() ?? {};
     const output = { units: Number(config.units), activation: String(config.activation) };
-    checkOutputMatches(labels, output, dir);
+    checkOutputMatches(labels, output, where);
   }
-  const predictor = new ClassifierPredictor(
-    model,
-    model.vectorizer ?? null,
-    labels,
-    first.inputDim,
-  );
-  // A first pass warms the backend up.
-  const { maxlen } = predictor.facts;
-  model.predict(new Tensor(new Float32Array(maxlen), [1, maxlen]));
-  return predictor;
+  return new ClassifierPredictor(model, model.vectorizer ?? null, labels, first.inputDim);
 }

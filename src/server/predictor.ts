@@ -13,7 +13,7 @@ export interface ModelFacts {
   readonly parameters: number;
   /** Words the vocabulary keeps (ids below this), or null: the model takes token ids only. */
   readonly vocabularySize: number | null;
-  /** Token ids must be below this (the embedding's input size). */
+  /** Token ids must be below this (the embedding's input size); 0: texts only (an ensemble). */
   readonly idLimit: number;
   /** Every sequence is padded or truncated (at the front) to this many ids. */
   readonly maxlen: number;

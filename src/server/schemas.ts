@@ -69,7 +69,10 @@ export const modelResponseSchema = {
     classes: { type: 'array', items: { type: 'string' } },
     parameters: { type: 'integer' },
     vocabularySize: { type: ['integer', 'null'] },
-    idLimit: { type: 'integer', description: 'token ids must be below this' },
+    idLimit: {
+      type: 'integer',
+      description: 'token ids must be below this (0: the model takes texts only)',
+    },
     maxlen: { type: 'integer', description: 'inputs are padded or truncated to this many ids' },
     backend: { type: 'string' },
     threads: { type: 'integer' },

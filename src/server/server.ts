@@ -186,6 +186,12 @@ export class PredictionServer {
       return body.texts.map((text) => predictor.encode(text));
     }
     const ids = body.ids ?? [];
+    if (idLimit === 0)
+      throw new ApiError(
+        400,
+        'texts_only',
+        'this model takes texts only (an ensemble: each of its models has its own vocabulary): send "texts"',
+      );
     ids.forEach((seq, i) =>
       seq.forEach((id, j) => {
         if (id >= idLimit)

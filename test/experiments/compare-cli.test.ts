@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { CompareResult } from '../../src/experiments/compare.js';
-import { CLI } from '../helpers/cli-child.js';
+import { runGatedSync } from '../helpers/cli-child.js';
 import { fixtureReviews, tempDir, writeArchive } from '../helpers/imdb-fixture.js';
 
 let env: NodeJS.ProcessEnv;
@@ -17,13 +16,8 @@ before(async () => {
   archive = await writeArchive(await tempDir(), fixtureReviews(12));
 });
 
-function gated(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function gated(args: string[]): ReturnType<typeof runGatedSync> {
+  return runGatedSync(args, env);
 }
 
 /** Tiny models, so five of them train in seconds. */

@@ -53,6 +53,18 @@ const refused: [string, Record<string, unknown>, string, RegExp][] = [
     /validation split/,
   ],
   ['a CNN wider than its input', { architecture: 'cnn', kernelSize: 300 }, 'kernelSize', /200/],
+  [
+    'cnn-multi on inputs shorter than its widest kernel',
+    { architecture: 'cnn-multi', maxlen: 4 },
+    'maxlen',
+    /at least 5, the widest kernel of cnn-multi/,
+  ],
+  [
+    'cnn-multi filters past the activation limit',
+    { architecture: 'cnn-multi', filters: 20000 },
+    'filters',
+    /parameters, more than gated's limit.*lower --filters/,
+  ],
   // The two that used to reach `new Float32Array(40000000000)`.
   ['--units 100000', { units: 100000 }, 'units', /parameters, more than gated's limit/],
   [

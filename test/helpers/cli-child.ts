@@ -1,21 +1,10 @@
-/** Runs the built `gated` CLI as a child process, for tests that signal or kill it. */
+/** Runs the built `gated` CLI as a child process: to completion, or for tests that signal or kill it. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-export interface Child {
-  readonly process: ChildProcess;
-  /** Everything written to stdout so far. */
-  stdout(): string;
-  stderr(): string;
-  /** Resolves once stdout matches (rejects if the child exits first). */
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
-  /** The exit code, or the signal's name. */
-  exited: Promise<number | string>;
-}
-
-/** Runs `gated args` to its end (at most 2 minutes): exit code and output. */
+/** Runs `gated ARGS` to its end (at most 2 minutes) and returns its exit code and output. */
 export function runGatedSync(
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -26,6 +15,17 @@ export function runGatedSync(
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface Child {
+  readonly process: ChildProcess;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout matches (rejects if the child exits first). */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** The exit code, or the signal's name. */
+  exited: Promise<number | string>;
 }
 
 export function startGated(args: string[], env: NodeJS.ProcessEnv): Child {

@@ -9,7 +9,7 @@ export function evaluateCommand(): Command {
     .description(
       'test loss, accuracy, per-class precision/recall/F1 and the confusion matrix of a saved model',
     )
-    .argument('<dir>', 'a run directory written by `gated train`')
+    .argument('<dir>', 'a run directory written by `gated train`, or an ensemble')
     .option('--data <path>', 'the data to test on (default: the path the run was trained on)')
     .option('--limit <n>', 'evaluate on only n test texts (quick checks)', positiveInt)
     .option('--batch-size <n>', 'batch size', positiveInt, 64)

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { TextClassifier, type TextPrediction } from '../../classify/text-classifier.js';
+import type { TextPrediction } from '../../classify/text-classifier.js';
+import { loadClassifier } from '../../io/ensemble-dir.js';
 import { truncateForDisplay } from '../display.js';
 import { positiveInt } from '../parsers.js';
 import { terminal } from '../terminal.js';
@@ -36,7 +37,7 @@ export function predictCommand(): Command {
     .description(
       'class names with probabilities for texts given as arguments, or one per line on stdin',
     )
-    .argument('<dir>', 'a run directory written by `gated train` (or model.save)')
+    .argument('<dir>', 'a run directory written by `gated train` (or model.save), or an ensemble')
     .argument('[texts...]', 'texts (omit to read stdin)')
     .option(
       '--top-k <k>',
@@ -45,7 +46,7 @@ export function predictCommand(): Command {
     )
     .option('--json', 'print one JSON object per text')
     .action(async (dir: string, given: string[], o: { topK?: number; json?: boolean }) => {
-      const classifier = await TextClassifier.load(dir);
+      const classifier = await loadClassifier(dir);
       const texts = nonBlank(given.length > 0 ? given : await readStdinLines());
       if (texts.length === 0)
         throw new Error('no texts: pass them as arguments or one per line on stdin');

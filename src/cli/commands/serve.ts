@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { isEnsembleDir } from '../../io/model-dir.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { loadPredictor } from '../../server/classifier-predictor.js';
 import { PredictionServer } from '../../server/server.js';
@@ -33,7 +34,7 @@ function version(): string {
 export function serveCommand(): Command {
   const command = new Command('serve')
     .description('serve a trained model over HTTP: JSON API, metrics and the web page')
-    .argument('<dir>', 'a run directory written by `gated train`')
+    .argument('<dir>', 'a run directory written by `gated train`, or an ensemble')
     .addOption(
       new Option('--port <n>', 'port (0: any free one)').argParser(nonNegativeInt).default(8080),
     )
@@ -90,6 +91,10 @@ export function serveCommand(): Command {
         process.stderr.write(
           `gated: serving on ${o.host} without --api-key: anyone who reaches it can use it\n`,
         );
+      // The page runs one model in the browser; an ensemble is served over the API only.
+      const web = o.web && !(await isEnsembleDir(dir));
+      if (o.web && !web)
+        terminal.log(`${dir} is an ensemble: serving the API only (the web page runs one model)`);
       const server = new PredictionServer({
         limits: {
           maxBodyBytes: o.maxBodyBytes,
@@ -99,7 +104,7 @@ export function serveCommand(): Command {
         },
         batching: { maxBatch: o.maxBatch, maxWaitMs: o.maxWaitMs, maxQueue: o.maxQueue },
         ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-        ...(o.web ? { webModelDir: dir } : {}),
+        ...(web ? { webModelDir: dir } : {}),
         version: version(),
       });
       const url = await server.listen(o.port, o.host);
@@ -130,7 +135,7 @@ export function serveCommand(): Command {
       }
       // Tests and scripts wait for this line: the model is loaded and requests are answered.
       terminal.log(
-        `Serving ${dir} at ${url} (POST ${url}v1/predict, API docs ${url}openapi.json${o.web ? `, page ${url}` : ''})`,
+        `Serving ${dir} at ${url} (POST ${url}v1/predict, API docs ${url}openapi.json${web ? `, page ${url}` : ''})`,
       );
     },
   );

@@ -14,6 +14,9 @@ export const KERAS_FORMAT_VERSION = '3.15.1';
 
 type Json = Record<string, unknown>;
 
+/** The model has a layer a Keras Sequential cannot express. */
+export class KerasExportError extends Error {}
+
 /** gated options → a Keras layer config (name, options, the fixed values gated computes with). */
 function kerasLayerConfig(className: string, config: LayerConfig, name: string): Json {
   const spec = LAYER_SPECS[className];
@@ -64,6 +67,11 @@ function kerasLayer(layer: Layer): Json {
 
 /** The model as a Keras 3 `.keras` archive (config.json, metadata.json, model.weights.h5). */
 export async function exportKeras(model: Sequential): Promise<Uint8Array> {
+  const unsupported = model.layers.find((l) => !Object.hasOwn(LAYER_SPECS, l.className));
+  if (unsupported)
+    throw new KerasExportError(
+      `layer '${unsupported.name}' (${unsupported.className}) has no Keras Sequential equivalent: parallel branches need a functional Model in Keras, which gated does not export`,
+    );
   const config = {
     module: 'keras',
     class_name: 'Sequential',

@@ -126,6 +126,11 @@ function layerTensors(layer: Layer): NamedArray[] {
       ];
     }
     default:
+      // Dropout and pooling have no weights; any other layer would silently lose its own.
+      if (layer.params().length > 0)
+        throw new PytorchExportError(
+          `layer '${layer.name}' (${layer.className}) has no PyTorch export`,
+        );
       return [];
   }
 }
