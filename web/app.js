@@ -1,33 +1,120 @@
-/* global document, location, URL, URLSearchParams, window */
-// The demo page: loads the wasm backend and a saved model (model.json, weights.safetensors,
-// vocab.json), then predicts the typed review. window.gated exposes the same for tests.
-import { loadSentimentModel, loadWasmBackend, predictSentiment, setBackend } from './dist/gated.js';
+/* global document, window */
+// The demo page: loads the wasm backend and every model it was given (models.js), predicts the
+// typed review with each, side by side, and lets the reader pick the model whose explanation
+// explain.js draws. A .keras file from disk joins the list, imported in this page by
+// dist/gated-keras.js (loaded only then: it carries the 4 MB HDF5 library). A model that fails
+// to load keeps its row with the reason; the others work. window.gated exposes it for tests.
+import { loadWasmBackend, setBackend } from './dist/gated.js';
+import { describeOutput, loadEntry, modelEntry, modelSources, predictEntry } from './models.js';
 
 const status = document.getElementById('status');
 const button = document.getElementById('predict');
+const review = document.getElementById('review');
+const table = document.getElementById('models');
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
 
 async function start() {
   const backend = setBackend(await loadWasmBackend());
-  const modelUrl = new URL(
-    new URLSearchParams(location.search).get('model') ?? 'model/',
-    location.href,
-  );
-  const { model, vocabulary } = await loadSentimentModel(modelUrl, backend);
-  const predict = (texts) => predictSentiment(model, vocabulary, texts);
-  status.textContent = `Model loaded: ${backend.variant}, ${backend.threads} thread(s).`;
-  button.disabled = false;
-  button.addEventListener('click', () => {
-    const [p] = predict([document.getElementById('review').value]);
-    document.getElementById('result').textContent =
-      `${p >= 0.5 ? 'positive' : 'negative'} (P(positive) = ${p.toFixed(4)})`;
+  const entries = await Promise.all((await modelSources()).map((s) => loadEntry(s, backend)));
+  let selected = entries.find((e) => !e.error) ?? null;
+  const listeners = [];
+
+  /** The table: one row per model, its prediction for the text; the picked one is marked. */
+  const update = () => {
+    const text = review.value;
+    table.replaceChildren();
+    for (const entry of entries) {
+      const row = table.insertRow();
+      row.className = entry === selected ? 'picked' : '';
+      const pick = document.createElement('button');
+      pick.type = 'button';
+      pick.textContent = entry.name;
+      pick.title = entry.source;
+      pick.disabled = Boolean(entry.error);
+      pick.setAttribute('aria-pressed', String(entry === selected));
+      pick.addEventListener('click', () => select(entry.name));
+      row.insertCell().append(pick);
+      if (entry.error) {
+        cell(row, `could not load: ${entry.error}`, 'error');
+        continue;
+      }
+      try {
+        const said = describeOutput(entry, predictEntry(entry, text));
+        cell(row, said);
+        if (entry === selected) document.getElementById('result').textContent = said;
+      } catch (err) {
+        cell(row, err.message, 'error');
+        if (entry === selected) document.getElementById('result').textContent = err.message;
+      }
+    }
+    if (selected) for (const listener of listeners) listener(selected, text);
+  };
+
+  const select = (name) => {
+    const entry = entries.find((e) => e.name === name && !e.error);
+    if (!entry) throw new Error(`no loaded model named ${name}`);
+    selected = entry;
+    update();
+    return entry;
+  };
+
+  /** Imports a .keras file's bytes as one more model of the page and picks it. */
+  const importKeras = async (bytes, fileName) => {
+    const { importKerasBytes } = await import('./dist/gated-keras.js');
+    const { model, kerasVersion } = await importKerasBytes(bytes, fileName, backend);
+    let name = fileName;
+    for (let n = 2; entries.some((e) => e.name === name); n++) name = `${fileName}-${n}`;
+    entries.push({
+      name,
+      source: `${fileName} (Keras ${kerasVersion ?? 'unknown version'})`,
+      ...modelEntry(model),
+      history: null,
+    });
+    return select(name);
+  };
+
+  document.getElementById('keras-file').addEventListener('change', async (event) => {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    status.textContent = `Importing ${file.name}…`;
+    try {
+      await importKeras(new Uint8Array(await file.arrayBuffer()), file.name);
+      status.textContent = `Imported ${file.name}.`;
+    } catch (err) {
+      status.textContent = `Could not import ${file.name}: ${err.message}`;
+    }
+    event.target.value = '';
   });
+
+  const loaded = entries.filter((e) => !e.error).length;
+  status.textContent =
+    loaded === 0
+      ? `No model could be loaded (${entries.map((e) => `${e.name}: ${e.error}`).join('; ')}).`
+      : `${loaded} of ${entries.length} model(s) loaded: ${backend.variant}, ${backend.threads} thread(s).`;
+  button.disabled = loaded === 0;
+  button.addEventListener('click', update);
+  update();
   return {
-    predict,
+    entries,
     variant: backend.variant,
     threads: backend.threads,
-    model,
-    vocabulary,
-    modelUrl,
+    selected: () => selected,
+    select,
+    importKeras,
+    /** Runs after every prediction or pick with (entry, text): explain.js draws then. */
+    onUpdate: (listener) => {
+      listeners.push(listener);
+      if (selected) listener(selected, review.value);
+    },
+    update,
+    /** The picked model's first output for each text (P(positive) for a sentiment model). */
+    predict: (texts) => texts.map((t) => predictEntry(selected, t)[0]),
   };
 }
 

@@ -4,7 +4,7 @@
  * cross-origin isolated page) and on the single-thread fallback (no COOP/COEP headers).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,11 +12,10 @@ import type { Browser } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { TextClassifier } from '../../src/classify/text-classifier.js';
 import { DEFAULT_VECTORIZATION, TextVectorization } from '../../src/text/text-vectorization.js';
-import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
+import { copyWebPage, launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { saveTinyModel } from '../helpers/tiny-sentiment-model.js';
 import { serveStatic } from '../../src/cli/static-server.js';
 
-const WEB = new URL('../../../web/', import.meta.url).pathname;
 const REVIEWS = [
   'a wonderful film, great acting and a lovely story',
   'awful, boring and far too long; the worst film this year',
@@ -32,8 +31,7 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'gated-web-'));
-    for (const file of ['index.html', 'app.js', 'dist'])
-      cpSync(join(WEB, file), join(root, file), { recursive: true });
+    copyWebPage(root);
     await saveTinyModel(join(root, 'model'));
     const classifier = await TextClassifier.load(join(root, 'model'), createReferenceBackend());
     want = [...classifier.probabilities(REVIEWS).data];
