@@ -113,6 +113,19 @@ async function start() {
       if (selected) listener(selected, review.value);
     },
     update,
+    /** Every loaded model's outputs for the text by name (or why it cannot read the text). */
+    predictions: (text) =>
+      Object.fromEntries(
+        entries
+          .filter((e) => !e.error)
+          .map((e) => {
+            try {
+              return [e.name, predictEntry(e, text)];
+            } catch (err) {
+              return [e.name, err.message];
+            }
+          }),
+      ),
     /** The picked model's first output for each text (P(positive) for a sentiment model). */
     predict: (texts) => texts.map((t) => predictEntry(selected, t)[0]),
   };

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
+import { explainText } from '../../src/explain/index.js';
 import { importKeras } from '../../src/interop/keras/file.js';
 import { ModelFileError } from '../../src/io/model-json.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -118,3 +119,33 @@ for (const [what, bytes, message] of [
     });
   });
 }
+
+test("explainText names each position by the imported vocabulary, Keras's padding and cut", async () => {
+  const f = fixtures.find((x) => x.name === 'text_vectorization_lstm')!;
+  const { model } = await importKeras(
+    fixtureBytes(`text/${f.name}.keras`),
+    createReferenceBackend(),
+  );
+  // "It's the film's ENDING that I didn't love -- and the music...": 11 words, 10 ids.
+  const e = explainText(model, f.texts[2]);
+  assert.deepEqual(
+    e.tokens.map((t) => t.id),
+    f.ids[2],
+  );
+  assert.deepEqual(
+    e.tokens.map((t) => t.text),
+    ['[UNK:its]', 'the', '[UNK:films]', '[UNK:ending]', '[UNK:that]', 'i'].concat([
+      '[UNK:didnt]',
+      '[UNK:love]',
+      '[UNK:and]',
+      'the',
+    ]),
+  );
+  assert.deepEqual(e.truncated, { count: 1, tokens: ['music'] });
+  assert.ok(Math.abs(e.output.value - f.predictions[2][0]) <= 1e-5);
+  const short = explainText(model, f.texts[1]);
+  assert.deepEqual(
+    short.tokens.map((t) => t.kind),
+    ['oov', 'oov', 'oov', 'oov', 'pad', 'pad', 'pad', 'pad', 'pad', 'pad'],
+  );
+});

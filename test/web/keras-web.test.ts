@@ -4,7 +4,7 @@
  * numbers to 1e-5 on the wasm backend, and the page's file input adds one to the models it shows.
  */
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +20,7 @@ const CHOSEN = ['lstm_masked', 'gru_reset_after', 'bilstm_concat', 'stacked', 'c
 interface PageGated {
   importKeras(bytes: Uint8Array, name: string): Promise<{ name: string }>;
   entries: { name: string; model: { predict(x: unknown): { data: Float32Array } } }[];
+  predictions(text: string): Record<string, number[] | string>;
 }
 
 /** Imports the bytes on the page, then predicts the id rows with the imported model. */
@@ -92,6 +93,27 @@ describe('Keras import in headless Chromium', { skip: NO_CHROMIUM }, () => {
           }),
         );
       }
+      // A model with a TextVectorization: the page turns Keras's texts into Keras's numbers.
+      const text = JSON.parse(
+        readFileSync(new URL('text/text_vectorization_bigrams.json', KERAS_FIXTURES), 'utf8'),
+      ) as { texts: string[]; predictions: number[][] };
+      const fromText = await page.evaluate(
+        async ({ bytes, texts }) => {
+          const g = await (window as unknown as { gated: Promise<PageGated> }).gated;
+          const entry = await g.importKeras(Uint8Array.from(bytes), 'text.keras');
+          return texts.map((t) => g.predictions(t)[entry.name] as number[]);
+        },
+        {
+          bytes: Array.from(fixtureBytes('text/text_vectorization_bigrams.keras')),
+          texts: text.texts,
+        },
+      );
+      fromText.forEach((row, i) =>
+        row.forEach((v, j) => {
+          const keras = text.predictions[i][j];
+          assert.ok(Math.abs(v - keras) <= 1e-5, `text ${i}[${j}]: page ${v}, Keras ${keras}`);
+        }),
+      );
       assert.ok(requested.some((u) => u.endsWith('/gated-keras.js')));
       assert.ok(
         requested.every((u) => u.startsWith(server.url)),
