@@ -11,6 +11,7 @@ import { layerFromConfig } from '../../layers/registry.js';
 import type { Sequential } from '../../models/sequential.js';
 import { withH5, type H5Reader } from '../h5.js';
 import { readZipEntries } from '../zip.js';
+import { makeLabelSet, type LabelSet } from '../../classify/task.js';
 import { textVectorizer } from '../../text/vectorizer.js';
 import { checkMaskedOutputs } from './masks.js';
 import { textVectorizationFromKeras, vocabularyAsset } from './text-vectorization.js';
@@ -98,6 +99,9 @@ export async function importKerasBytes(
       ),
     );
   }
+  // A model that reads text is a classifier to gated (predict, serve, the page): Keras keeps no
+  // class names, so its classes are named by index when the output is a classifier's.
+  if (model.vectorizer) model.labels = indexLabels(json.layers.at(-1));
   await withH5(weights, `${where}: model.weights.h5`, (h5) =>
     setKerasWeights(model, groups, h5, `${where}: model.weights.h5`, vectorizationGroup),
   );
@@ -106,6 +110,20 @@ export async function importKerasBytes(
 }
 
 const VECTORIZATION = 'TextVectorization';
+
+/** Classes '0', '1', … for a Dense classifier output (sigmoid or softmax), else none. */
+function indexLabels(
+  last: { className: string; config: LayerConfig } | undefined,
+): LabelSet | null {
+  const units = last?.className === 'Dense' ? last.config.units : undefined;
+  const activation = last?.config.activation;
+  if (typeof units !== 'number') return null;
+  // One sigmoid unit is P(class 1) of two classes.
+  const names = Array.from({ length: Math.max(units, 2) }, (_, i) => String(i));
+  if (activation === 'sigmoid') return makeLabelSet(units === 1 ? 'binary' : 'multilabel', names);
+  if (activation === 'softmax' && units >= 2) return makeLabelSet('multiclass', names);
+  return null;
+}
 
 /**
  * The gated model.json for a Keras Sequential config (no weights), and the config of the
