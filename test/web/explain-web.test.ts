@@ -1,6 +1,7 @@
 /**
  * The web page with several models (web/app.js, models.js, explain.js) in headless Chromium:
- * an LSTM and a CNN listed in models.json, plus one whose files are damaged. Each model's
+ * an LSTM and a CNN, plus one whose files are damaged, listed in models.json beside the page
+ * (a static server) or served by `gated serve` (PredictionServer). Each model's
  * explanation, computed on the wasm backend, has the same numbers as Node's explain to 1e-5;
  * the damaged one says why while the others work; picking another model keeps the text and
  * redraws its facts and explanation; an example review is one click away; no console error, no
@@ -17,6 +18,9 @@ import { copyWebPage, launchChromium, NO_CHROMIUM } from '../helpers/chromium.js
 import { savedRun, TEXT } from '../helpers/explain-fixture.js';
 import { tempDir } from '../helpers/imdb-fixture.js';
 import { serveStatic } from '../../src/cli/static-server.js';
+import { DEFAULT_LIMITS } from '../../src/server/limits.js';
+import { PredictionServer } from '../../src/server/server.js';
+import { webModels } from '../../src/server/web.js';
 
 const FILES = ['model.json', 'weights.safetensors', 'vocab.json', 'history.json'];
 
@@ -74,9 +78,26 @@ describe('web page with several models in headless Chromium', { skip: NO_CHROMIU
   });
   after(async () => browser?.close());
 
-  for (const width of [1200, 390]) {
-    test(`${width} px: each model's numbers equal Node's, switching, examples, facts; no error, no foreign request`, async () => {
-      const server = await serveStatic(root, true);
+  /** The page from a static server and models.json, or from `gated serve lstm damaged cnn`. */
+  async function servePage(how: 'static' | 'gated serve') {
+    if (how === 'static') return serveStatic(root, true);
+    const dirs = ['lstm', 'damaged', 'cnn'].map((n) => join(root, 'models', n));
+    const server = new PredictionServer({
+      limits: DEFAULT_LIMITS,
+      batching: { maxBatch: 8, maxWaitMs: 1, maxQueue: 64 },
+      webModels: webModels(dirs),
+      version: 'test',
+    });
+    const url = await server.listen(0, '127.0.0.1');
+    return { url, close: () => server.close() };
+  }
+
+  for (const [width, how] of [
+    [1200, 'static'],
+    [390, 'gated serve'],
+  ] as const) {
+    test(`${width} px, ${how}: each model's numbers equal Node's, switching, examples, facts; no error, no foreign request`, async () => {
+      const server = await servePage(how);
       const context = await browser.newContext({ viewport: { width, height: 900 } });
       try {
         const page = await context.newPage();
