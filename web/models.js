@@ -14,8 +14,12 @@ import {
 
 /** The name a URL gives its model: the last folder of its path (runs/compare/gru/ → gru). */
 function nameOf(url) {
-  const parts = url.pathname.split('/').filter(Boolean);
-  return decodeURIComponent(parts.at(-1) ?? 'model');
+  const last = url.pathname.split('/').filter(Boolean).at(-1) ?? 'model';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last; // a malformed %-escape: the name as written
+  }
 }
 
 /** Names made unique in order (gru, gru-2), so the picker can tell models apart. */
