@@ -5,7 +5,14 @@
 // dist/gated-keras.js (loaded only then: it carries the 4 MB HDF5 library). A model that fails
 // to load keeps its row with the reason; the others work. window.gated exposes it for tests.
 import { loadWasmBackend, setBackend } from './dist/gated.js';
-import { describeOutput, loadEntry, modelEntry, modelSources, predictEntry } from './models.js';
+import {
+  describeOutput,
+  freeName,
+  loadEntry,
+  modelEntry,
+  modelSources,
+  predictEntry,
+} from './models.js';
 
 const status = document.getElementById('status');
 const button = document.getElementById('predict');
@@ -68,14 +75,14 @@ async function start() {
   const importKeras = async (bytes, fileName) => {
     const { importKerasBytes } = await import('./dist/gated-keras.js');
     const { model, kerasVersion } = await importKerasBytes(bytes, fileName, backend);
-    let name = fileName;
-    for (let n = 2; entries.some((e) => e.name === name); n++) name = `${fileName}-${n}`;
+    const name = freeName(fileName, new Set(entries.map((e) => e.name)));
     entries.push({
       name,
       source: `${fileName} (Keras ${kerasVersion ?? 'unknown version'})`,
       ...modelEntry(model),
       history: null,
     });
+    button.disabled = false;
     return select(name);
   };
 

@@ -7,7 +7,15 @@
 // library: one backend registry, one Sequential class. Node-only modules must not get in: any
 // node:* import fails the build, and the backend registry (native addon, file reads) and the
 // model-directory writer are swapped for the browser's stand-ins in src/web/.
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -54,6 +62,14 @@ try {
 } catch {
   process.exit(1);
 }
+// h5wasm's source is generated code around a 4 MB wasm string: its copy inside the source map
+// (13 MB) would help no one debug, so the map names the file without its text.
+const kerasMap = new URL('gated-keras.js.map', out);
+const map = JSON.parse(readFileSync(kerasMap, 'utf8'));
+map.sourcesContent = map.sourcesContent.map((text, i) =>
+  /node_modules\/h5wasm\//.test(map.sources[i]) ? null : text,
+);
+writeFileSync(kerasMap, JSON.stringify(map));
 for (const file of readdirSync(new URL('dist/wasm/', root))) {
   copyFileSync(new URL(`dist/wasm/${file}`, root), new URL(file, out));
 }

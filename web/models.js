@@ -22,12 +22,17 @@ function nameOf(url) {
   }
 }
 
-/** Names made unique in order (gru, gru-2), so the picker can tell models apart. */
+/** `name`, or `name-2`, `name-3`… if taken: the picker must tell models apart. */
+export function freeName(name, taken) {
+  let free = name;
+  for (let n = 2; taken.has(free); n++) free = `${name}-${n}`;
+  return free;
+}
+
 function uniqueNames(sources) {
   const taken = new Set();
   return sources.map((s) => {
-    let name = s.name;
-    for (let n = 2; taken.has(name); n++) name = `${s.name}-${n}`;
+    const name = freeName(s.name, taken);
     taken.add(name);
     return { ...s, name };
   });
