@@ -17,13 +17,14 @@ import {
 const status = document.getElementById('status');
 const button = document.getElementById('predict');
 const review = document.getElementById('review');
-const table = document.getElementById('models');
+const list = document.getElementById('models');
 
-function cell(row, text, className) {
-  const td = row.insertCell();
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
+/** A span of text in a model's row (class 'error' for a reason it cannot predict). */
+function said(text, className = 'said') {
+  const span = document.createElement('span');
+  span.textContent = text;
+  span.className = className;
+  return span;
 }
 
 async function start() {
@@ -32,13 +33,13 @@ async function start() {
   let selected = entries.find((e) => !e.error) ?? null;
   const listeners = [];
 
-  /** The table: one row per model, its prediction for the text; the picked one is marked. */
+  /** One row per model: its name (the picker) and its prediction; the picked one is marked. */
   const update = () => {
     const text = review.value;
-    table.replaceChildren();
+    list.replaceChildren();
     for (const entry of entries) {
-      const row = table.insertRow();
-      row.className = entry === selected ? 'picked' : '';
+      const row = document.createElement('div');
+      row.className = entry === selected ? 'model picked' : 'model';
       const pick = document.createElement('button');
       pick.type = 'button';
       pick.textContent = entry.name;
@@ -46,19 +47,20 @@ async function start() {
       pick.disabled = Boolean(entry.error);
       pick.setAttribute('aria-pressed', String(entry === selected));
       pick.addEventListener('click', () => select(entry.name));
-      row.insertCell().append(pick);
+      row.append(pick);
+      list.append(row);
       if (entry.error) {
-        cell(row, `could not load: ${entry.error}`, 'error');
+        row.append(said(`could not load: ${entry.error}`, 'error'));
         continue;
       }
+      let line;
       try {
-        const said = describeOutput(entry, predictEntry(entry, text));
-        cell(row, said);
-        if (entry === selected) document.getElementById('result').textContent = said;
+        line = said(describeOutput(entry, predictEntry(entry, text)));
       } catch (err) {
-        cell(row, err.message, 'error');
-        if (entry === selected) document.getElementById('result').textContent = err.message;
+        line = said(err.message, 'error');
       }
+      row.append(line);
+      if (entry === selected) document.getElementById('result').textContent = line.textContent;
     }
     if (selected) for (const listener of listeners) listener(selected, text);
   };

@@ -132,7 +132,9 @@ describe('web page with several models in headless Chromium', { skip: NO_CHROMIU
         near(lstm.recurrent[0].cNorm ?? [], want.lstm.recurrent[0].cNorm ?? [], '‖c‖');
 
         // One row per model, in the given order; the damaged one says why, the others predict.
-        const rows = await page.$$eval('#models tr', (r) => r.map((row) => row.textContent ?? ''));
+        const rows = await page.$$eval('#models .model', (r) =>
+          r.map((row) => row.textContent ?? ''),
+        );
         assert.equal(rows.length, 3);
         assert.match(rows[0], /^lstm(positive|negative) \(P\(positive\) = 0\.\d{4}\)$/);
         assert.match(rows[1], /^damagedcould not load: .*model\.json/);
@@ -154,8 +156,8 @@ describe('web page with several models in headless Chromium', { skip: NO_CHROMIU
         assert.ok((await facts()).includes('Conv1D(6)'), await facts());
         assert.ok((await facts()).includes('test accuracy0.8512'), await facts());
         assert.match((await page.textContent('#explanation')) ?? '', /filter/i);
-        assert.equal(await page.getAttribute('#models tr.picked button', 'aria-pressed'), 'true');
-        assert.equal(await page.textContent('#models tr.picked button'), 'cnn');
+        assert.equal(await page.getAttribute('#models .picked button', 'aria-pressed'), 'true');
+        assert.equal(await page.textContent('#models .picked button'), 'cnn');
         assert.equal(await page.isDisabled('#models button >> text=damaged'), true);
 
         const overflow = await page.evaluate(

@@ -138,7 +138,7 @@ describe('Keras import in headless Chromium', { skip: NO_CHROMIUM }, () => {
         /Imported|Could not/.test(document.getElementById('status')?.textContent ?? ''),
       );
       assert.equal(await page.textContent('#status'), 'Imported lstm_masked.keras.');
-      assert.equal(await page.textContent('#models tr.picked button'), 'lstm_masked.keras');
+      assert.equal(await page.textContent('#models .picked button'), 'lstm_masked.keras');
       const f = kerasFixtures().find((x) => x.name === 'lstm_masked')!;
       await page.fill('#review', f.ids[1].join(' '));
       await page.click('#predict');
