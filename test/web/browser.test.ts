@@ -79,6 +79,35 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
     });
   }
 
+  test('?model=URL, repeated: one row per model, names made unique, each predicting', async () => {
+    const server = await serveStatic(root, false);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(
+        `${server.url}?model=model/&model=${encodeURIComponent(`${server.url}model`)}`,
+      );
+      const got = await page.evaluate(async (text) => {
+        const g = await (
+          window as unknown as {
+            gated: Promise<{ predictions(t: string): Record<string, number[]> }>;
+          }
+        ).gated;
+        return g.predictions(text);
+      }, REVIEWS[0]);
+      assert.deepEqual(Object.keys(got), ['model', 'model-2']);
+      for (const [name, [p]] of Object.entries(got))
+        assert.ok(Math.abs(p - want[0]) <= 1e-5, `${name}: page ${p}, Node ${want[0]}`);
+      assert.equal((await page.$$('#models .model')).length, 2);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
   test('the browser bundle gives the same ids as Node for the same text (TextVectorization)', async () => {
     const texts = [
       ...REVIEWS,
