@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { TextClassifier } from '../../src/classify/text-classifier.js';
 import { DEFAULT_VECTORIZATION, TextVectorization } from '../../src/text/text-vectorization.js';
@@ -43,16 +43,31 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /**
+   * Runs `use` on a fresh page (a new context: nothing cached between runs) of the served root,
+   * its page errors collected, and closes both after.
+   */
+  async function onPage(
+    isolate: boolean,
+    use: (page: Page, errors: string[], url: string) => Promise<void>,
+  ): Promise<void> {
+    const server = await serveStatic(root, isolate);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await use(page, errors, server.url);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  }
+
   for (const isolate of [true, false]) {
     test(`${isolate ? 'cross-origin isolated: threads' : 'no isolation: one thread'}; same probabilities as Node`, async () => {
-      const server = await serveStatic(root, isolate);
-      // A fresh profile per page (a new context), so nothing is cached between the two runs.
-      const context = await browser.newContext();
-      try {
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        await page.goto(server.url);
+      await onPage(isolate, async (page, errors, url) => {
+        await page.goto(url);
         const got = await page.evaluate(async (texts) => {
           const g = await (
             window as unknown as {
@@ -72,23 +87,13 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
         await page.fill('#review', REVIEWS[0]);
         await page.click('#predict');
         assert.match((await page.textContent('#result')) ?? '', /P\(positive\) = 0\.\d{4}/);
-      } finally {
-        await context.close();
-        await server.close();
-      }
+      });
     });
   }
 
   test('?model=URL, repeated: one row per model, names made unique, each predicting', async () => {
-    const server = await serveStatic(root, false);
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(
-        `${server.url}?model=model/&model=${encodeURIComponent(`${server.url}model`)}`,
-      );
+    await onPage(false, async (page, errors, url) => {
+      await page.goto(`${url}?model=model/&model=${encodeURIComponent(`${url}model`)}`);
       const got = await page.evaluate(async (text) => {
         const g = await (
           window as unknown as {
@@ -102,10 +107,7 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
         assert.ok(Math.abs(p - want[0]) <= 1e-5, `${name}: page ${p}, Node ${want[0]}`);
       assert.equal((await page.$$('#models .model')).length, 2);
       assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-      await server.close();
-    }
+    });
   });
 
   test('the browser bundle gives the same ids as Node for the same text (TextVectorization)', async () => {
