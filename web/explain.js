@@ -1,8 +1,10 @@
-/* global document, fetch, URL, window */
-// Under the prediction, the explanation of the review: the same view as `gated explain`'s
-// explain.html, computed here on the wasm backend. Example reviews are one click away.
+/* global document, window */
+// Under the predictions, the picked model's facts and the explanation of the review: the same
+// view as `gated explain`'s explain.html, computed here on the wasm backend, redrawn whenever
+// the text is predicted or another model is picked. Example reviews are one click away.
 // window.gatedExplain exposes explain() for tests.
-import { Chart, EXPLANATION_STYLE, explain, renderExplanation } from './dist/gated.js';
+import { Chart, EXPLANATION_STYLE, renderExplanation } from './dist/gated.js';
+import { explainEntry } from './models.js';
 
 const EXAMPLES = [
   'not bad at all',
@@ -20,44 +22,53 @@ style.textContent = `${EXPLANATION_STYLE}
 @media (max-width: 700px) { body { margin: 1rem; } }`;
 document.head.append(style);
 
+/** How the model reads text: its vectorizer, or ids typed by hand. */
+function vocabularyFact(model) {
+  const v = model.vectorizer;
+  if (!v) return 'none: type token ids';
+  const ids = v.vocabularySize.toLocaleString('en');
+  return v.fileName === 'vocab.json'
+    ? `${ids} ids (the most frequent words)`
+    : `${ids} ids (TextVectorization)`;
+}
+
 /** Architecture, size, vocabulary and (if the run has history.json) test accuracy. */
-async function modelFacts(g) {
-  const { model, vocabulary } = g;
+function modelFacts(entry, g) {
+  const { model } = entry;
   const params = model.params().reduce((n, p) => n + p.value.size, 0);
   const layers = model.layers.map((l) => {
     const width = l.units ?? l.filters ?? l.forwardLayer?.units;
     return width === undefined ? l.className : `${l.className}(${width})`;
   });
   const facts = [
+    ['model', `${entry.name} (${entry.source})`],
     ['architecture', layers.join(' → ')],
     ['parameters', params.toLocaleString('en')],
-    ['vocabulary', `${vocabulary.numWords.toLocaleString('en')} ids (the most frequent words)`],
-    ['review length', `${model.inputShape[0]} tokens (longer reviews keep their end)`],
+    ['vocabulary', vocabularyFact(model)],
+    ['review length', `${model.inputShape[0]} tokens`],
     ['computed by', `${g.variant}, ${g.threads} thread(s), in this page`],
   ];
-  const base = g.modelUrl.href.endsWith('/') ? g.modelUrl : new URL(`${g.modelUrl.href}/`);
-  const history = await fetch(new URL('history.json', base))
-    .then((r) => (r.ok ? r.json() : null))
-    .catch(() => null);
-  const accuracy = history?.test?.accuracy;
+  const accuracy = entry.history?.test?.accuracy;
   if (typeof accuracy === 'number') facts.push(['test accuracy', accuracy.toFixed(4)]);
   return facts;
 }
 
-async function start() {
-  const g = await window.gated;
+function showFacts(entry, g) {
   const box = document.getElementById('facts');
-  for (const [term, value] of await modelFacts(g)) {
+  box.replaceChildren();
+  for (const [term, value] of modelFacts(entry, g)) {
     const dt = document.createElement('dt');
     const dd = document.createElement('dd');
     dt.textContent = term;
     dd.textContent = value;
     box.append(dt, dd);
   }
+}
+
+async function start() {
+  const g = await window.gated;
   const review = document.getElementById('review');
   const target = document.getElementById('explanation');
-  const run = (text) => explain(g.model, text, { vocabulary: g.vocabulary });
-  const show = () => renderExplanation(target, run(review.value), Chart);
   const examples = document.getElementById('examples');
   for (const text of EXAMPLES) {
     const button = document.createElement('button');
@@ -66,15 +77,22 @@ async function start() {
     button.title = text;
     button.addEventListener('click', () => {
       review.value = text;
-      document.getElementById('predict').click();
-      show();
+      g.update();
     });
     examples.append(button);
   }
-  document.getElementById('predict').addEventListener('click', show);
-  show();
-  return { explain: run };
+  g.onUpdate((entry, text) => {
+    showFacts(entry, g);
+    try {
+      renderExplanation(target, explainEntry(entry, text), Chart);
+    } catch (err) {
+      target.textContent = `No explanation: ${err.message}`;
+    }
+  });
+  const entryNamed = (name) =>
+    name === undefined ? g.selected() : g.entries.find((e) => e.name === name);
+  return { explain: (text, name) => explainEntry(entryNamed(name), text) };
 }
 
-// A model that fails to load is reported by app.js in #status; nothing to explain then.
+// A page whose models all failed to load says so in #status (app.js); nothing to explain then.
 window.gatedExplain = start().catch(() => null);

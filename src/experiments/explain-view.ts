@@ -75,9 +75,7 @@ export function renderExplanation(
     'Tokens',
     `${shown.length} read` +
       (first > 0 ? `, ${first} padding steps before them not shown` : '') +
-      (e.truncated.count > 0
-        ? `, ${e.truncated.count} cut from the front (longer than maxlen)`
-        : ''),
+      (e.truncated.count > 0 ? `, ${e.truncated.count} cut (longer than maxlen)` : ''),
   );
   fact(
     'Attribution',
@@ -97,7 +95,7 @@ export function renderExplanation(
   );
   root.append(legend);
   if (e.truncated.count > 0) {
-    root.append(el('p', { class: 'note' }, `Cut before the text: ${e.truncated.tokens.join(' ')}`));
+    root.append(el('p', { class: 'note' }, `Cut from the text: ${e.truncated.tokens.join(' ')}`));
   }
   const tokenRow = el('div', { class: 'tokens' });
   const detail = el(

@@ -21,19 +21,17 @@ export { VOCAB_FILE };
 /** Where --checkpoint keeps the model of the lowest val_loss. */
 export const BEST_DIR = 'best';
 export const LOCK_FILE = '.gated-train.lock';
-/** Everything a run writes into its directory (the CSV aside, which the flags name). */
-const RUN_ENTRIES = [
+/** The files of a run that describe its model: what the web page may read. */
+export const MODEL_RUN_FILES = [
   MODEL_FILE,
   WEIGHTS_FILE,
   VOCAB_FILE,
   VECTORIZER_FILE,
   LABELS_FILE,
   HISTORY_FILE,
-  EVALUATION_FILE,
-  CHECKPOINT_FILE,
-  REPORT_FILE,
-  BEST_DIR,
-];
+] as const;
+/** Everything a run writes into its directory (the CSV aside, which the flags name). */
+const RUN_ENTRIES = [...MODEL_RUN_FILES, EVALUATION_FILE, CHECKPOINT_FILE, REPORT_FILE, BEST_DIR];
 /** writeFileAtomic's temp files: `.<name>.<12 hex>.tmp`. */
 const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 

@@ -1,5 +1,6 @@
 import { Dense } from '../layers/dense.js';
 import type { Sequential } from '../models/sequential.js';
+import type { TextVectorization } from '../text/text-vectorization.js';
 import type { Vocabulary } from '../text/vocabulary.js';
 import { topFilters } from './filters.js';
 import { integratedGradients } from './integrated-gradients.js';
@@ -10,8 +11,11 @@ import { readInput } from './tokens.js';
 import { recordRecurrent, recurrentLayers } from './trace.js';
 
 export interface ExplainOptions {
-  /** Needed to explain a text (and to name the words of given ids). */
-  vocabulary?: Vocabulary;
+  /**
+   * Needed to explain a text (and to name the words of given ids): the IMDB word index, or the
+   * TextVectorization the model was trained with.
+   */
+  vocabulary?: Vocabulary | TextVectorization;
   /** Integrated-gradients intervals to start with (doubled until completeness holds). Default 32. */
   steps?: number;
   /** The most intervals tried (steps must not exceed it). Default 512. */

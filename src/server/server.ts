@@ -18,7 +18,7 @@ import {
   predictResponseSchema,
   statusResponseSchema,
 } from './schemas.js';
-import { registerWebPage } from './web.js';
+import { registerWebPage, type WebModel } from './web.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,8 +32,8 @@ export interface ServerOptions {
   readonly batching: BatchingOptions;
   /** Bearer token required by /v1/* and /metrics. */
   readonly apiKey?: string;
-  /** Serve the web page at / with this model directory's files under /model/. */
-  readonly webModelDir?: string;
+  /** Serve the web page at / with these models' files (see registerWebPage). */
+  readonly webModels?: readonly WebModel[];
   /** The gated version, for /v1/model and the OpenAPI document. */
   readonly version: string;
 }
@@ -72,7 +72,7 @@ export class PredictionServer {
     });
     this.addHooks();
     this.addRoutes();
-    if (options.webModelDir !== undefined) registerWebPage(this.app, options.webModelDir);
+    if (options.webModels !== undefined) registerWebPage(this.app, options.webModels);
   }
 
   /** The model is loaded: /readyz turns 200 and /v1/* answer. */

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { padSequences } from '../text/pad.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { TextClassifier } from '../classify/text-classifier.js';
-import { labelsFromJSON } from '../classify/task.js';
+import { LABELS_FILE, labelsFromJSON } from '../classify/task.js';
 import { VECTORIZER_FILE, VOCAB_FILE, vectorizerFromJSON } from '../text/vectorizer.js';
 
 export { loadWasmBackend, type WebWasmOptions } from '../backend/wasm/load-web.js';
@@ -25,6 +25,7 @@ export * from '../explain/index.js';
 export { renderExplanation, EXPLANATION_STYLE } from '../experiments/explain-view.js';
 export { Chart } from 'chart.js/auto';
 export { TextClassifier, type TextPrediction } from '../classify/text-classifier.js';
+export { classScores, IMDB_SENTIMENT_LABELS } from '../classify/task.js';
 export { TextVectorization, textTokens } from '../text/text-vectorization.js';
 
 async function fetchOk(url: URL): Promise<Response> {
@@ -67,16 +68,20 @@ export function predictSentiment(
 }
 
 /**
- * A saved model directory served over HTTP as a TextClassifier: model.json, weights.safetensors,
- * vectorizer.json (or vocab.json for an IMDB word-index model) and labels.json when present.
+ * A saved model directory served over HTTP: model.json and weights.safetensors, with its
+ * vectorizer (vectorizer.json, or vocab.json for an IMDB word-index model) and labels.json when
+ * the directory has them. `files` names the directory's files when the server lists them (the
+ * models.json of `gated serve`): then nothing else is asked for; without it a 404 means absent.
  */
-export async function loadTextClassifier(
+export async function loadModelUrl(
   baseUrl: string | URL,
   backend?: Backend,
-): Promise<TextClassifier> {
+  files?: readonly string[],
+): Promise<Sequential> {
   const base = new URL(baseUrl, location.href);
   const at = (name: string) => new URL(name, base.href.endsWith('/') ? base : `${base.href}/`);
   const optionalJson = async (name: string): Promise<unknown> => {
+    if (files !== undefined && !files.includes(name)) return undefined;
     const response = await fetch(at(name));
     if (response.status === 404) return undefined;
     if (!response.ok) throw new Error(`${at(name)}: HTTP ${response.status}`);
@@ -86,15 +91,27 @@ export async function loadTextClassifier(
     fetchOk(at('model.json')).then((r) => r.text()),
     fetchOk(at('weights.safetensors')).then((r) => r.arrayBuffer()),
     optionalJson(VECTORIZER_FILE),
-    optionalJson('labels.json'),
+    optionalJson(LABELS_FILE),
   ]);
   const model = buildModel(parseModelJson(modelText, 'model.json'), 'model.json', backend);
   setWeights(model, new Uint8Array(weights), 'weights.safetensors');
   const [file, json] =
     vectorizerJson !== undefined
       ? [VECTORIZER_FILE, vectorizerJson]
-      : [VOCAB_FILE, await fetchOk(at(VOCAB_FILE)).then((r) => r.json())];
-  model.vectorizer = vectorizerFromJSON(file, json, model.inputShape[0]);
+      : [VOCAB_FILE, await optionalJson(VOCAB_FILE)];
+  if (json !== undefined) model.vectorizer = vectorizerFromJSON(file, json, model.inputShape[0]);
   if (labelsJson !== undefined) model.labels = labelsFromJSON(labelsJson);
-  return new TextClassifier(model, base.href);
+  return model;
+}
+
+/**
+ * A saved model directory served over HTTP as a TextClassifier (loadModelUrl; the directory must
+ * have a vectorizer, and labels.json unless it is an IMDB word-index model).
+ */
+export async function loadTextClassifier(
+  baseUrl: string | URL,
+  backend?: Backend,
+): Promise<TextClassifier> {
+  const model = await loadModelUrl(baseUrl, backend);
+  return new TextClassifier(model, new URL(baseUrl, location.href).href);
 }

@@ -64,6 +64,31 @@ test('import a .keras file, then export it as keras, onnx and pytorch', async ()
   assert.deepEqual(torch.tensors.get('lstm_1.weight_ih_l0')?.shape, [12, 4]);
 });
 
+test('import a .keras file with a TextVectorization: gated predict takes text as Keras did', async () => {
+  const dir = await tempDir();
+  const name = 'text_vectorization_bigrams';
+  const fixture = fileURLToPath(new URL(`text/${name}.keras`, KERAS_FIXTURES));
+  const imported = await gated('import', fixture, '--out', join(dir, 'model'));
+  assert.equal(imported.code, 0, imported.stderr);
+  const want = JSON.parse(await readFile(new URL(`text/${name}.json`, KERAS_FIXTURES), 'utf8')) as {
+    texts: string[];
+    predictions: number[][];
+  };
+  const texts = want.texts.slice(0, 3);
+  const predicted = await gated('predict', join(dir, 'model'), '--json', ...texts);
+  assert.equal(predicted.code, 0, predicted.stderr);
+  const rows = predicted.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { scores: { label: string; probability: number }[] });
+  rows.forEach((row, i) =>
+    want.predictions[i].forEach((keras, unit) => {
+      const p = row.scores.find((s) => s.label === String(unit))?.probability ?? NaN;
+      assert.ok(Math.abs(p - keras) <= 1e-5, `text ${i}, class ${unit}: ${p} vs Keras ${keras}`);
+    }),
+  );
+});
+
 test('bad input: one error line, exit status 1', async () => {
   const dir = await tempDir();
   const notKeras = join(dir, 'x.keras');

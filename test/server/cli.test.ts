@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CLI, startGated, type Child } from '../helpers/cli-child.js';
@@ -100,6 +100,38 @@ describe('gated serve (the CLI)', () => {
       assert.match(child.stderr(), /^gated: .*model\.json.*\n$/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('several directories: a bad one after the first is one error line naming it, exit 1', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'gated-serve-empty-'));
+    try {
+      const child = startGated(['serve', dir, empty, '--port', '0'], process.env);
+      assert.equal(await child.exited, 1);
+      assert.match(child.stderr(), /^gated: .*gated-serve-empty-.*model\.json.*\n$/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('several directories: the page lists each under its folder name', async () => {
+    const { child, url } = await serve(dir, [dir]);
+    try {
+      const listed = await call(`${url}models.json`);
+      const name = basename(dir);
+      assert.deepEqual(listed.body, {
+        models: [name, `${name}-2`].map((n) => ({
+          name: n,
+          url: `models/${n}/`,
+          files: ['model.json', 'weights.safetensors', 'vocab.json'],
+        })),
+      });
+      assert.equal((await call(`${url}models/${name}-2/model.json`)).status, 200);
+      assert.equal((await call(`${url}models/other/model.json`)).status, 404);
+      assert.equal((await call(`${url}models/${name}/../model.json`)).status, 404);
+    } finally {
+      child.process.kill('SIGTERM');
+      await child.exited;
     }
   });
 });

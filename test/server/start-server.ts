@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits.js';
 import { loadPredictor } from '../../src/server/classifier-predictor.js';
 import { PredictionServer, type ServerOptions } from '../../src/server/server.js';
+import { webModels } from '../../src/server/web.js';
 import { saveTinyModel } from '../helpers/tiny-sentiment-model.js';
 
 export interface Started {
@@ -33,7 +34,7 @@ export async function startServer(o: StartOptions = {}): Promise<Started> {
     limits: { ...DEFAULT_LIMITS, ...o.limits },
     batching: { maxBatch: 64, maxWaitMs: 1, maxQueue: 1024, ...o.batching },
     ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-    ...(o.web ? { webModelDir: dir } : {}),
+    ...(o.web ? { webModels: webModels([dir]) } : {}),
     version: 'test',
   });
   const url = await server.listen(0, '127.0.0.1');

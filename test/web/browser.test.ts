@@ -4,19 +4,18 @@
  * cross-origin isolated page) and on the single-thread fallback (no COOP/COEP headers).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { TextClassifier } from '../../src/classify/text-classifier.js';
 import { DEFAULT_VECTORIZATION, TextVectorization } from '../../src/text/text-vectorization.js';
-import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
+import { copyWebPage, launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { saveTinyModel } from '../helpers/tiny-sentiment-model.js';
 import { serveStatic } from '../../src/cli/static-server.js';
 
-const WEB = new URL('../../../web/', import.meta.url).pathname;
 const REVIEWS = [
   'a wonderful film, great acting and a lovely story',
   'awful, boring and far too long; the worst film this year',
@@ -32,8 +31,7 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'gated-web-'));
-    for (const file of ['index.html', 'app.js', 'dist'])
-      cpSync(join(WEB, file), join(root, file), { recursive: true });
+    copyWebPage(root);
     await saveTinyModel(join(root, 'model'));
     const classifier = await TextClassifier.load(join(root, 'model'), createReferenceBackend());
     want = [...classifier.probabilities(REVIEWS).data];
@@ -45,16 +43,31 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /**
+   * Runs `use` on a fresh page (a new context: nothing cached between runs) of the served root,
+   * its page errors collected, and closes both after.
+   */
+  async function onPage(
+    isolate: boolean,
+    use: (page: Page, errors: string[], url: string) => Promise<void>,
+  ): Promise<void> {
+    const server = await serveStatic(root, isolate);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await use(page, errors, server.url);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  }
+
   for (const isolate of [true, false]) {
     test(`${isolate ? 'cross-origin isolated: threads' : 'no isolation: one thread'}; same probabilities as Node`, async () => {
-      const server = await serveStatic(root, isolate);
-      // A fresh profile per page (a new context), so nothing is cached between the two runs.
-      const context = await browser.newContext();
-      try {
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        await page.goto(server.url);
+      await onPage(isolate, async (page, errors, url) => {
+        await page.goto(url);
         const got = await page.evaluate(async (texts) => {
           const g = await (
             window as unknown as {
@@ -74,12 +87,28 @@ describe('web page in headless Chromium', { skip: NO_CHROMIUM }, () => {
         await page.fill('#review', REVIEWS[0]);
         await page.click('#predict');
         assert.match((await page.textContent('#result')) ?? '', /P\(positive\) = 0\.\d{4}/);
-      } finally {
-        await context.close();
-        await server.close();
-      }
+      });
     });
   }
+
+  test('?model=URL, repeated: one row per model, names made unique, each predicting', async () => {
+    await onPage(false, async (page, errors, url) => {
+      await page.goto(`${url}?model=model/&model=${encodeURIComponent(`${url}model`)}`);
+      const got = await page.evaluate(async (text) => {
+        const g = await (
+          window as unknown as {
+            gated: Promise<{ predictions(t: string): Record<string, number[]> }>;
+          }
+        ).gated;
+        return g.predictions(text);
+      }, REVIEWS[0]);
+      assert.deepEqual(Object.keys(got), ['model', 'model-2']);
+      for (const [name, [p]] of Object.entries(got))
+        assert.ok(Math.abs(p - want[0]) <= 1e-5, `${name}: page ${p}, Node ${want[0]}`);
+      assert.equal((await page.$$('#models .model')).length, 2);
+      assert.deepEqual(errors, []);
+    });
+  });
 
   test('the browser bundle gives the same ids as Node for the same text (TextVectorization)', async () => {
     const texts = [

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { explain } from '../../explain/index.js';
+import { explainText } from '../../explain/index.js';
 import { explanationJson, renderExplainPage } from '../../experiments/explain-page.js';
 import { loadModel } from '../../io/model-dir.js';
-import type { Vocabulary } from '../../text/vocabulary.js';
 import { positiveInt } from '../parsers.js';
 import { terminal } from '../terminal.js';
 
@@ -31,17 +30,9 @@ export function explainCommand(): Command {
     )
     .action(async (dir: string, review: string, o: ExplainFlags) => {
       const { model } = await loadModel(dir);
-      const vectorizer = model.vectorizer;
-      if (!vectorizer)
+      if (!model.vectorizer)
         throw new Error(`${dir}: no vectorizer (vectorizer.json or vocab.json) to encode the text`);
-      // The IMDB word index shows each token's word; other vectorizers give their ids.
-      const e =
-        'vocabulary' in vectorizer
-          ? explain(model, review, {
-              vocabulary: vectorizer.vocabulary as Vocabulary,
-              steps: o.steps,
-            })
-          : explain(model, vectorizer.encode([review]), { steps: o.steps });
+      const e = explainText(model, review, { steps: o.steps });
       if (o.json) terminal.log(explanationJson(e));
       const out = o.out ?? (o.json ? null : 'explain.html');
       if (out === null) return;

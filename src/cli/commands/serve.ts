@@ -4,6 +4,8 @@ import { isEnsembleDir } from '../../io/model-dir.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { loadPredictor } from '../../server/classifier-predictor.js';
 import { PredictionServer } from '../../server/server.js';
+import { webModels } from '../../server/web.js';
+import { loadModel } from '../../io/model-dir.js';
 import { nonNegativeInt, positiveInt } from '../parsers.js';
 import { addRunOptions, backendFromOptions } from '../run-options.js';
 import { terminal } from '../terminal.js';
@@ -34,7 +36,10 @@ function version(): string {
 export function serveCommand(): Command {
   const command = new Command('serve')
     .description('serve a trained model over HTTP: JSON API, metrics and the web page')
-    .argument('<dir>', 'a run directory written by `gated train`, or an ensemble')
+    .argument(
+      '<dirs...>',
+      'run directories written by `gated train`, or an ensemble (the API serves the first; the page switches between all)',
+    )
     .addOption(
       new Option('--port <n>', 'port (0: any free one)').argParser(nonNegativeInt).default(8080),
     )
@@ -86,15 +91,19 @@ export function serveCommand(): Command {
     )
     .option('--no-web', 'do not serve the web page and the model files');
   return addRunOptions(command, ['backend', 'threads']).action(
-    async (dir: string, o: ServeFlags) => {
+    async (dirs: string[], o: ServeFlags) => {
+      const [dir, ...others] = dirs;
       if (!LOOPBACK.has(o.host) && o.apiKey === undefined)
         process.stderr.write(
           `gated: serving on ${o.host} without --api-key: anyone who reaches it can use it\n`,
         );
-      // The page runs one model in the browser; an ensemble is served over the API only.
-      const web = o.web && !(await isEnsembleDir(dir));
+      // The page runs single models in the browser; an ensemble is served over the API only.
+      const ensembles = (await Promise.all(dirs.map(isEnsembleDir))).some(Boolean);
+      const web = o.web && !ensembles;
       if (o.web && !web)
-        terminal.log(`${dir} is an ensemble: serving the API only (the web page runs one model)`);
+        terminal.log(
+          'an ensemble is among the models: serving the API only (the web page runs single models)',
+        );
       const server = new PredictionServer({
         limits: {
           maxBodyBytes: o.maxBodyBytes,
@@ -104,7 +113,7 @@ export function serveCommand(): Command {
         },
         batching: { maxBatch: o.maxBatch, maxWaitMs: o.maxWaitMs, maxQueue: o.maxQueue },
         ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-        ...(web ? { webModelDir: dir } : {}),
+        ...(web ? { webModels: webModels(dirs) } : {}),
         version: version(),
       });
       const url = await server.listen(o.port, o.host);
@@ -125,7 +134,10 @@ export function serveCommand(): Command {
       };
       process.on('SIGTERM', stop).on('SIGINT', stop);
       try {
-        const predictor = await loadPredictor(dir, backendFromOptions(o));
+        const chosen = backendFromOptions(o);
+        const predictor = await loadPredictor(dir, chosen);
+        // The page's other models are checked now, not when a browser asks for them.
+        if (o.web) for (const other of others) await loadModel(other, chosen);
         server.setPredictor(predictor);
         const { architecture, backend, threads } = predictor.facts;
         terminal.log(`Model: ${architecture.join(' → ')} on ${backend}, ${threads} thread(s)`);
@@ -135,7 +147,7 @@ export function serveCommand(): Command {
       }
       // Tests and scripts wait for this line: the model is loaded and requests are answered.
       terminal.log(
-        `Serving ${dir} at ${url} (POST ${url}v1/predict, API docs ${url}openapi.json${web ? `, page ${url}` : ''})`,
+        `Serving ${dir} at ${url} (POST ${url}v1/predict, API docs ${url}openapi.json${web ? `, page ${url}${others.length > 0 ? ` with ${dirs.length} models` : ''}` : ''})`,
       );
     },
   );

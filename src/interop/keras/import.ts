@@ -11,7 +11,10 @@ import { layerFromConfig } from '../../layers/registry.js';
 import type { Sequential } from '../../models/sequential.js';
 import { withH5, type H5Reader } from '../h5.js';
 import { readZipEntries } from '../zip.js';
+import { makeLabelSet, type LabelSet } from '../../classify/task.js';
+import { textVectorizer } from '../../text/vectorizer.js';
 import { checkMaskedOutputs } from './masks.js';
+import { textVectorizationFromKeras, vocabularyAsset } from './text-vectorization.js';
 import {
   kerasWeightGroups,
   kerasWeightPaths,
@@ -79,18 +82,57 @@ export async function importKerasBytes(
   const weights = entries.get('model.weights.h5');
   if (!weights) throw new ModelFileError(`${where}: model.weights.h5 is missing from the archive`);
 
-  const json = modelJsonFromKeras(config, where);
+  const { json, vectorization } = modelJsonFromKeras(config, where);
   const model = buildModel(json, where, backend);
-  const groups = kerasWeightGroups(json.layers.map((l) => l.className));
+  // Keras names the h5 groups by class, the vectorization's (which holds no weights) included.
+  const classes = json.layers.map((l) => l.className);
+  const groups = kerasWeightGroups(vectorization ? [VECTORIZATION, ...classes] : classes);
+  const vectorizationGroup = vectorization ? groups.shift() : undefined;
+  if (vectorization && vectorizationGroup) {
+    const asset = vocabularyAsset(vectorizationGroup);
+    const vocabulary = readZipEntries(bytes, where, { [asset]: ENTRY_LIMITS['config.json'] });
+    model.vectorizer = textVectorizer(
+      textVectorizationFromKeras(
+        vectorization,
+        vocabulary.get(asset),
+        `${where}: layer '${String(vectorization.name)}' (${VECTORIZATION})`,
+      ),
+    );
+  }
+  // A model that reads text is a classifier to gated (predict, serve, the page): Keras keeps no
+  // class names, so its classes are named by index when the output is a classifier's.
+  if (model.vectorizer) model.labels = indexLabels(json.layers.at(-1));
   await withH5(weights, `${where}: model.weights.h5`, (h5) =>
-    setKerasWeights(model, groups, h5, `${where}: model.weights.h5`),
+    setKerasWeights(model, groups, h5, `${where}: model.weights.h5`, vectorizationGroup),
   );
   const version = metadata.keras_version;
   return { model, json, kerasVersion: typeof version === 'string' ? version : null };
 }
 
-/** The gated model.json for a Keras Sequential config (no weights). */
-export function modelJsonFromKeras(config: Json, where: string): ModelJson {
+const VECTORIZATION = 'TextVectorization';
+
+/** Classes '0', '1', … for a Dense classifier output (sigmoid or softmax), else none. */
+function indexLabels(
+  last: { className: string; config: LayerConfig } | undefined,
+): LabelSet | null {
+  const units = last?.className === 'Dense' ? last.config.units : undefined;
+  const activation = last?.config.activation;
+  if (typeof units !== 'number') return null;
+  // One sigmoid unit is P(class 1) of two classes.
+  const names = Array.from({ length: Math.max(units, 2) }, (_, i) => String(i));
+  if (activation === 'sigmoid') return makeLabelSet(units === 1 ? 'binary' : 'multilabel', names);
+  if (activation === 'softmax' && units >= 2) return makeLabelSet('multiclass', names);
+  return null;
+}
+
+/**
+ * The gated model.json for a Keras Sequential config (no weights), and the config of the
+ * TextVectorization layer it starts with, if it does (gated keeps that beside the model).
+ */
+export function modelJsonFromKeras(
+  config: Json,
+  where: string,
+): { json: ModelJson; vectorization: Json | null } {
   const fail = (why: string): never => {
     throw new ModelFileError(`${where}: ${why}`);
   };
@@ -101,12 +143,38 @@ export function modelJsonFromKeras(config: Json, where: string): ModelJson {
   }
   const body = isObject(config.config) ? config.config : fail('config.json has no model config');
   const list = Array.isArray(body.layers) ? body.layers : fail('config.json lists no layers');
-  const [first, ...rest] = list as unknown[];
+  const [first, ...layerList] = list as unknown[];
   if (!isObject(first) || first.class_name !== 'InputLayer' || !isObject(first.config)) {
     fail('the model has no InputLayer (build it with keras.Input(shape=...) first)');
   }
   const input = (first as Json).config as Json;
-  const batchShape = input.batch_shape;
+  const head = layerList[0];
+  const vectorization =
+    isObject(head) &&
+    head.class_name === VECTORIZATION &&
+    isObject(head.config) &&
+    (head.module ?? 'keras.layers') === 'keras.layers' &&
+    (head.registered_name ?? VECTORIZATION) === VECTORIZATION
+      ? head.config
+      : null;
+  const rest = vectorization ? layerList.slice(1) : layerList;
+  if (vectorization) {
+    const shape = input.batch_shape;
+    const oneText =
+      Array.isArray(shape) && (shape.length === 1 || (shape.length === 2 && shape[1] === 1));
+    if (!oneText || input.dtype !== 'string')
+      fail(
+        `a TextVectorization model must take one string per row (keras.Input(shape=(1,), dtype="string")), not ${JSON.stringify(shape)} of ${String(input.dtype)}`,
+      );
+    const length = vectorization.output_sequence_length;
+    if (!Number.isInteger(length) || (length as number) < 1)
+      fail(
+        `TextVectorization output_sequence_length=${JSON.stringify(length)}: gated needs a fixed sequence length`,
+      );
+  }
+  const batchShape = vectorization
+    ? [null, vectorization.output_sequence_length]
+    : input.batch_shape;
   if (
     !Array.isArray(batchShape) ||
     batchShape.length < 2 ||
@@ -119,7 +187,7 @@ export function modelJsonFromKeras(config: Json, where: string): ModelJson {
   if (rest.length === 0) fail('the model has no layers');
   const layers = rest.map((l) => layerFromKeras(l, where));
   checkMaskedOutputs(rest as Json[], layers, where);
-  return {
+  const json: ModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     className: 'Sequential',
@@ -129,6 +197,7 @@ export function modelJsonFromKeras(config: Json, where: string): ModelJson {
     layers,
     compile: compileFromKeras(config.compile_config),
   };
+  return { json, vectorization };
 }
 
 /** One Keras layer entry ({module, class_name, config, …}) as gated's {className, config}. */
@@ -278,9 +347,28 @@ function compileFromKeras(value: unknown): ModelJson['compile'] {
   return { optimizer, loss, metrics: metrics as string[] };
 }
 
-/** Sets each layer's weights from Keras's h5 datasets, checked by count, shape and value. */
-function setKerasWeights(model: Sequential, groups: string[], h5: H5Reader, where: string): void {
+/**
+ * Sets each layer's weights from Keras's h5 datasets, checked by count, shape and value;
+ * `vectorizationGroup` is the TextVectorization's group, which must hold no weights.
+ */
+function setKerasWeights(
+  model: Sequential,
+  groups: string[],
+  h5: H5Reader,
+  where: string,
+  vectorizationGroup?: string,
+): void {
   const expectedGroups = new Set<string>();
+  if (vectorizationGroup !== undefined) {
+    const held = ['vars', '_lookup_layer/vars'].flatMap(
+      (vars) => h5.groupKeys(`layers/${vectorizationGroup}/${vars}`) ?? [],
+    );
+    if (held.length > 0)
+      throw new ModelFileError(
+        `${where}: layers/${vectorizationGroup} holds weights (a TF-IDF vectorization?), gated reads ids only`,
+      );
+    expectedGroups.add(vectorizationGroup);
+  }
   model.layers.forEach((layer, i) => {
     const params = layer.params();
     expectedGroups.add(groups[i]);
