@@ -2,7 +2,7 @@
 // is described by a task record in memory and run by runTask on each thread for its part.
 import { gemmPart } from './gemm';
 import { gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './recurrent';
-import { lstmSequenceBackwardRows, lstmSequenceForwardRows } from './sequence';
+import { sequenceBackwardRows, sequenceForwardRows } from './sequence';
 
 export { gemmPart, gemmScratchBytes } from './gemm';
 export {
@@ -31,8 +31,8 @@ const GRU_FORWARD = 6;
 const GRU_RESET_FORWARD = 7;
 const GRU_BACKWARD = 8;
 const GRU_RESET_BACKWARD = 9;
-const LSTM_SEQUENCE_FORWARD = 10;
-const LSTM_SEQUENCE_BACKWARD = 11;
+const SEQUENCE_FORWARD = 10;
+const SEQUENCE_BACKWARD = 11;
 const ADAM = 12;
 const FMA_CHAINS = 13;
 
@@ -96,23 +96,13 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     );
     return;
   }
-  if (op == LSTM_SEQUENCE_FORWARD || op == LSTM_SEQUENCE_BACKWARD) {
+  if (op == SEQUENCE_FORWARD || op == SEQUENCE_BACKWARD) {
     // Whole 6-row tiles per part, so every step's GEMM runs full tiles.
     const r = share(arg(task, 1), 6, part, parts);
     const r0 = <i32>(r >> 32), r1 = <i32>r;
     if (r0 >= r1) return;
-    if (op == LSTM_SEQUENCE_FORWARD) {
-      lstmSequenceForwardRows(
-        r0, r1, arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5),
-        arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10), scratch,
-      );
-    } else {
-      lstmSequenceBackwardRows(
-        r0, r1, arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5),
-        arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10), arg(task, 11),
-        arg(task, 12), scratch,
-      );
-    }
+    if (op == SEQUENCE_FORWARD) sequenceForwardRows(task, r0, r1, scratch);
+    else sequenceBackwardRows(task, r0, r1, scratch);
     return;
   }
   // Cell kernels: arg 1 = batch rows, then the kernel's own arguments after (r0, r1).

@@ -30,9 +30,6 @@ export interface NativeAddon
       | 'multiplyAt'
       | 'lstmCellForward'
       | 'lstmCellBackward'
-      | 'lstmSequenceForward'
-      | 'lstmSequenceBackward'
-      | 'lstmSequenceLast'
       | 'gruCellForward'
       | 'gruResetForward'
       | 'gruCellBackward'
@@ -60,6 +57,17 @@ export interface NativeAddon
     scale: FloatArray | null,
     toTimeMajor: boolean,
   ): void;
+  sequenceForward(
+    kind: number,
+    option: number,
+    ...rest: Tail<SequenceArgs<'sequenceForward'>>
+  ): void;
+  sequenceBackward(
+    kind: number,
+    option: number,
+    ...rest: Tail<SequenceArgs<'sequenceBackward'>>
+  ): void;
+  sequenceLast(kind: number, option: number, ...rest: Tail<SequenceArgs<'sequenceLast'>>): void;
   rnnCellForward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellForward']>>): void;
   rnnCellBackward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellBackward']>>): void;
   im2col1d(x: FloatArray, ...rest: [...Win, FloatArray]): void;
@@ -109,6 +117,7 @@ export interface NativeAddon
 }
 
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+type SequenceArgs<K extends keyof RecurrentOps> = Parameters<NonNullable<RecurrentOps[K]>>;
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
 

@@ -20,8 +20,8 @@ export const TASK = {
   gruResetForward: 7,
   gruBackward: 8,
   gruResetBackward: 9,
-  lstmSequenceForward: 10,
-  lstmSequenceBackward: 11,
+  sequenceForward: 10,
+  sequenceBackward: 11,
   adam: 12,
   fmaChains: 13,
 } as const;
@@ -46,5 +46,5 @@ export const CTRL = {
 /** Most threads the pool runs: the caller plus one helper per ready flag the block holds. */
 export const MAX_THREADS = CTRL.size - CTRL.ready;
 
-/** Int32 slots of a task record: op code and up to 15 arguments (float32 ones as their bits). */
-export const TASK_SLOTS = 16;
+/** Int32 slots of a task record: op code and up to 23 arguments (float32 ones as their bits). */
+export const TASK_SLOTS = 24;
