@@ -4,6 +4,17 @@ import type { ActivationKind } from './core-ops.js';
 /** Activations a SimpleRNN cell may use (softmax makes no sense on a hidden state). */
 export type RecurrentActivation = Exclude<ActivationKind, 'softmax'>;
 
+/** The per-step cell kernels (what the whole-sequence loops are made of, with gemm and multiplyAt). */
+export type CellOpName =
+  | 'lstmCellForward'
+  | 'lstmCellBackward'
+  | 'gruCellForward'
+  | 'gruResetForward'
+  | 'gruCellBackward'
+  | 'gruResetBackward'
+  | 'rnnCellForward'
+  | 'rnnCellBackward';
+
 /** The cell a whole-sequence op runs; G (gates per unit) is 1, 4 and 3. */
 export type SequenceCell =
   | { readonly kind: 'simpleRnn'; readonly activation: RecurrentActivation }

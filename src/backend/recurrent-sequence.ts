@@ -1,25 +1,18 @@
 import type { FloatArray } from '../tensor/tensor.js';
 import type { Backend } from './backend.js';
-import { gateCount, type RecurrentOps, type SequenceCell } from './recurrent-ops.js';
+import {
+  gateCount,
+  type CellOpName,
+  type RecurrentOps,
+  type SequenceCell,
+} from './recurrent-ops.js';
 
 type SequenceOps = Required<Pick<RecurrentOps, 'sequenceForward' | 'sequenceBackward'>>;
 type Forward = Parameters<SequenceOps['sequenceForward']>;
 type Backward = Parameters<SequenceOps['sequenceBackward']>;
 
 /** The per-step ops the whole-sequence loops are made of. */
-export type StepOps = Pick<
-  Backend,
-  | 'gemm'
-  | 'multiplyAt'
-  | 'rnnCellForward'
-  | 'rnnCellBackward'
-  | 'lstmCellForward'
-  | 'lstmCellBackward'
-  | 'gruCellForward'
-  | 'gruResetForward'
-  | 'gruCellBackward'
-  | 'gruResetBackward'
->;
+export type StepOps = Pick<Backend, 'gemm' | 'multiplyAt' | CellOpName>;
 
 const sequenceOpsOf = new WeakMap<Backend, SequenceOps>();
 

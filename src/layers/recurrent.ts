@@ -439,31 +439,19 @@ export abstract class RecurrentLayer extends Layer {
    * when a stepObserver must see every step.
    */
   private runForward(p: SequencePass): void {
-    const scale = p.recurrentScale;
-    const args = [
-      this.cell,
-      p.batch,
-      p.steps,
-      this.units,
-      p.gates,
-      this.U.value.data,
-      p.h,
-      scale === null ? null : p.hIn,
-      scale,
-      p.mask,
-      p.c,
-      p.rec,
-      p.rh,
-    ] as const;
+    const [cell, B, T, H, gates] = this.shapeOf(p);
+    const hIn = p.recurrentScale === null ? null : p.hIn;
+    const U = this.U.value.data;
+    const args = [cell, B, T, H, gates, U, p.h, hIn, p.recurrentScale, p.mask] as const;
+    const own = [p.c, p.rec, p.rh] as const;
     const observer = this.stepObserver;
-    if (observer === null) return sequenceOps(this.backend).sequenceForward(...args);
-    const { batch: B, steps: T } = p;
-    const BH = B * this.units;
+    if (observer === null) return sequenceOps(this.backend).sequenceForward(...args, ...own);
+    const BH = B * H;
     const onStep = (s: number) =>
       observer({
         time: this.goBackwards ? T - 1 - s : s,
         batch: B,
-        units: this.units,
+        units: H,
         gateCount: this.gateCount,
         gates: p.gates,
         gatesOffset: s * this.gateCount * BH,
@@ -473,7 +461,7 @@ export abstract class RecurrentLayer extends Layer {
         mask: p.mask,
         maskOffset: s * B,
       });
-    sequenceForwardBySteps(this.backend, onStep, ...args);
+    sequenceForwardBySteps(this.backend, onStep, ...args, ...own);
   }
 
   /**
@@ -481,31 +469,20 @@ export abstract class RecurrentLayer extends Layer {
    * fills dGates and completes dH (dL/dh per step, output gradients on entry).
    */
   private runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
-    const BH = p.batch * this.units;
+    const [cell, B, T, H, gates] = this.shapeOf(p);
     const scale = p.recurrentScale;
+    const [hIn, dHIn] = scale === null ? [null, null] : [p.hIn, this.ws.get('dHIn', B * H)];
     const { dc, dRec, dRh } = this.beginBackward(p);
-    const args = [
-      this.cell,
-      p.batch,
-      p.steps,
-      this.units,
-      p.gates,
-      p.h,
-      scale === null ? null : p.hIn,
-      this.Ut as FloatArray,
-      dH,
-      dGates,
-      scale === null ? null : this.ws.get('dHIn', BH),
-      scale,
-      p.mask,
-      p.c,
-      dc,
-      p.rec,
-      dRec,
-      dRh,
-    ] as const;
-    if (this.stepObserver === null) sequenceOps(this.backend).sequenceBackward(...args);
-    else sequenceBackwardBySteps(this.backend, ...args);
+    const Ut = this.Ut as FloatArray;
+    const args = [cell, B, T, H, gates, p.h, hIn, Ut, dH, dGates, dHIn, scale, p.mask] as const;
+    const own = [p.c, dc, p.rec, dRec, dRh] as const;
+    if (this.stepObserver === null) sequenceOps(this.backend).sequenceBackward(...args, ...own);
+    else sequenceBackwardBySteps(this.backend, ...args, ...own);
+  }
+
+  /** The first arguments of every sequence op: cell, batch, steps, units, gates. */
+  private shapeOf(p: SequencePass) {
+    return [this.cell, p.batch, p.steps, this.units, p.gates] as const;
   }
 
   /**

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
 import type { EmbeddingOps } from '../embedding-ops.js';
-import type { RecurrentOps } from '../recurrent-ops.js';
+import type { CellOpName, RecurrentOps } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
 /** Kernel variants of the addon, fastest first. */
@@ -25,16 +25,7 @@ export interface NativeAddon
       'gemm' | 'addRowVector' | 'sumRows' | 'multiply' | 'axpy' | 'scale' | 'sumSquares'
     >,
     Same<EmbeddingOps, 'gather' | 'scatterAdd'>,
-    Same<
-      RecurrentOps,
-      | 'multiplyAt'
-      | 'lstmCellForward'
-      | 'lstmCellBackward'
-      | 'gruCellForward'
-      | 'gruResetForward'
-      | 'gruCellBackward'
-      | 'gruResetBackward'
-    > {
+    Same<RecurrentOps, 'multiplyAt' | Exclude<CellOpName, 'rnnCellForward' | 'rnnCellBackward'>> {
   configure(variant: string, threads: number, parallelWork: number): void;
   info(): {
     variant: NativeVariant;
