@@ -276,15 +276,10 @@ struct GruCell {
 // Step s of the training pass: the blocks of s, and rows [b0, b1) of its dropped recurrent input.
 Step trainingStep(const Sequence& q, long s, long b0, long b1) {
   const long BH = q.B * q.H, sG = s * q.B * q.G;
-  Step t{};
-  t.gates = q.gates + sG;
-  t.rec = q.rec ? q.rec + sG : nullptr;
-  t.rh = q.rh ? q.rh + s * BH : nullptr;
-  t.hPrev = t.rin = q.h + s * BH;
-  t.h = q.h + (s + 1) * BH;
-  t.cPrev = q.c ? q.c + s * BH : nullptr;
-  t.c = q.c ? q.c + (s + 1) * BH : nullptr;
-  t.mask = q.mask ? q.mask + s * q.B : nullptr;
+  const auto at = [](auto* p, long off) { return p ? p + off : nullptr; };
+  Step t{.gates = q.gates + sG, .rec = at(q.rec, sG), .rh = at(q.rh, s * BH), .rin = q.h + s * BH,
+         .hPrev = q.h + s * BH, .cPrev = at(q.c, s * BH), .h = q.h + (s + 1) * BH,
+         .c = at(q.c, (s + 1) * BH), .mask = at(q.mask, s * q.B)};
   if (q.scale) {
     generic::multiplyAt(t.rin, q.scale, q.hIn + s * BH, false, b0 * q.H, b1 * q.H);
     t.rin = q.hIn + s * BH;
@@ -297,15 +292,9 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
 // states in blocks s % 2 and (s + 1) % 2.
 Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) {
   const long BH = q.B * q.H, G = q.G, time = q.reverse ? q.T - 1 - s : s;
-  Step t{};
-  t.gates = q.gates;
-  t.rec = q.rec;
-  t.rh = q.rh;
-  t.hPrev = t.rin = q.h + s % 2 * BH;
-  t.h = q.h + (s + 1) % 2 * BH;
-  t.cPrev = q.c + s % 2 * BH;
-  t.c = q.c + (s + 1) % 2 * BH;
-  t.mask = q.mask ? q.mask + s * q.B : nullptr;
+  const Step t{.gates = q.gates, .rec = q.rec, .rh = q.rh, .rin = q.h + s % 2 * BH, .hPrev = q.h + s % 2 * BH,
+               .cPrev = q.c + s % 2 * BH, .h = q.h + (s + 1) % 2 * BH, .c = q.c + (s + 1) % 2 * BH,
+               .mask = q.mask ? q.mask + s * q.B : nullptr};
   const GemmArgs xw{false, false, b1 - b0, G, q.D, q.x + (b0 * q.T + time) * q.D, q.T * q.D, q.W, G,
                     q.gates + b0 * G, G, false};
   K->gemm(xw, 0, b1 - b0, 0, G, scratch);
