@@ -43,10 +43,9 @@ function needed(op: string, cell: SequenceCell, name: string, a: FloatArray | nu
 export function sequenceForwardBySteps(
   ops: StepOps,
   onStep: ((s: number) => void) | null,
-  ...[cell, batch, steps, units, gates, U, h, hIn, recurrentScale, mask, c, rec, rh]: Forward
+  ...[cell, B, steps, H, gates, U, h, hIn, recurrentScale, mask, c, rec, rh]: Forward
 ): void {
   const op = 'sequenceForward';
-  const [B, H] = [batch, units];
   const BH = B * H;
   const G = gateCount(cell) * H;
   const scaled = recurrentScale === null ? null : needed(op, cell, 'hIn', hIn);
@@ -83,26 +82,10 @@ export function sequenceForwardBySteps(
 /** RecurrentOps.sequenceBackward as the loop over the per-step ops (see above). */
 export function sequenceBackwardBySteps(
   ops: StepOps,
-  ...[
-    cell,
-    batch,
-    steps,
-    units,
-    gates,
-    h,
-    hIn,
-    Ut,
-    dH,
-    dGates,
-    dHIn,
-    scale,
-    mask,
-    ...rest
-  ]: Backward
+  ...[cell, B, steps, H, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask, ...rest]: Backward
 ): void {
   const op = 'sequenceBackward';
   const [c, dc, rec, dRec, dRh] = rest;
-  const [B, H] = [batch, units];
   const BH = B * H;
   const G = gateCount(cell) * H;
   const scratch = scale === null ? null : needed(op, cell, 'dHIn', dHIn);
