@@ -42,8 +42,8 @@ export function cellCode(
  * Fused pointwise kernels of the recurrent cells, plus the data movement the sequence loop needs.
  *
  * The loop over time is written once over these ops and `gemm` (./recurrent-sequence.ts); a fast
- * backend runs it as one call (sequenceForward, …). All sequence buffers the kernels see are time-major, in processing order
- * (step s of a goBackwards layer is time T−1−s): one step is a contiguous [batch, width] block,
+ * backend runs it as one call (sequenceForward, …). All sequence buffers the kernels see are
+ * time-major, in processing order (step s of a goBackwards layer is time T−1−s): one step is a contiguous [batch, width] block,
  * addressed by an offset. Within a block, row b of a [batch, G·units] gate array holds the
  * gates side by side, each `units` wide, in Keras order (LSTM i, f, c, o; GRU z, r, h).
  *
