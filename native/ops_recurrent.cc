@@ -299,8 +299,10 @@ Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) 
                     q.gates + b0 * G, G, false};
   K->gemm(xw, 0, b1 - b0, 0, G, scratch);
   if (q.bias) generic::addRowVector(q.gates, G, q.bias, b0, b1);
-  if (q.kind == CELL_GRU && q.resetAfter)  // the training path's zeros + the recurrent bias
-    for (long i = b0 * G; i < b1 * G; i++) q.rec[i] = q.bias ? 0.0f + q.bias[G + i % G] : 0.0f;
+  if (q.kind == CELL_GRU && q.resetAfter) {  // the training path's zeros + the recurrent bias
+    for (long i = b0 * G; i < b1 * G; i++) q.rec[i] = 0.0f;
+    if (q.bias) generic::addRowVector(q.rec, G, q.bias + G, b0, b1);
+  }
   return t;
 }
 
