@@ -55,8 +55,10 @@ export interface WasmSetup {
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
 /**
- * Parts per thread of a pointwise task (a cell step, Adam), so a late thread's share is taken by
- * the others. GEMMs and whole sequences take one part per thread (each part rereads an operand).
+ * Parts per thread of a pointwise task (Adam), so a late thread's share is taken by the others.
+ * GEMMs and whole sequences take one part per thread (each part rereads an operand). The
+ * per-step cell kernels run on the caller: only the per-step loops (reference, step observers)
+ * use them.
  */
 const POINTWISE_SPLIT = 4;
 
@@ -195,22 +197,22 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
 
     rnnCellForward(kind, batch, units, gates, gOff, hPrev, hpOff, h, hOff, mask, mOff) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [ACTIVATION_CODES[kind], units, w(gates, gOff), f(hPrev, hpOff), w(h, hOff)];
-      pool.run(batch * units * 8, POINTWISE_SPLIT, TASK.rnnForward, batch, ...args, m);
+      const args = [w(gates, gOff), f(hPrev, hpOff), w(h, hOff), m];
+      k.rnnForward(ACTIVATION_CODES[kind], 0, batch, units, ...args);
       done();
     },
     rnnCellBackward(kind, batch, units, ...a) {
       const [gates, gOff, dh, dhOff, dG, dgOff, dhPrev, dpOff, mask, mOff] = a;
-      const args = [ACTIVATION_CODES[kind], units, f(gates, gOff), f(dh, dhOff), w(dG, dgOff)];
-      const outs = [opt(dhPrev, dpOff), mask === null ? 0 : heap.u8(mask) + mOff];
-      pool.run(batch * units * 8, POINTWISE_SPLIT, TASK.rnnBackward, batch, ...args, ...outs);
+      const args = [f(gates, gOff), f(dh, dhOff), w(dG, dgOff), opt(dhPrev, dpOff)];
+      const m = mask === null ? 0 : heap.u8(mask) + mOff;
+      k.rnnBackward(ACTIVATION_CODES[kind], 0, batch, units, ...args, m);
       done();
     },
     lstmCellForward(batch, H, ...a) {
       const [gates, gOff, cPrev, cpOff, c, cOff, hPrev, hpOff, h, hOff, mask, mOff] = a;
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [w(gates, gOff), f(cPrev, cpOff), w(c, cOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 32, POINTWISE_SPLIT, TASK.lstmForward, batch, H, ...args);
+      k.lstmForward(0, batch, H, ...args);
       done();
     },
     lstmCellBackward(batch, H, ...a) {
@@ -219,7 +221,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [f(gates, gOff), f(cPrev, cpOff), f(c, cOff), f(dh, dhOff), w(dc, dcOff)];
       const outs = [w(dG, dgOff), opt(dhPrev, dpOff), m];
-      pool.run(batch * H * 32, POINTWISE_SPLIT, TASK.lstmBackward, batch, H, ...args, ...outs);
+      k.lstmBackward(0, batch, H, ...args, ...outs);
       done();
     },
     sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh) {
@@ -239,16 +241,8 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const [kind, option] = cellCode(cell, ACTIVATION_CODES);
       const m = mask === null ? 0 : heap.u8(mask);
       const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
-      const args = [
-        batch,
-        steps,
-        H,
-        kind,
-        option,
-        f(gates),
-        f(h),
-        when(scale !== null, hIn, false),
-      ];
+      const shape = [batch, steps, H, kind, option];
+      const args = [...shape, f(gates), f(h), when(scale !== null, hIn, false)];
       const dropout = [when(scale !== null, dHIn), opt(scale, 0, false), m];
       const own = [when(lstm, c, false), when(lstm, dc), when(gru, rec, false)];
       const gruOwn = [when(gru && option === 1, dRec), when(gru && option === 0, dRh)];
@@ -275,13 +269,12 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     gruCellForward(resetAfter, batch, H, ...a) {
       const [gates, gOff, rec, rOff, hPrev, hpOff, h, hOff, mask, mOff] = a;
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [+resetAfter, H, w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 24, POINTWISE_SPLIT, TASK.gruForward, batch, ...args);
+      const args = [w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
+      k.gruForward(+resetAfter, 0, batch, H, ...args);
       done();
     },
     gruResetForward(batch, H, gates, gOff, rec, rOff, hPrev, hpOff, rh, rhOff) {
-      const args = [H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff)];
-      pool.run(batch * H * 8, POINTWISE_SPLIT, TASK.gruResetForward, batch, ...args);
+      k.gruResetForward(0, batch, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff));
       done();
     },
     gruCellBackward(resetAfter, batch, H, ...a) {
@@ -289,21 +282,14 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const [dhPrev, dpOff, mask, mOff] = tail;
       if (resetAfter && dRec === null) throw new Error('gruCellBackward: resetAfter needs dRec');
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [+resetAfter, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
+      const args = [f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
       const outs = [w(dG, dgOff), resetAfter ? opt(dRec, drOff) : 0, opt(dhPrev, dpOff), m];
-      pool.run(batch * H * 24, POINTWISE_SPLIT, TASK.gruBackward, batch, ...args, ...outs);
+      k.gruBackward(+resetAfter, 0, batch, H, ...args, ...outs);
       done();
     },
     gruResetBackward(batch, H, gates, gOff, hPrev, hpOff, dRh, drhOff, dG, dgOff, dhPrev, dpOff) {
-      const args = [H, f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
-      pool.run(
-        batch * H * 8,
-        POINTWISE_SPLIT,
-        TASK.gruResetBackward,
-        batch,
-        ...args,
-        opt(dhPrev, dpOff),
-      );
+      const args = [f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
+      k.gruResetBackward(0, batch, H, ...args, opt(dhPrev, dpOff));
       done();
     },
 

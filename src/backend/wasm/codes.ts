@@ -12,18 +12,10 @@ export const ACTIVATION_CODES: Record<ActivationKind, number> = {
 /** Task op codes of runTask (assembly/index.ts). */
 export const TASK = {
   gemm: 1,
-  rnnForward: 2,
-  rnnBackward: 3,
-  lstmForward: 4,
-  lstmBackward: 5,
-  gruForward: 6,
-  gruResetForward: 7,
-  gruBackward: 8,
-  gruResetBackward: 9,
-  sequenceForward: 10,
-  sequenceBackward: 11,
-  adam: 12,
-  fmaChains: 13,
+  sequenceForward: 2,
+  sequenceBackward: 3,
+  adam: 4,
+  fmaChains: 5,
 } as const;
 
 /**
