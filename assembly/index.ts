@@ -1,8 +1,7 @@
 // The kernel module's exports. The host owns all memory above heapBase(); work that threads share
 // is described by a task record in memory and run by runTask on each thread for its part.
 import { gemmPart } from './gemm';
-import { gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './recurrent';
-import { lstmSequenceBackwardRows, lstmSequenceForwardRows } from './sequence';
+import { sequenceBackwardRows, sequenceForwardRows } from './sequence';
 
 export { gemmPart, gemmScratchBytes } from './gemm';
 export {
@@ -14,7 +13,11 @@ export { col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolB
 export { rmsprop, sgd } from './optimizer';
 import { adam } from './optimizer';
 import { fmaChains } from './peak';
-export { gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward };
+// The per-step cell kernels, called directly on rows [0, batch) (off the hot path since the
+// whole-sequence tasks: only the per-step loops of the reference and step observers run them).
+export {
+  gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward,
+} from './recurrent';
 
 /** First byte the host may use. */
 export function heapBase(): usize {
@@ -23,18 +26,10 @@ export function heapBase(): usize {
 
 // Task op codes, shared with the host (src/backend/wasm/codes.ts).
 const GEMM = 1;
-const RNN_FORWARD = 2;
-const RNN_BACKWARD = 3;
-const LSTM_FORWARD = 4;
-const LSTM_BACKWARD = 5;
-const GRU_FORWARD = 6;
-const GRU_RESET_FORWARD = 7;
-const GRU_BACKWARD = 8;
-const GRU_RESET_BACKWARD = 9;
-const LSTM_SEQUENCE_FORWARD = 10;
-const LSTM_SEQUENCE_BACKWARD = 11;
-const ADAM = 12;
-const FMA_CHAINS = 13;
+const SEQUENCE_FORWARD = 2;
+const SEQUENCE_BACKWARD = 3;
+const ADAM = 4;
+const FMA_CHAINS = 5;
 
 @inline function arg(task: usize, i: i32): i32 {
   return load<i32>(task + (<usize>i << 2));
@@ -55,7 +50,7 @@ const FMA_CHAINS = 13;
 
 /**
  * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
- * (or 6-row tiles when arg 3 says so); the cell and sequence kernels split batch rows. `scratch` is this
+ * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows. `scratch` is this
  * thread's gemmScratchBytes() area.
  */
 export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
@@ -96,53 +91,11 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     );
     return;
   }
-  if (op == LSTM_SEQUENCE_FORWARD || op == LSTM_SEQUENCE_BACKWARD) {
-    // Whole 6-row tiles per part, so every step's GEMM runs full tiles.
-    const r = share(arg(task, 1), 6, part, parts);
-    const r0 = <i32>(r >> 32), r1 = <i32>r;
-    if (r0 >= r1) return;
-    if (op == LSTM_SEQUENCE_FORWARD) {
-      lstmSequenceForwardRows(
-        r0, r1, arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5),
-        arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10), scratch,
-      );
-    } else {
-      lstmSequenceBackwardRows(
-        r0, r1, arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5),
-        arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10), arg(task, 11),
-        arg(task, 12), scratch,
-      );
-    }
-    return;
-  }
-  // Cell kernels: arg 1 = batch rows, then the kernel's own arguments after (r0, r1).
-  const r = share(arg(task, 1), 1, part, parts);
+  // SEQUENCE_FORWARD or SEQUENCE_BACKWARD: whole 6-row tiles per part, so every step's GEMM runs
+  // full tiles.
+  const r = share(arg(task, 1), 6, part, parts);
   const r0 = <i32>(r >> 32), r1 = <i32>r;
   if (r0 >= r1) return;
-  switch (op) {
-    case RNN_FORWARD:
-      rnnForward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7));
-      break;
-    case RNN_BACKWARD:
-      rnnBackward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8));
-      break;
-    case LSTM_FORWARD:
-      lstmForward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8));
-      break;
-    case LSTM_BACKWARD:
-      lstmBackward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10));
-      break;
-    case GRU_FORWARD:
-      gruForward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8));
-      break;
-    case GRU_RESET_FORWARD:
-      gruResetForward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6));
-      break;
-    case GRU_BACKWARD:
-      gruBackward(arg(task, 2), r0, r1, arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7), arg(task, 8), arg(task, 9), arg(task, 10), arg(task, 11));
-      break;
-    case GRU_RESET_BACKWARD:
-      gruResetBackward(r0, r1, arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), arg(task, 6), arg(task, 7));
-      break;
-  }
+  if (op == SEQUENCE_FORWARD) sequenceForwardRows(task, r0, r1, scratch);
+  else sequenceBackwardRows(task, r0, r1, scratch);
 }

@@ -1,55 +1,134 @@
-// The whole LSTM recurrence of a batch in one task (RecurrentOps.lstmSequenceForward/Backward):
-// a thread takes batch rows [r0, r1) for every step. Rows are independent through time, so
-// threads meet once per pass instead of at every step, and each row is computed by exactly the
-// kernels the per-step ops run (gemmPart gives the same bits for any row range).
-import { multiplyAt } from './core';
+// Whole sequences in one task (RecurrentOps.sequenceForward/Backward/Last), one loop over time
+// for every cell: a thread takes batch rows [r0, r1) for every step. Rows are independent through
+// time, so threads meet once per pass instead of at every step, and each row is computed by
+// exactly the kernels the per-step ops run (gemmPart gives the same bits for any row range).
+// Arguments are read from the task record (layouts in src/backend/wasm/backend.ts).
+import { addRowVector, multiplyAt } from './core';
 import { gemmPart } from './gemm';
-import { lstmBackward, lstmForward } from './recurrent';
+import {
+  gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward,
+  rnnForward,
+} from './recurrent';
 
-@inline function block(base: usize, s: i32, width: i32): usize {
-  return base + (<usize>s * <usize>width << 2);
+const RNN = 0;
+const LSTM = 1;
+const GRU = 2;
+
+@inline function arg(task: usize, i: i32): i32 {
+  return load<i32>(task + (<usize>i << 2));
 }
 
-/** Steps 0…T−1 of rows [r0, r1): hIn_s = h_s ⊙ scale (if scale), gates_s += hIn_s·U, cell. */
-export function lstmSequenceForwardRows(
-  r0: i32, r1: i32, B: i32, T: i32, H: i32, gates: usize, U: usize, c: usize, h: usize,
-  hIn: usize, scale: usize, mask: usize, scratch: usize,
+@inline function block(base: usize, s: i32, width: i32): usize {
+  return base == 0 ? 0 : base + (<usize>s * <usize>width << 2);
+}
+
+/** Rows [r0, r1) of C (+)= A·B, A [·, k] and B [k, n] row-major, leading dimensions in floats. */
+@inline function rowsGemm(
+  r0: i32, r1: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  beta: i32, scratch: usize,
 ): void {
-  const BH = B * H, G = 4 * H;
-  const rowOff = <usize>(r0 * H) << 2;
-  for (let s = 0; s < T; s++) {
-    let rin = block(h, s, BH);
-    if (scale != 0) {
-      const hin = block(hIn, s, BH);
-      multiplyAt((r1 - r0) * H, rin + rowOff, scale + rowOff, hin + rowOff, 0);
-      rin = hin;
-    }
-    const g = block(gates, s, B * G);
-    gemmPart(r0, r1, 0, G, H, rin, <usize>H << 2, 4, U, <usize>G << 2, 4, g, <usize>G << 2, 1, scratch);
-    const m: usize = mask == 0 ? 0 : mask + <usize>(s * B);
-    lstmForward(r0, r1, H, g, block(c, s, BH), block(c, s + 1, BH), block(h, s, BH), block(h, s + 1, BH), m);
-  }
+  gemmPart(r0, r1, 0, n, k, a, <usize>lda << 2, 4, b, <usize>ldb << 2, 4, c, <usize>ldc << 2, beta, scratch);
+}
+
+/** Gate blocks per unit of a cell kind. */
+@inline function gateCount(kind: i32): i32 {
+  return kind == RNN ? 1 : kind == LSTM ? 4 : 3;
 }
 
 /**
- * Steps T−1…0 of rows [r0, r1): the cell's backward, then (s > 0) dH_{s−1} += dG_s·Uᵀ, through
- * the dropout scale via the dHIn rows when there is one.
+ * Forward steps 0…T−1 of rows [r0, r1). Task: B, T, H, kind, option (activation or
+ * resetAfter), gates, U, h, hIn, scale, mask, c, rec, rh, then for inference (x ≠ 0) x, D,
+ * reverse, W, bias, out; inference keeps one step of gates, rec and rh and two blocks of h and c.
  */
-export function lstmSequenceBackwardRows(
-  r0: i32, r1: i32, B: i32, T: i32, H: i32, gates: usize, c: usize, Ut: usize, dH: usize,
-  dc: usize, dGates: usize, dHIn: usize, scale: usize, mask: usize, scratch: usize,
-): void {
-  const BH = B * H, G = 4 * H;
+export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usize): void {
+  const B = arg(task, 1), T = arg(task, 2), H = arg(task, 3), kind = arg(task, 4), opt = arg(task, 5);
+  const G = gateCount(kind) * H, BH = B * H;
+  const U = <usize>arg(task, 7), hs = <usize>arg(task, 8), hIn = <usize>arg(task, 9);
+  const scale = <usize>arg(task, 10), mask = <usize>arg(task, 11), cs = <usize>arg(task, 12);
+  const x = <usize>arg(task, 15), D = arg(task, 16), reverse = arg(task, 17);
+  const W = <usize>arg(task, 18), bias = <usize>arg(task, 19);
+  const rowOff = <usize>(r0 * H) << 2, rows = r1 - r0;
+  for (let s = 0; s < T; s++) {
+    // Training: step s's blocks. Inference: one step of scratch, states in blocks s % 2.
+    const at = x == 0 ? s : 0, from = x == 0 ? s : s & 1, to = x == 0 ? s + 1 : (s + 1) & 1;
+    const gates = block(<usize>arg(task, 6), at, B * G), rec = block(<usize>arg(task, 13), at, B * G);
+    const rh = block(<usize>arg(task, 14), at, BH);
+    const hPrev = block(hs, from, BH), h = block(hs, to, BH);
+    const m: usize = mask == 0 ? 0 : mask + <usize>(s * B);
+    let rin = hPrev;
+    if (x != 0) {
+      const t = reverse != 0 ? T - 1 - s : s;
+      const xt = x + (<usize>t * <usize>D << 2);
+      gemmPart(r0, r1, 0, G, D, xt, <usize>(T * D) << 2, 4, W, <usize>G << 2, 4, gates, <usize>G << 2, 0, scratch);
+      const gRows = gates + (<usize>(r0 * G) << 2);
+      if (bias != 0) addRowVector(gRows, rows, G, bias);
+      if (kind == GRU && opt != 0) {
+        // The training path's zeros plus the recurrent bias (row 1 of the bias).
+        const rRows = rec + (<usize>(r0 * G) << 2);
+        memory.fill(rRows, 0, <usize>(rows * G) << 2);
+        if (bias != 0) addRowVector(rRows, rows, G, bias + (<usize>G << 2));
+      }
+    } else if (scale != 0) {
+      rin = block(hIn, s, BH);
+      multiplyAt(rows * H, hPrev + rowOff, scale + rowOff, rin + rowOff, 0);
+    }
+    if (kind == GRU) {
+      if (opt != 0) {
+        rowsGemm(r0, r1, G, H, rin, H, U, G, rec, G, 1, scratch);
+      } else {
+        rowsGemm(r0, r1, 2 * H, H, rin, H, U, G, rec, G, 0, scratch);
+        gruResetForward(r0, r1, H, gates, rec, rin, rh);
+        rowsGemm(r0, r1, H, H, rh, H, U + (<usize>(2 * H) << 2), G, rec + (<usize>(2 * H) << 2), G, 0, scratch);
+      }
+      gruForward(opt, r0, r1, H, gates, rec, hPrev, h, m);
+      continue;
+    }
+    rowsGemm(r0, r1, G, H, rin, H, U, G, gates, G, 1, scratch);
+    if (kind == LSTM) lstmForward(r0, r1, H, gates, block(cs, from, BH), block(cs, to, BH), hPrev, h, m);
+    else rnnForward(opt, r0, r1, H, gates, hPrev, h, m);
+  }
+  if (x != 0) memory.copy(<usize>arg(task, 20) + rowOff, block(hs, T & 1, BH) + rowOff, <usize>(rows * H) << 2);
+}
+
+/**
+ * Backward steps T−1…0 of rows [r0, r1): the cell's backward, then (s > 0) dL/dh_{s−1} through U
+ * into dH block s−1, through the dropout scale via the dHIn rows when there is one. Task: B, T,
+ * H, kind, option, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask, c, dc, rec, dRec, dRh.
+ */
+export function sequenceBackwardRows(task: usize, r0: i32, r1: i32, scratch: usize): void {
+  const B = arg(task, 1), T = arg(task, 2), H = arg(task, 3), kind = arg(task, 4), opt = arg(task, 5);
+  const G = gateCount(kind) * H, BH = B * H;
+  const gates = <usize>arg(task, 6), hs = <usize>arg(task, 7), hIn = <usize>arg(task, 8);
+  const Ut = <usize>arg(task, 9), dH = <usize>arg(task, 10), dGates = <usize>arg(task, 11);
+  const dHIn = <usize>arg(task, 12), scale = <usize>arg(task, 13), mask = <usize>arg(task, 14);
+  const cs = <usize>arg(task, 15), dc = <usize>arg(task, 16), recs = <usize>arg(task, 17);
+  const dRecs = <usize>arg(task, 18), dRh = <usize>arg(task, 19);
   const rowOff = <usize>(r0 * H) << 2, rowBytes = <usize>((r1 - r0) * H) << 2;
   for (let s = T - 1; s >= 0; s--) {
-    const dg = block(dGates, s, B * G);
+    const g = block(gates, s, B * G), dg = block(dGates, s, B * G), dh = block(dH, s, BH);
     const prev = s > 0 ? block(dH, s - 1, BH) : 0;
+    const into = scale != 0 && prev != 0 ? dHIn : prev;
     const m: usize = mask == 0 ? 0 : mask + <usize>(s * B);
-    lstmBackward(r0, r1, H, block(gates, s, B * G), block(c, s, BH), block(c, s + 1, BH), block(dH, s, BH), dc, dg, prev, m);
-    if (s == 0) break;
-    const into = scale != 0 ? dHIn : prev;
-    if (scale != 0) memory.fill(dHIn + rowOff, 0, rowBytes);
-    gemmPart(r0, r1, 0, H, G, dg, <usize>G << 2, 4, Ut, <usize>H << 2, 4, into, <usize>H << 2, 1, scratch);
+    if (scale != 0 && prev != 0) memory.fill(dHIn + rowOff, 0, rowBytes);
+    let dRecurrent = dg;
+    if (kind == GRU) {
+      const rec = block(recs, s, B * G), dRec = opt != 0 ? block(dRecs, s, B * G) : 0;
+      gruBackward(opt, r0, r1, H, g, rec, block(hs, s, BH), dh, dg, dRec, prev, m);
+      if (opt != 0) dRecurrent = dRec;
+      else {
+        // The r gradient needs dL/d(r⊙hIn) = dG_h·U_hᵀ first, even at s = 0.
+        const h2 = <usize>(2 * H) << 2;
+        rowsGemm(r0, r1, H, H, dg + h2, G, Ut + <usize>H * h2, H, dRh, H, 0, scratch);
+        gruResetBackward(r0, r1, H, g, block(scale != 0 ? hIn : hs, s, BH), dRh, dg, into);
+        if (into != 0) rowsGemm(r0, r1, H, 2 * H, dg, G, Ut, H, into, H, 1, scratch);
+      }
+    } else if (kind == LSTM) {
+      lstmBackward(r0, r1, H, g, block(cs, s, BH), block(cs, s + 1, BH), dh, dc, dg, prev, m);
+    } else {
+      rnnBackward(opt, r0, r1, H, g, dh, dg, prev, m);
+    }
+    if (into == 0) continue;
+    if (kind != GRU || opt != 0) rowsGemm(r0, r1, H, G, dRecurrent, G, Ut, H, into, H, 1, scratch);
     if (scale != 0) multiplyAt((r1 - r0) * H, dHIn + rowOff, scale + rowOff, prev + rowOff, 1);
   }
 }

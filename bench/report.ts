@@ -39,6 +39,24 @@ function modelRows(configs: readonly ConfigResult[], markFew: boolean): string[]
   ]);
 }
 
+/** s/epoch of the seed configuration per encoder (LSTM and the --architectures ones). */
+function architectureTable(result: BenchResult, markdown: boolean): string | null {
+  const withOthers = result.configs.filter((c) => (c.architectures ?? []).length > 0);
+  if (withOthers.length === 0) return null;
+  const names = [
+    ...new Set(withOthers.flatMap((c) => (c.architectures ?? []).map((a) => a.architecture))),
+  ];
+  const rows = withOthers.map((c) => [
+    c.label,
+    c.epochSeconds.toFixed(1),
+    ...names.map((n) => {
+      const a = (c.architectures ?? []).find((o) => o.architecture === n);
+      return a === undefined ? '—' : `${a.epochSeconds.toFixed(1)} (train ${ms(a.trainMs)})`;
+    }),
+  ]);
+  return table(['s/epoch by encoder', 'lstm', ...names], rows, markdown);
+}
+
 /** GFLOP/s, and its share of the configuration's 128-bit FMA ceiling when it measured one. */
 function rate(ops: readonly OpResult[], name: string): string {
   const op = ops.find((o) => o.name === name);
@@ -134,6 +152,8 @@ export function renderReport(result: BenchResult, markdown: boolean): string {
   if (result.mode === 'full' && result.configs.some((c) => c.trainMs.n < FEW)) {
     out.push('* slow configuration: only a few training batches timed (n above).');
   }
+  const others = architectureTable(result, markdown);
+  if (others) out.push('', others);
   for (const c of result.configs) out.push(`${item}${c.label}: ${describe(c.details)}`);
   const gemm = gemmTable(result, markdown);
   if (gemm) out.push('', gemm);

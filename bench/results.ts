@@ -25,6 +25,17 @@ export interface ConfigResult {
   /** CPU time of the configuration's processes (CPU / wall shows the parallelism reached). */
   readonly cpuSeconds: number;
   readonly contention: ReturnType<typeof contention>;
+  /** gated: the seed configuration with the other encoders (bench --architectures). */
+  readonly architectures?: readonly ArchitectureTiming[];
+}
+
+/** Epoch time of the seed configuration with another encoder than the LSTM. */
+export interface ArchitectureTiming {
+  readonly architecture: string;
+  readonly trainMs: Summary;
+  readonly valMs: Summary;
+  readonly epochSeconds: number;
+  readonly contention: ReturnType<typeof contention>;
 }
 
 export interface Ratio {

@@ -6,7 +6,11 @@
  * Then the `gated serve` load test (serve-load.ts).
  *
  *   npm run bench -- [--quick] [--markdown] [--backends a,b] [--threads 1,2] [--no-torch]
- *                    [--no-serve | --serve-only] [--out FILE] [--report FILE]
+ *                    [--architectures gru,rnn,cnn] [--no-serve | --serve-only] [--out FILE]
+ *                    [--report FILE]
+ *
+ * --architectures: the other encoders timed per gated configuration (train and validation
+ * batches of the seed configuration with that encoder; default gru,rnn,cnn; '' for none).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,7 +23,13 @@ import { runJsonProcess } from './measure.js';
 import { EPOCH, SEED, type ModelTimings } from './model-timing.js';
 import { runTorch, torchVersion, TORCH_INSTALL_HINT } from './pytorch.js';
 import { renderReport } from './report.js';
-import { epochSeconds, ratios, type BenchResult, type ConfigResult } from './results.js';
+import {
+  epochSeconds,
+  ratios,
+  type ArchitectureTiming,
+  type BenchResult,
+  type ConfigResult,
+} from './results.js';
 import { benchServe } from './serve-load.js';
 import { summarize } from './stats.js';
 
@@ -42,6 +52,7 @@ const { values: flags } = parseArgs({
     markdown: { type: 'boolean', default: false },
     backends: { type: 'string' },
     threads: { type: 'string' },
+    architectures: { type: 'string', default: 'gru,rnn,cnn' },
     'no-torch': { type: 'boolean', default: false },
     'no-serve': { type: 'boolean', default: false },
     'serve-only': { type: 'boolean', default: false },
@@ -81,6 +92,24 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
     env,
   );
   const r = model.result;
+  const architectures: ArchitectureTiming[] = [];
+  for (const architecture of list(flags.architectures) ?? []) {
+    log(`${label}: ${architecture} train / validation…`);
+    const other = await runJsonProcess<ChildOutput & ModelTimings>(
+      process.execPath,
+      [CHILD, 'model', backend, speed, architecture],
+      env,
+    );
+    const { trainMs, valMs } = other.result;
+    const { epochSeconds: seconds } = epochSeconds(trainMs, valMs);
+    architectures.push({
+      architecture,
+      trainMs,
+      valMs,
+      epochSeconds: seconds,
+      contention: other.contention,
+    });
+  }
   return {
     label,
     framework: 'gated',
@@ -96,6 +125,7 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
     lastLoss: r.lastLoss,
     cpuSeconds: gemm.result.cpuSeconds + r.cpuSeconds,
     contention: model.contention,
+    architectures,
   };
 }
 

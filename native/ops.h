@@ -10,8 +10,8 @@ extern const Kernels* K;
 // calling thread alone. A recurrent step's GEMM (64×64×256, ~1M) and cell stay below it: a
 // wake-up costs ~0.4 µs on an idle machine, but when another process holds the other core a
 // per-step handshake can wait for a scheduler time slice (measured with a fixed part per thread:
-// 200 steps of h·U took 46 ms on 2 threads against 4.6 ms on 1). The LSTM recurrence is split
-// by batch rows for the whole sequence instead (lstmSequence*); whole-batch GEMMs (≥ 100M) and
+// 200 steps of h·U took 46 ms on 2 threads against 4.6 ms on 1). A recurrence is split
+// by batch rows for the whole sequence instead (sequence*); whole-batch GEMMs (≥ 100M) and
 // the optimizer split per call.
 // configure() may lower it (tests set 0 so that every op is split).
 constexpr double kDefaultParallelWork = 2e6;

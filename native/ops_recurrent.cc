@@ -161,212 +161,291 @@ napi_value gruResetBackward(Call& c) {
   return undefined(c.env);
 }
 
-// The whole LSTM recurrence of a batch (RecurrentOps.lstmSequenceForward/Backward). Threads take
-// whole batch rows for all steps: rows are independent through time, so there is one handshake
-// per sequence instead of one per step, and each row is computed exactly as by the per-step ops.
-struct LstmSequence {
-  long B, T, H;
+// Whole sequences (RecurrentOps.sequenceForward/Backward/Last), one loop over time for every
+// cell. Threads take whole batch rows for all steps: rows are independent through time, so there
+// is one handshake per sequence instead of one per step, and each row is computed exactly as by
+// the per-step ops (GEMM values do not depend on the row block).
+enum { CELL_RNN = 0, CELL_LSTM = 1, CELL_GRU = 2 };
+
+struct Sequence {
+  int kind, act;
+  bool resetAfter;
+  long B, T, H, G;  // G = gates per unit · H
   float* gates;
-  float* c;
-  const uint8_t* mask;  // [T, B] or null
-  const float* scale;   // recurrent dropout [B, H] or null
-  // forward
   const float* U;
   float* h;
-  float* hIn;  // [T, B, H] when scale
+  float* hIn;           // [T, B, H] when scale
+  const float* scale;   // recurrent dropout [B, H] or null
+  const uint8_t* mask;  // [T, B] or null
+  float *c, *rec, *rh;  // LSTM [T+1, B, H]; GRU [T, B, 3H] and (resetAfter=false) [T, B, H]
   // backward
   const float* Ut;
-  float* dH;
-  float* dc;
-  float* dGates;
-  float* dHIn;  // [B, H] when scale
+  float *dH, *dGates, *dHIn, *dc, *dRec, *dRh;
+  // inference (sequenceLast): x set; gates, rec, rh one step and c, h two blocks of scratch
+  const float* x;  // [B, T, D]
+  long D;
+  bool reverse;
+  const float *W, *bias;
+  float* out;
 };
 
-void lstmForwardRows(const LstmSequence& q, long b0, long b1) {
-  const long B = q.B, H = q.H, G = 4 * H, BH = B * H;
-  float* scratch = pool::scratch();
-  for (long s = 0; s < q.T; s++) {
-    const float* rin = q.h + s * BH;
-    if (q.scale) {
-      float* hin = q.hIn + s * BH;
-      generic::multiplyAt(rin, q.scale, hin, false, b0 * H, b1 * H);
-      rin = hin;
-    }
-    const GemmArgs g{false, false, b1 - b0, G, H, rin + b0 * H, H, q.U, G, q.gates + (s * B + b0) * G, G, true};
-    K->gemm(g, 0, b1 - b0, 0, G, scratch);
-    LstmStep st{};
-    st.units = H;
-    st.gates = q.gates + s * B * G;
-    st.cPrev = q.c + s * BH;
-    st.c = q.c + (s + 1) * BH;
-    st.hPrev = q.h + s * BH;
-    st.h = q.h + (s + 1) * BH;
-    st.mask = q.mask ? q.mask + s * B : nullptr;
-    K->lstmForward(st, b0, b1);
-  }
+// One step's blocks: of the training pass, or of inference's scratch.
+struct Step {
+  float *gates, *rec, *rh;
+  const float* rin;  // the recurrent input (after dropout)
+  const float *hPrev, *cPrev;
+  float *h, *c;
+  const uint8_t* mask;
+};
+
+// Rows [b0, b1) of C (+)= A·B, A and C row-major with leading dimensions lda and ldc.
+void rowsGemm(long b0, long b1, long n, long k, const float* a, long lda, const float* b, long ldb,
+              float* c, long ldc, bool beta, float* scratch) {
+  const GemmArgs g{false, false, b1 - b0, n, k, a + b0 * lda, lda, b, ldb, c + b0 * ldc, ldc, beta};
+  K->gemm(g, 0, b1 - b0, 0, n, scratch);
 }
 
-void lstmBackwardRows(const LstmSequence& q, long b0, long b1) {
-  const long B = q.B, H = q.H, G = 4 * H, BH = B * H;
+// The cells: forward(step) and backward(step s, dhPrev = dH block s−1 or null, into = where
+// dL/dh_{s−1} through U goes, or null at s = 0), each exactly its per-step ops.
+struct RnnCell {
+  static void forward(const Sequence& q, const Step& t, long b0, long b1, float* scratch) {
+    rowsGemm(b0, b1, q.H, q.H, t.rin, q.H, q.U, q.H, t.gates, q.H, true, scratch);
+    K->rnnForward(RnnStep{q.act, q.H, t.gates, t.hPrev, t.h, t.mask}, b0, b1);
+  }
+  static void backward(const Sequence& q, long s, float* dhPrev, float* into, long b0, long b1,
+                       float* scratch) {
+    const long H = q.H, BH = q.B * H;
+    float* dg = q.dGates + s * BH;
+    const uint8_t* m = q.mask ? q.mask + s * q.B : nullptr;
+    generic::rnnBackward(q.act, H, q.gates + s * BH, q.dH + s * BH, dg, dhPrev, m, b0, b1);
+    if (into) rowsGemm(b0, b1, H, H, dg, H, q.Ut, H, into, H, true, scratch);
+  }
+};
+
+struct LstmCell {
+  static void forward(const Sequence& q, const Step& t, long b0, long b1, float* scratch) {
+    rowsGemm(b0, b1, q.G, q.H, t.rin, q.H, q.U, q.G, t.gates, q.G, true, scratch);
+    K->lstmForward({.units = q.H, .gates = t.gates, .cPrev = t.cPrev, .c = t.c, .hPrev = t.hPrev, .h = t.h,
+                    .mask = t.mask},
+                   b0, b1);
+  }
+  static void backward(const Sequence& q, long s, float* dhPrev, float* into, long b0, long b1,
+                       float* scratch) {
+    const long H = q.H, BH = q.B * H, sG = s * q.B * q.G;
+    K->lstmBackward({.units = H, .gates = q.gates + sG, .cPrev = q.c + s * BH, .c = q.c + (s + 1) * BH,
+                     .dh = q.dH + s * BH, .dc = q.dc, .dGates = q.dGates + sG, .dhPrev = dhPrev,
+                     .mask = q.mask ? q.mask + s * q.B : nullptr},
+                    b0, b1);
+    if (into) rowsGemm(b0, b1, H, q.G, q.dGates + sG, q.G, q.Ut, H, into, H, true, scratch);
+  }
+};
+
+struct GruCell {
+  static void forward(const Sequence& q, const Step& t, long b0, long b1, float* scratch) {
+    const long H = q.H, G = q.G;
+    if (q.resetAfter) {
+      rowsGemm(b0, b1, G, H, t.rin, H, q.U, G, t.rec, G, true, scratch);
+    } else {
+      rowsGemm(b0, b1, 2 * H, H, t.rin, H, q.U, G, t.rec, G, false, scratch);
+      K->gruResetForward(GruStep{false, H, t.gates, t.rec, t.rin, t.rh, nullptr}, b0, b1);
+      rowsGemm(b0, b1, H, H, t.rh, H, q.U + 2 * H, G, t.rec + 2 * H, G, false, scratch);
+    }
+    K->gruForward(GruStep{q.resetAfter, H, t.gates, t.rec, t.hPrev, t.h, t.mask}, b0, b1);
+  }
+  static void backward(const Sequence& q, long s, float* dhPrev, float* into, long b0, long b1,
+                       float* scratch) {
+    const long H = q.H, G = q.G, BH = q.B * H, sG = s * q.B * G;
+    const float* gates = q.gates + sG;
+    float* dg = q.dGates + sG;
+    float* dRec = q.resetAfter ? q.dRec + sG : nullptr;
+    const uint8_t* m = q.mask ? q.mask + s * q.B : nullptr;
+    generic::gruBackward(q.resetAfter, H, gates, q.rec + sG, q.h + s * BH, q.dH + s * BH, dg, dRec,
+                         dhPrev, m, b0, b1);
+    if (q.resetAfter) {
+      if (into) rowsGemm(b0, b1, H, G, dRec, G, q.Ut, H, into, H, true, scratch);
+      return;
+    }
+    // The r gradient needs dL/d(r⊙hIn) = dG_h·U_hᵀ first, even at s = 0.
+    rowsGemm(b0, b1, H, H, dg + 2 * H, G, q.Ut + 2 * H * H, H, q.dRh, H, false, scratch);
+    const float* rin = (q.scale ? q.hIn : q.h) + s * BH;
+    generic::gruResetBackward(H, gates, rin, q.dRh, dg, into, b0, b1);
+    if (into) rowsGemm(b0, b1, H, 2 * H, dg, G, q.Ut, H, into, H, true, scratch);
+  }
+};
+
+// Step s of the training pass: the blocks of s, and rows [b0, b1) of its dropped recurrent input.
+Step trainingStep(const Sequence& q, long s, long b0, long b1) {
+  const long BH = q.B * q.H, sG = s * q.B * q.G;
+  const auto at = [](auto* p, long off) { return p ? p + off : nullptr; };
+  Step t{.gates = q.gates + sG, .rec = at(q.rec, sG), .rh = at(q.rh, s * BH), .rin = q.h + s * BH,
+         .hPrev = q.h + s * BH, .cPrev = at(q.c, s * BH), .h = q.h + (s + 1) * BH,
+         .c = at(q.c, (s + 1) * BH), .mask = at(q.mask, s * q.B)};
+  if (q.scale) {
+    generic::multiplyAt(t.rin, q.scale, q.hIn + s * BH, false, b0 * q.H, b1 * q.H);
+    t.rin = q.hIn + s * BH;
+  }
+  return t;
+}
+
+// Step s of inference: rows [b0, b1) of its input projection (x read batch-major in place, as
+// the training path's transpose, GEMM and bias would give them) in one step of scratch, and the
+// states in blocks s % 2 and (s + 1) % 2.
+Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) {
+  const long BH = q.B * q.H, G = q.G, time = q.reverse ? q.T - 1 - s : s;
+  const Step t{.gates = q.gates, .rec = q.rec, .rh = q.rh, .rin = q.h + s % 2 * BH, .hPrev = q.h + s % 2 * BH,
+               .cPrev = q.c + s % 2 * BH, .h = q.h + (s + 1) % 2 * BH, .c = q.c + (s + 1) % 2 * BH,
+               .mask = q.mask ? q.mask + s * q.B : nullptr};
+  const GemmArgs xw{false, false, b1 - b0, G, q.D, q.x + (b0 * q.T + time) * q.D, q.T * q.D, q.W, G,
+                    q.gates + b0 * G, G, false};
+  K->gemm(xw, 0, b1 - b0, 0, G, scratch);
+  if (q.bias) generic::addRowVector(q.gates, G, q.bias, b0, b1);
+  if (q.kind == CELL_GRU && q.resetAfter) {  // the training path's zeros + the recurrent bias
+    for (long i = b0 * G; i < b1 * G; i++) q.rec[i] = 0.0f;
+    if (q.bias) generic::addRowVector(q.rec, G, q.bias + G, b0, b1);
+  }
+  return t;
+}
+
+template <class Cell>
+void forwardRows(Cell, const Sequence& q, long b0, long b1) {
+  float* scratch = pool::scratch();
+  for (long s = 0; s < q.T; s++) {
+    const Step t = q.x ? inferenceStep(q, s, b0, b1, scratch) : trainingStep(q, s, b0, b1);
+    Cell::forward(q, t, b0, b1, scratch);
+  }
+  if (!q.x) return;
+  const float* last = q.h + q.T % 2 * q.B * q.H;
+  for (long i = b0 * q.H; i < b1 * q.H; i++) q.out[i] = last[i];
+}
+
+template <class Cell>
+void backwardRows(Cell, const Sequence& q, long b0, long b1) {
+  const long H = q.H, BH = q.B * H;
   float* scratch = pool::scratch();
   for (long s = q.T - 1; s >= 0; s--) {
-    LstmStep st{};
-    st.units = H;
-    st.gates = q.gates + s * B * G;
-    st.cPrev = q.c + s * BH;
-    st.c = q.c + (s + 1) * BH;
-    st.dh = q.dH + s * BH;
-    st.dc = q.dc;
-    st.dGates = q.dGates + s * B * G;
-    st.dhPrev = s > 0 ? q.dH + (s - 1) * BH : nullptr;
-    st.mask = q.mask ? q.mask + s * B : nullptr;
-    K->lstmBackward(st, b0, b1);
-    if (s == 0) break;
-    // dL/dh_{s−1} += dG_s·Uᵀ, through the dropout mask when there is one.
-    float* into = q.scale ? q.dHIn : q.dH + (s - 1) * BH;
-    if (q.scale)
-      for (long i = b0 * H; i < b1 * H; i++) into[i] = 0;
-    const GemmArgs g{false, false, b1 - b0, H, G, st.dGates + b0 * G, G, q.Ut, H, into + b0 * H, H, true};
-    K->gemm(g, 0, b1 - b0, 0, H, scratch);
-    if (q.scale) generic::multiplyAt(q.dHIn, q.scale, q.dH + (s - 1) * BH, true, b0 * H, b1 * H);
+    float* prev = s > 0 ? q.dH + (s - 1) * BH : nullptr;
+    float* into = q.scale && prev ? q.dHIn : prev;
+    if (q.scale && prev)
+      for (long i = b0 * H; i < b1 * H; i++) q.dHIn[i] = 0;
+    Cell::backward(q, s, prev, into, b0, b1, scratch);
+    if (q.scale && prev) generic::multiplyAt(q.dHIn, q.scale, prev, true, b0 * H, b1 * H);
   }
 }
 
-// Inference of the last state (RecurrentOps.lstmSequenceLast): no pass is kept for backward, so
-// each thread runs its rows' input projection step by step next to the recurrence, reading x
-// batch-major in place, and keeps only the current step's gates and two blocks of c and h
-// (instead of a [T, B, 4H] projection written and reread, and [T+1, B, H] states). Every value
-// is computed by the operations of the training path in the same order: the same bits.
-struct LstmLast {
-  long B, T, H, D;
-  const float* x;  // [B, T, D]
-  bool reverse;
-  const float* W;
-  const float* bias;  // [4H] or null
-  const float* U;
-  const uint8_t* mask;  // [T, B] in processing order, or null
-  float* gates;         // [B, 4H] scratch: one step
-  float* c;             // [2, B, H] scratch: blocks s % 2 and (s + 1) % 2
-  float* h;             // [2, B, H] scratch
-  float* out;           // [B, H]
-};
-
-void lstmLastRows(const LstmLast& q, long b0, long b1) {
-  const long B = q.B, H = q.H, G = 4 * H, BH = B * H, rows = b1 - b0;
-  float* scratch = pool::scratch();
-  for (long s = 0; s < q.T; s++) {
-    const long t = q.reverse ? q.T - 1 - s : s;
-    float* g = q.gates + b0 * G;
-    const GemmArgs xw{false, false, rows, G, q.D, q.x + (b0 * q.T + t) * q.D, q.T * q.D, q.W, G, g, G, false};
-    K->gemm(xw, 0, rows, 0, G, scratch);
-    if (q.bias) generic::addRowVector(q.gates, G, q.bias, b0, b1);
-    LstmStep st{};
-    st.units = H;
-    st.gates = q.gates;
-    st.cPrev = q.c + s % 2 * BH;
-    st.c = q.c + (s + 1) % 2 * BH;
-    st.hPrev = q.h + s % 2 * BH;
-    st.h = q.h + (s + 1) % 2 * BH;
-    st.mask = q.mask ? q.mask + s * B : nullptr;
-    const GemmArgs hu{false, false, rows, G, H, st.hPrev + b0 * H, H, q.U, G, g, G, true};
-    K->gemm(hu, 0, rows, 0, G, scratch);
-    K->lstmForward(st, b0, b1);
-  }
-  const float* last = q.h + q.T % 2 * BH;
-  for (long i = b0 * H; i < b1 * H; i++) q.out[i] = last[i];
+// Runs rows(cell, q, lo, hi) with q's cell type over the batch, in blocks of a GEMM tile's
+// height so that every step's tiles are full.
+template <class Rows>
+void forSequenceRows(const Sequence& q, double work, Rows rows) {
+  const auto split = [&](auto cell) {
+    forRanges(q.B, work, [&](long lo, long hi) { rows(cell, q, lo, hi); }, K->mr);
+  };
+  if (q.kind == CELL_RNN) split(RnnCell{});
+  else if (q.kind == CELL_LSTM) split(LstmCell{});
+  else split(GruCell{});
 }
 
-template <class F>
-void forSequenceRows(const LstmSequence& q, F rows) {
-  // Row blocks of a GEMM tile's height keep every step's tiles full.
-  forRanges(q.B, (double)q.T * q.B * 4 * q.H * q.H, [&](long lo, long hi) { rows(q, lo, hi); },
-            K->mr);
-}
-
-LstmSequence sequenceShape(Call& c) {
-  LstmSequence q{};
-  q.B = c.size(0, "batch");
-  q.T = c.size(1, "steps");
-  q.H = c.size(2, "units");
+// cell (kind, param), batch, steps, units: the first five arguments of every sequence op.
+Sequence sequenceShape(Call& c) {
+  Sequence q{};
+  q.kind = c.choice(0, "cell", 3);
+  if (q.kind == CELL_RNN) q.act = c.choice(1, "activation", 4);
+  if (q.kind == CELL_GRU) q.resetAfter = c.flag(1, "resetAfter");
+  q.B = c.size(2, "batch");
+  q.T = c.size(3, "steps");
+  q.H = c.size(4, "units");
+  q.G = c.product({q.kind == CELL_RNN ? 1 : q.kind == CELL_LSTM ? 4 : 3, q.H});
   return q;
 }
 
-// lstmSequenceForward(batch, steps, units, gates, U, c, h, hIn, recurrentScale, mask)
-napi_value lstmSequenceForward(Call& c) {
-  LstmSequence q = sequenceShape(c);
-  const long BH = c.product({q.B, q.H});
-  q.gates = c.span(c.f32(3, "gates"), "gates", 0, c.product({q.T, q.B, 4, q.H}));
-  q.U = c.span(c.f32(4, "U"), "U", 0, c.product({q.H, 4, q.H}));
-  q.c = c.span(c.f32(5, "c"), "c", 0, c.product({q.T + 1, q.B, q.H}));
-  q.h = c.span(c.f32(6, "h"), "h", 0, c.product({q.T + 1, q.B, q.H}));
-  const auto sc = c.f32OrNull(8, "recurrentScale");
-  if (sc) {
-    q.scale = c.span(sc, "recurrentScale", 0, BH);
-    q.hIn = c.span(c.f32(7, "hIn"), "hIn", 0, c.product({q.T, q.B, q.H}));
+float* seq(Call& c, size_t i, const char* name, long blocks, long width) {
+  return c.span(c.f32(i, name), name, 0, c.product({blocks, width}));
+}
+
+// sequenceForward(kind, param, batch, steps, units, gates, U, h, hIn, recurrentScale, mask, c,
+// rec, rh)
+napi_value sequenceForward(Call& c) {
+  Sequence q = sequenceShape(c);
+  const long BH = c.product({q.B, q.H}), T = q.T;
+  q.gates = seq(c, 5, "gates", T * q.B, q.G);
+  q.U = seq(c, 6, "U", q.H, q.G);
+  q.h = seq(c, 7, "h", T + 1, BH);
+  if (c.f32OrNull(9, "recurrentScale")) {
+    q.scale = seq(c, 9, "recurrentScale", 1, BH);
+    q.hIn = seq(c, 8, "hIn", T, BH);
   }
-  const auto m = c.u8OrNull(9, "mask");
-  q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
+  const auto m = c.u8OrNull(10, "mask");
+  q.mask = m ? c.span(m, "mask", 0, c.product({T, q.B})) : nullptr;
+  if (q.kind == CELL_LSTM) q.c = seq(c, 11, "c", T + 1, BH);
+  if (q.kind == CELL_GRU) q.rec = seq(c, 12, "rec", T * q.B, q.G);
+  if (q.kind == CELL_GRU && !q.resetAfter) q.rh = seq(c, 13, "rh", T, BH);
   if (BH == 0) return undefined(c.env);  // no empty loop over a huge number of steps
-  forSequenceRows(q, lstmForwardRows);
+  forSequenceRows(q, (double)T * BH * q.G, [](auto cell, auto&... a) { forwardRows(cell, a...); });
   return undefined(c.env);
 }
 
-// lstmSequenceBackward(batch, steps, units, gates, c, Ut, dH, dc, dGates, dHIn, recurrentScale,
-// mask)
-napi_value lstmSequenceBackward(Call& c) {
-  LstmSequence q = sequenceShape(c);
-  const long BH = c.product({q.B, q.H});
-  q.gates = c.span(c.f32(3, "gates"), "gates", 0, c.product({q.T, q.B, 4, q.H}));
-  q.c = c.span(c.f32(4, "c"), "c", 0, c.product({q.T + 1, q.B, q.H}));
-  q.Ut = c.span(c.f32(5, "Ut"), "Ut", 0, c.product({4, q.H, q.H}));
-  q.dH = c.span(c.f32(6, "dH"), "dH", 0, c.product({q.T, q.B, q.H}));
-  q.dc = c.span(c.f32(7, "dc"), "dc", 0, BH);
-  q.dGates = c.span(c.f32(8, "dGates"), "dGates", 0, c.product({q.T, q.B, 4, q.H}));
-  const auto sc = c.f32OrNull(10, "recurrentScale");
-  if (sc) {
-    q.scale = c.span(sc, "recurrentScale", 0, BH);
-    q.dHIn = c.span(c.f32(9, "dHIn"), "dHIn", 0, BH);
+// sequenceBackward(kind, param, batch, steps, units, gates, h, hIn, Ut, dH, dGates, dHIn,
+// recurrentScale, mask, c, dc, rec, dRec, dRh)
+napi_value sequenceBackward(Call& c) {
+  Sequence q = sequenceShape(c);
+  const long BH = c.product({q.B, q.H}), T = q.T;
+  q.gates = seq(c, 5, "gates", T * q.B, q.G);
+  q.h = seq(c, 6, "h", T + 1, BH);
+  q.Ut = seq(c, 8, "Ut", q.G, q.H);
+  q.dH = seq(c, 9, "dH", T, BH);
+  q.dGates = seq(c, 10, "dGates", T * q.B, q.G);
+  if (c.f32OrNull(12, "recurrentScale")) {
+    q.scale = seq(c, 12, "recurrentScale", 1, BH);
+    q.dHIn = seq(c, 11, "dHIn", 1, BH);
+    q.hIn = seq(c, 7, "hIn", T, BH);
   }
+  const auto m = c.u8OrNull(13, "mask");
+  q.mask = m ? c.span(m, "mask", 0, c.product({T, q.B})) : nullptr;
+  if (q.kind == CELL_LSTM) {
+    q.c = seq(c, 14, "c", T + 1, BH);
+    q.dc = seq(c, 15, "dc", 1, BH);
+  }
+  if (q.kind == CELL_GRU) q.rec = seq(c, 16, "rec", T * q.B, q.G);
+  if (q.kind == CELL_GRU && q.resetAfter) q.dRec = seq(c, 17, "dRec", T * q.B, q.G);
+  if (q.kind == CELL_GRU && !q.resetAfter) q.dRh = seq(c, 18, "dRh", 1, BH);
+  if (BH == 0) return undefined(c.env);
+  forSequenceRows(q, (double)T * BH * q.G, [](auto cell, auto&... a) { backwardRows(cell, a...); });
+  return undefined(c.env);
+}
+
+// sequenceLast(kind, param, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out):
+// no pass is kept for backward, so each thread runs its rows' input projection step by step
+// next to the recurrence and keeps one step's gates and two blocks of states (instead of a
+// [T, B, G·H] projection written and reread, and [T+1, B, H] states): the same bits.
+napi_value sequenceLast(Call& c) {
+  Sequence q = sequenceShape(c);
+  const long BH = c.product({q.B, q.H}), G = q.G;
+  q.D = c.size(5, "inputDim");
+  q.x = seq(c, 6, "x", c.product({q.B, q.T}), q.D);
+  q.reverse = c.flag(7, "reverse");
+  q.W = seq(c, 8, "W", q.D, G);
+  if (c.f32OrNull(9, "bias")) q.bias = seq(c, 9, "bias", q.kind == CELL_GRU && q.resetAfter ? 2 : 1, G);
+  q.U = seq(c, 10, "U", q.H, G);
   const auto m = c.u8OrNull(11, "mask");
   q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
+  q.out = seq(c, 12, "out", 1, BH);
   if (BH == 0) return undefined(c.env);
-  forSequenceRows(q, lstmBackwardRows);
-  return undefined(c.env);
-}
-
-// lstmSequenceLast(batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out)
-napi_value lstmSequenceLast(Call& c) {
-  LstmLast q{};
-  q.B = c.size(0, "batch");
-  q.T = c.size(1, "steps");
-  q.H = c.size(2, "units");
-  q.D = c.size(3, "inputDim");
-  const long G = c.product({4, q.H}), BH = c.product({q.B, q.H});
-  q.x = c.span(c.f32(4, "x"), "x", 0, c.product({q.B, q.T, q.D}));
-  q.reverse = c.flag(5, "reverse");
-  q.W = c.span(c.f32(6, "W"), "W", 0, c.product({q.D, G}));
-  const auto bias = c.f32OrNull(7, "bias");
-  q.bias = bias ? c.span(bias, "bias", 0, G) : nullptr;
-  q.U = c.span(c.f32(8, "U"), "U", 0, c.product({q.H, G}));
-  const auto m = c.u8OrNull(9, "mask");
-  q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
-  q.out = c.span(c.f32(10, "out"), "out", 0, BH);
-  if (BH == 0) return undefined(c.env);
-  std::vector<float> scratch(q.B * G + 4 * BH);  // zeroed: c and h start at 0
+  std::vector<float> scratch(2 * q.B * G + 5 * BH);  // zeroed: c and h start at 0
   q.gates = scratch.data();
-  q.c = q.gates + q.B * G;
+  q.rec = q.gates + q.B * G;
+  q.rh = q.rec + q.B * G;
+  q.c = q.rh + BH;
   q.h = q.c + 2 * BH;
-  forRanges(q.B, (double)q.T * q.B * G * (q.D + q.H), [&](long lo, long hi) { lstmLastRows(q, lo, hi); },
-            K->mr);
+  forSequenceRows(q, (double)q.T * q.B * G * (q.D + q.H),
+                  [](auto cell, auto&... a) { forwardRows(cell, a...); });
   return undefined(c.env);
 }
 
 }  // namespace
 
 extern const OpEntry kRecurrentOps[] = {
-    {"lstmSequenceLast", lstmSequenceLast},
-    {"lstmSequenceForward", lstmSequenceForward},
-    {"lstmSequenceBackward", lstmSequenceBackward},
+    {"sequenceLast", sequenceLast},
+    {"sequenceForward", sequenceForward},
+    {"sequenceBackward", sequenceBackward},
     {"transposeSequence", transposeSequence},
     {"multiplyAt", multiplyAt},
     {"rnnCellForward", rnnCellForward},

@@ -4,12 +4,46 @@ import type { ActivationKind } from './core-ops.js';
 /** Activations a SimpleRNN cell may use (softmax makes no sense on a hidden state). */
 export type RecurrentActivation = Exclude<ActivationKind, 'softmax'>;
 
+/** The per-step cell kernels (what the whole-sequence loops are made of, with gemm and multiplyAt). */
+export type CellOpName =
+  | 'lstmCellForward'
+  | 'lstmCellBackward'
+  | 'gruCellForward'
+  | 'gruResetForward'
+  | 'gruCellBackward'
+  | 'gruResetBackward'
+  | 'rnnCellForward'
+  | 'rnnCellBackward';
+
+/** The cell a whole-sequence op runs; G (gates per unit) is 1, 4 and 3. */
+export type SequenceCell =
+  | { readonly kind: 'simpleRnn'; readonly activation: RecurrentActivation }
+  | { readonly kind: 'lstm' }
+  | { readonly kind: 'gru'; readonly resetAfter: boolean };
+
+/** G of a cell: gate blocks per unit. */
+export function gateCount(cell: SequenceCell): number {
+  return cell.kind === 'simpleRnn' ? 1 : cell.kind === 'lstm' ? 4 : 3;
+}
+
+/**
+ * A cell as the kernels' two integers (native/ops_recurrent.cc, assembly/sequence.ts): kind
+ * (0 SimpleRNN, 1 LSTM, 2 GRU), then the activation's code or resetAfter.
+ */
+export function cellCode(
+  cell: SequenceCell,
+  activationCodes: Record<RecurrentActivation, number>,
+): [number, number] {
+  if (cell.kind === 'simpleRnn') return [0, activationCodes[cell.activation]];
+  return cell.kind === 'lstm' ? [1, 0] : [2, +cell.resetAfter];
+}
+
 /**
  * Fused pointwise kernels of the recurrent cells, plus the data movement the sequence loop needs.
  *
- * The loop over time itself lives in the layers (src/layers/recurrent.ts), written once over
- * these ops and `gemm`. All sequence buffers the kernels see are time-major, in processing order
- * (step s of a goBackwards layer is time T−1−s): one step is a contiguous [batch, width] block,
+ * The loop over time is written once over these ops and `gemm` (./recurrent-sequence.ts); a fast
+ * backend runs it as one call (sequenceForward, …). All sequence buffers the kernels see are
+ * time-major, in processing order (step s of a goBackwards layer is time T−1−s): one step is a contiguous [batch, width] block,
  * addressed by an offset. Within a block, row b of a [batch, G·units] gate array holds the
  * gates side by side, each `units` wide, in Keras order (LSTM i, f, c, o; GRU z, r, h).
  *
@@ -142,63 +176,75 @@ export interface RecurrentOps {
   ): void;
 
   /**
-   * The whole LSTM recurrence of a batch, exactly the loop (lstmSequenceForwardBySteps in
-   * ./recurrent-sequence.ts) over s = 0 … steps−1 of:
-   *   hIn_s = h_s ⊙ recurrentScale (only when recurrentScale is given; else h_s is used);
-   *   gates_s += hIn_s·U (U [units, 4·units]); lstmCellForward on step s.
-   * Buffers are whole sequences from offset 0: gates [steps, batch, 4·units] (input projections
-   * on entry, activations on return), c and h [steps+1, batch, units] (block 0 the initial
-   * state), hIn [steps, batch, units] (written when recurrentScale [batch, units] is given),
-   * mask [steps, batch] or null. Optional: a backend may run it as one call, so that threads
-   * split the batch for the whole sequence instead of handshaking at every step; without it
-   * (the reference backend) callers use that loop (lstmSequenceOps in ./recurrent-sequence.ts).
+   * The whole recurrence of a batch, exactly the loop sequenceForwardBySteps in
+   * ./recurrent-sequence.ts over the per-step ops above: for s = 0 … steps−1,
+   *   hIn_s = h_s ⊙ recurrentScale (only when recurrentScale is given; else h_s is the input);
+   *   the cell's recurrent projection of hIn_s (U [units, G·units]) and its step kernel.
+   * Buffers are whole sequences from offset 0: gates [steps, batch, G·units] (input projections
+   * on entry, activations on return), h [steps+1, batch, units] (block 0 the initial state), hIn
+   * [steps, batch, units] (written when recurrentScale [batch, units] is given, else null), mask
+   * [steps, batch] or null; per cell (null for the others): LSTM c [steps+1, batch, units] (block
+   * 0 the initial cell state); GRU rec [steps, batch, 3·units] (resetAfter: the recurrent bias,
+   * or zeros, on entry) and, resetAfter=false, rh [steps, batch, units] (r ⊙ hIn per step).
+   * Optional: a backend may run it as one call, so that threads split the batch for the whole
+   * sequence instead of handshaking at every step; callers without it run that loop
+   * (sequenceOps in ./recurrent-sequence.ts).
    */
-  lstmSequenceForward?(
+  sequenceForward?(
+    cell: SequenceCell,
     batch: number,
     steps: number,
     units: number,
     gates: FloatArray,
     U: FloatArray,
-    c: FloatArray,
     h: FloatArray,
     hIn: FloatArray | null,
     recurrentScale: FloatArray | null,
     mask: Uint8Array | null,
+    c: FloatArray | null,
+    rec: FloatArray | null,
+    rh: FloatArray | null,
   ): void;
   /**
-   * Backward through time after lstmSequenceForward, exactly the loop over s = steps−1 … 0 of:
-   *   lstmCellBackward on step s (dh = dH block s, dc [batch, units] carried, dhPrev = dH block
-   *   s−1 when s > 0); then, when s > 0, dH_{s−1} += dGates_s·Uᵀ (Ut = Uᵀ [4·units, units]),
-   *   through recurrentScale when given (dHIn [batch, units] is its scratch).
-   * dH [steps, batch, units] holds the output gradients on entry and the complete dL/dh per
-   * step on return; dc is zero on entry; dGates [steps, batch, 4·units] is written. Optional,
-   * as lstmSequenceForward.
+   * Backward through time after sequenceForward, exactly sequenceBackwardBySteps: for s =
+   * steps−1 … 0 the cell's step backward (dh = dH block s, dhPrev = dH block s−1 when s > 0),
+   * then the gradient through U (Ut = Uᵀ [G·units, units]) into dH block s−1, through
+   * recurrentScale when given (dHIn [batch, units] is its scratch, else null). gates, h, hIn, c,
+   * rec as left by sequenceForward. dH [steps, batch, units] holds the output gradients on entry
+   * and the complete dL/dh per step on return; dGates [steps, batch, G·units] is written. Per
+   * cell: LSTM dc [batch, units], zero on entry; GRU resetAfter dRec [steps, batch, 3·units]
+   * (written), resetAfter=false dRh [batch, units] (scratch).
    */
-  lstmSequenceBackward?(
+  sequenceBackward?(
+    cell: SequenceCell,
     batch: number,
     steps: number,
     units: number,
     gates: FloatArray,
-    c: FloatArray,
+    h: FloatArray,
+    hIn: FloatArray | null,
     Ut: FloatArray,
     dH: FloatArray,
-    dc: FloatArray,
     dGates: FloatArray,
     dHIn: FloatArray | null,
     recurrentScale: FloatArray | null,
     mask: Uint8Array | null,
+    c: FloatArray | null,
+    dc: FloatArray | null,
+    rec: FloatArray | null,
+    dRec: FloatArray | null,
+    dRh: FloatArray | null,
   ): void;
-
   /**
-   * Inference of an LSTM's last state, exactly (lstmSequenceLastBySteps in
-   * ./recurrent-sequence.ts): x [batch, steps, inputDim] batch-major to time-major (reversed
-   * when `reverse`), gates = x·W (W [inputDim, 4·units]) + bias (or none), zero initial states,
-   * lstmSequenceForward with `mask` ([steps, batch] in processing order, or null), and the state
-   * after the last step into out [batch, units]. Optional: a backend may run it without keeping
-   * what only backward needs (every step's gates and states); without it callers run the
-   * training path.
+   * Inference of the last state, exactly sequenceLastBySteps: x [batch, steps, inputDim]
+   * batch-major to time-major (reversed when `reverse`), gates = x·W (W [inputDim, G·units]) +
+   * bias (or none; GRU resetAfter: bias [2, 3·units], row 0 here and row 1 the recurrent bias),
+   * zero initial states, sequenceForward with `mask` ([steps, batch] in processing order, or
+   * null), and the state after the last step into out [batch, units]. Optional: a backend may run
+   * it without keeping what only backward needs; without it callers run the training path.
    */
-  lstmSequenceLast?(
+  sequenceLast?(
+    cell: SequenceCell,
     batch: number,
     steps: number,
     units: number,

@@ -1,171 +1,161 @@
+import type { FloatArray } from '../tensor/tensor.js';
 import type { Backend } from './backend.js';
-import type { RecurrentOps } from './recurrent-ops.js';
+import {
+  gateCount,
+  type CellOpName,
+  type RecurrentOps,
+  type SequenceCell,
+} from './recurrent-ops.js';
 
-type SequenceOps = Required<Pick<RecurrentOps, 'lstmSequenceForward' | 'lstmSequenceBackward'>>;
+type SequenceOps = Required<Pick<RecurrentOps, 'sequenceForward' | 'sequenceBackward'>>;
+type Forward = Parameters<SequenceOps['sequenceForward']>;
+type Backward = Parameters<SequenceOps['sequenceBackward']>;
 
 /** The per-step ops the whole-sequence loops are made of. */
-export type StepOps = Pick<Backend, 'gemm' | 'multiplyAt' | 'lstmCellForward' | 'lstmCellBackward'>;
+export type StepOps = Pick<Backend, 'gemm' | 'multiplyAt' | CellOpName>;
 
-const sequenceOps = new WeakMap<Backend, SequenceOps>();
+const sequenceOpsOf = new WeakMap<Backend, SequenceOps>();
 
-/** The backend's fused whole-sequence LSTM ops, or else the loops over its per-step ops. */
-export function lstmSequenceOps(be: Backend): SequenceOps {
-  let ops = sequenceOps.get(be);
+/** The backend's fused whole-sequence ops, or else the loops over its per-step ops. */
+export function sequenceOps(be: Backend): SequenceOps {
+  let ops = sequenceOpsOf.get(be);
   if (ops === undefined) {
-    ops = sequenceOpsOf(be);
-    sequenceOps.set(be, ops);
+    const { sequenceForward: fwd, sequenceBackward: bwd } = be;
+    ops = {
+      sequenceForward: fwd ? fwd.bind(be) : (...a) => sequenceForwardBySteps(be, null, ...a),
+      sequenceBackward: bwd ? bwd.bind(be) : (...a) => sequenceBackwardBySteps(be, ...a),
+    };
+    sequenceOpsOf.set(be, ops);
   }
   return ops;
 }
 
-function sequenceOpsOf(be: Backend): SequenceOps {
-  return {
-    lstmSequenceForward: be.lstmSequenceForward
-      ? be.lstmSequenceForward.bind(be)
-      : (...args) => lstmSequenceForwardBySteps(be, ...args),
-    lstmSequenceBackward: be.lstmSequenceBackward
-      ? be.lstmSequenceBackward.bind(be)
-      : (...args) => lstmSequenceBackwardBySteps(be, ...args),
-  };
+function needed(op: string, cell: SequenceCell, name: string, a: FloatArray | null): FloatArray {
+  if (a === null) throw new Error(`${op}: ${cell.kind} needs ${name}`);
+  return a;
 }
 
 /**
- * RecurrentOps.lstmSequenceForward as the loop over the per-step ops: its definition, and the
- * implementation of every backend without a fused one (the reference backend).
+ * RecurrentOps.sequenceForward as the loop over the per-step ops: its definition, the
+ * implementation of every backend without a fused one (the reference backend), and the path of
+ * a layer whose step observer must see every step (`onStep(s)` runs after step s).
  */
-export function lstmSequenceForwardBySteps(
+export function sequenceForwardBySteps(
   ops: StepOps,
-  ...[batch, steps, units, gates, U, c, h, hIn, recurrentScale, mask]: Parameters<
-    SequenceOps['lstmSequenceForward']
-  >
+  onStep: ((s: number) => void) | null,
+  ...[cell, B, steps, H, gates, U, h, hIn, recurrentScale, mask, c, rec, rh]: Forward
 ): void {
-  const BH = batch * units;
-  const G = 4 * units;
-  if (recurrentScale !== null && hIn === null) {
-    throw new Error('lstmSequenceForward: recurrentScale needs hIn');
-  }
+  const op = 'sequenceForward';
+  const BH = B * H;
+  const G = gateCount(cell) * H;
+  const scaled = recurrentScale === null ? null : needed(op, cell, 'hIn', hIn);
   for (let s = 0; s < steps; s++) {
-    let rin = h;
-    if (recurrentScale !== null && hIn !== null) {
-      ops.multiplyAt(BH, h, s * BH, recurrentScale, 0, hIn, s * BH, 0);
-      rin = hIn;
+    const [sH, sG] = [s * BH, s * B * G];
+    if (recurrentScale !== null && scaled !== null) {
+      ops.multiplyAt(BH, h, sH, recurrentScale, 0, scaled, sH, 0);
     }
-    ops.gemm(
-      false,
-      false,
-      batch,
-      G,
-      units,
-      rin,
-      s * BH,
-      units,
-      U,
-      0,
-      G,
-      gates,
-      s * batch * G,
-      G,
-      1,
-    );
-    ops.lstmCellForward(
-      batch,
-      units,
-      gates,
-      s * batch * G,
-      c,
-      s * BH,
-      c,
-      (s + 1) * BH,
-      h,
-      s * BH,
-      h,
-      (s + 1) * BH,
-      mask,
-      s * batch,
-    );
+    const rin = scaled ?? h;
+    if (cell.kind === 'gru') {
+      const r = needed(op, cell, 'rec', rec);
+      if (cell.resetAfter) {
+        ops.gemm(false, false, B, G, H, rin, sH, H, U, 0, G, r, sG, G, 1);
+      } else {
+        const rhs = needed(op, cell, 'rh', rh);
+        ops.gemm(false, false, B, 2 * H, H, rin, sH, H, U, 0, G, r, sG, G, 0);
+        ops.gruResetForward(B, H, gates, sG, r, sG, rin, sH, rhs, sH);
+        ops.gemm(false, false, B, H, H, rhs, sH, H, U, 2 * H, G, r, sG + 2 * H, G, 0);
+      }
+      ops.gruCellForward(cell.resetAfter, B, H, gates, sG, r, sG, h, sH, h, sH + BH, mask, s * B);
+    } else {
+      ops.gemm(false, false, B, G, H, rin, sH, H, U, 0, G, gates, sG, G, 1);
+      if (cell.kind === 'lstm') {
+        const cs = needed(op, cell, 'c', c);
+        ops.lstmCellForward(B, H, gates, sG, cs, sH, cs, sH + BH, h, sH, h, sH + BH, mask, s * B);
+      } else {
+        ops.rnnCellForward(cell.activation, B, H, gates, sG, h, sH, h, sH + BH, mask, s * B);
+      }
+    }
+    onStep?.(s);
   }
 }
 
-/** RecurrentOps.lstmSequenceBackward as the loop over the per-step ops (see above). */
-export function lstmSequenceBackwardBySteps(
+/** RecurrentOps.sequenceBackward as the loop over the per-step ops (see above). */
+export function sequenceBackwardBySteps(
   ops: StepOps,
-  ...[batch, steps, units, gates, c, Ut, dH, dc, dGates, dHIn, recurrentScale, mask]: Parameters<
-    SequenceOps['lstmSequenceBackward']
-  >
+  ...[cell, B, steps, H, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask, ...rest]: Backward
 ): void {
-  const BH = batch * units;
-  const G = 4 * units;
-  if (recurrentScale !== null && dHIn === null) {
-    throw new Error('lstmSequenceBackward: recurrentScale needs dHIn');
-  }
+  const op = 'sequenceBackward';
+  const [c, dc, rec, dRec, dRh] = rest;
+  const BH = B * H;
+  const G = gateCount(cell) * H;
+  const scratch = scale === null ? null : needed(op, cell, 'dHIn', dHIn);
+  const rin = scale === null ? h : needed(op, cell, 'hIn', hIn);
   for (let s = steps - 1; s >= 0; s--) {
-    ops.lstmCellBackward(
-      batch,
-      units,
-      gates,
-      s * batch * G,
-      c,
-      s * BH,
-      c,
-      (s + 1) * BH,
-      dH,
-      s * BH,
-      dc,
-      0,
-      dGates,
-      s * batch * G,
-      s > 0 ? dH : null,
-      (s - 1) * BH,
-      mask,
-      s * batch,
-    );
-    if (s === 0) break;
-    const scaled = recurrentScale !== null && dHIn !== null;
-    if (scaled) dHIn.fill(0, 0, BH);
-    const into = scaled ? dHIn : dH;
-    const at = scaled ? 0 : (s - 1) * BH;
-    ops.gemm(
-      false,
-      false,
-      batch,
-      units,
-      G,
-      dGates,
-      s * batch * G,
-      G,
-      Ut,
-      0,
-      units,
-      into,
-      at,
-      units,
-      1,
-    );
-    if (scaled) ops.multiplyAt(BH, dHIn, 0, recurrentScale, 0, dH, (s - 1) * BH, 1);
+    const [sH, sG, m] = [s * BH, s * B * G, s * B];
+    // Where dL/dh_{s−1} through U goes: straight into dH, or via the scratch and the scale.
+    const into = s === 0 ? null : (scratch ?? dH);
+    const at = scratch === null ? sH - BH : 0;
+    const dhPrev = s > 0 ? dH : null;
+    if (scratch !== null && s > 0) scratch.fill(0, 0, BH);
+    let dRecurrent = dGates;
+    if (cell.kind === 'gru') {
+      const r = needed(op, cell, 'rec', rec);
+      const dr = cell.resetAfter ? needed(op, cell, 'dRec', dRec) : null;
+      const a = [B, H, gates, sG, r, sG, h, sH, dH, sH, dGates, sG, dr, sG] as const;
+      ops.gruCellBackward(cell.resetAfter, ...a, dhPrev, sH - BH, mask, m);
+      if (dr !== null) dRecurrent = dr;
+      else {
+        // The r gradient needs dL/d(r⊙hIn) = dG_h·U_hᵀ first, even at s = 0.
+        const drh = needed(op, cell, 'dRh', dRh);
+        ops.gemm(false, false, B, H, H, dGates, sG + 2 * H, G, Ut, 2 * H * H, H, drh, 0, H, 0);
+        ops.gruResetBackward(B, H, gates, sG, rin, sH, drh, 0, dGates, sG, into, at);
+        if (into !== null) {
+          ops.gemm(false, false, B, H, 2 * H, dGates, sG, G, Ut, 0, H, into, at, H, 1);
+        }
+      }
+    } else if (cell.kind === 'lstm') {
+      const [cs, dcs] = [needed(op, cell, 'c', c), needed(op, cell, 'dc', dc)];
+      const a = [B, H, gates, sG, cs, sH, cs, sH + BH, dH, sH, dcs, 0, dGates, sG] as const;
+      ops.lstmCellBackward(...a, dhPrev, sH - BH, mask, m);
+    } else {
+      const a = [B, H, gates, sG, dH, sH, dGates, sG] as const;
+      ops.rnnCellBackward(cell.activation, ...a, dhPrev, sH - BH, mask, m);
+    }
+    if (into === null) continue;
+    if (cell.kind !== 'gru' || cell.resetAfter) {
+      ops.gemm(false, false, B, H, G, dRecurrent, sG, G, Ut, 0, H, into, at, H, 1);
+    }
+    if (scale !== null) ops.multiplyAt(BH, into, 0, scale, 0, dH, sH - BH, 1);
   }
 }
 
 /**
- * RecurrentOps.lstmSequenceLast as the training path's ops (its definition): the input
- * projection over all steps, then lstmSequenceForward, keeping only the last state.
+ * RecurrentOps.sequenceLast as the training path's ops (its definition): the input projection
+ * over all steps, then sequenceForward, keeping only the last state.
  */
-export function lstmSequenceLastBySteps(
+export function sequenceLastBySteps(
   ops: StepOps & Pick<Backend, 'alloc' | 'sequenceToTimeMajor' | 'addRowVector'>,
-  ...[batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out]: Parameters<
-    Required<RecurrentOps>['lstmSequenceLast']
+  ...[cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out]: Parameters<
+    Required<RecurrentOps>['sequenceLast']
   >
 ): void {
   const BH = batch * units;
-  const G = 4 * units;
-  const xt = ops.alloc(steps * batch * inputDim);
+  const G = gateCount(cell) * units;
+  const rows = steps * batch;
+  const xt = ops.alloc(rows * inputDim);
   ops.sequenceToTimeMajor(x, xt, batch, steps, inputDim, reverse, null);
-  const gates = ops.alloc(steps * batch * G);
-  ops.gemm(false, false, steps * batch, G, inputDim, xt, 0, inputDim, W, 0, G, gates, 0, G, 0);
-  if (bias !== null) ops.addRowVector(gates, steps * batch, G, bias);
-  const c = ops.alloc((steps + 1) * BH);
+  const gates = ops.alloc(rows * G);
+  ops.gemm(false, false, rows, G, inputDim, xt, 0, inputDim, W, 0, G, gates, 0, G, 0);
+  if (bias !== null) ops.addRowVector(gates, rows, G, bias.subarray(0, G));
+  const gru = cell.kind === 'gru';
+  const rec = gru ? ops.alloc(rows * G) : null;
+  if (rec !== null && bias !== null && gru && cell.resetAfter) {
+    ops.addRowVector(rec, rows, G, bias.subarray(G, 2 * G));
+  }
+  const rh = gru && !cell.resetAfter ? ops.alloc(rows * units) : null;
+  const c = cell.kind === 'lstm' ? ops.alloc((steps + 1) * BH) : null;
   const h = ops.alloc((steps + 1) * BH);
-  c.fill(0, 0, BH);
-  h.fill(0, 0, BH);
-  lstmSequenceForwardBySteps(ops, batch, steps, units, gates, U, c, h, null, null, mask);
+  const fwd = [cell, batch, steps, units, gates, U, h, null, null, mask, c, rec, rh] as const;
+  sequenceForwardBySteps(ops, null, ...fwd);
   out.set(h.subarray(steps * BH, (steps + 1) * BH));
 }

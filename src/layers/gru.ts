@@ -1,8 +1,10 @@
+import type { SequenceCell } from '../backend/recurrent-ops.js';
 import type { FloatArray, Shape } from '../tensor/tensor.js';
 import type { LayerConfig } from './layer.js';
 import {
   RecurrentLayer,
   registerRecurrentLayer,
+  type BackwardBuffers,
   type RecurrentOptions,
   type SequencePass,
 } from './recurrent.js';
@@ -26,13 +28,9 @@ export class GRU extends RecurrentLayer {
   readonly resetAfter: boolean;
   protected readonly gateCount = 3;
   readonly gateNames: readonly string[] = ['update', 'reset', 'candidate'];
-  /** [T, B, 3H] recurrent projection of every step (what hh and backward read). */
-  private rec: FloatArray | null = null;
+  protected readonly cell: SequenceCell;
   /** resetAfter: [T, B, 3H] gradient of the recurrent projection. */
   private dRec: FloatArray | null = null;
-  /** resetAfter=false: [T, B, H] r ⊙ h_in per step, and the [B, H] scratch for its gradient. */
-  private rh: FloatArray | null = null;
-  private dRh: FloatArray | null = null;
 
   constructor(options: GRUOptions) {
     super(options, 'GRU', ['resetAfter']);
@@ -40,6 +38,7 @@ export class GRU extends RecurrentLayer {
       throw new Error('GRU: resetAfter must be a boolean');
     }
     this.resetAfter = options.resetAfter ?? true;
+    this.cell = { kind: 'gru', resetAfter: this.resetAfter };
   }
 
   protected override biasShape(): Shape {
@@ -56,118 +55,21 @@ export class GRU extends RecurrentLayer {
     return this.bias[which].data.subarray(3 * this.units);
   }
 
-  protected beginForward(p: SequencePass): void {
+  protected override beginForward(p: SequencePass): void {
     const rows = p.steps * p.batch;
     const H3 = 3 * this.units;
-    this.rec = this.ws.get('rec', rows * H3);
+    p.rec = this.ws.get('rec', rows * H3);
+    // resetAfter: the recurrent projection accumulates onto the recurrent bias, broadcast here.
+    if (this.resetAfter) p.rec.fill(0);
     const recBias = this.recurrentBias('value');
-    // The per-step gemm accumulates onto the recurrent bias, broadcast once here.
-    if (recBias !== null) {
-      this.rec.fill(0);
-      this.backend.addRowVector(this.rec, rows, H3, recBias);
-    }
-    this.rh = this.resetAfter ? null : this.ws.get('rh', rows * this.units);
+    if (recBias !== null) this.backend.addRowVector(p.rec, rows, H3, recBias);
+    p.rh = this.resetAfter ? null : this.ws.get('rh', rows * this.units);
   }
 
-  protected forwardStep(p: SequencePass, s: number): void {
-    const H = this.units;
-    const B = p.batch;
-    const sH = s * B * H;
-    const sG = 3 * sH;
-    const rec = this.rec as FloatArray;
-    const U = this.U.value.data;
-    const be = this.backend;
-    if (this.resetAfter) {
-      const beta = this.bias === null ? 0 : 1;
-      be.gemm(false, false, B, 3 * H, H, p.hIn, sH, H, U, 0, 3 * H, rec, sG, 3 * H, beta);
-    } else {
-      const rh = this.rh as FloatArray;
-      be.gemm(false, false, B, 2 * H, H, p.hIn, sH, H, U, 0, 3 * H, rec, sG, 3 * H, 0);
-      be.gruResetForward(B, H, p.gates, sG, rec, sG, p.hIn, sH, rh, sH);
-      be.gemm(false, false, B, H, H, rh, sH, H, U, 2 * H, 3 * H, rec, sG + 2 * H, 3 * H, 0);
-    }
-    be.gruCellForward(
-      this.resetAfter,
-      B,
-      H,
-      p.gates,
-      sG,
-      rec,
-      sG,
-      p.h,
-      sH,
-      p.h,
-      sH + B * H,
-      p.mask,
-      s * B,
-    );
-  }
-
-  protected beginBackward(p: SequencePass): void {
+  protected override beginBackward(p: SequencePass): BackwardBuffers {
     const BH = p.batch * this.units;
     this.dRec = this.resetAfter ? this.ws.get('dRec', p.steps * 3 * BH) : null;
-    this.dRh = this.resetAfter ? null : this.ws.get('dRh', BH);
-  }
-
-  protected backwardStep(
-    p: SequencePass,
-    s: number,
-    dGates: FloatArray,
-    dH: FloatArray,
-    dHIn: FloatArray,
-    dHInOffset: number,
-  ): void {
-    const H = this.units;
-    const B = p.batch;
-    const sH = s * B * H;
-    const sG = 3 * sH;
-    const be = this.backend;
-    const rec = this.rec as FloatArray;
-    const dhPrev = s > 0 ? dH : null;
-    be.gruCellBackward(
-      this.resetAfter,
-      B,
-      H,
-      p.gates,
-      sG,
-      rec,
-      sG,
-      p.h,
-      sH,
-      dH,
-      sH,
-      dGates,
-      sG,
-      this.dRec,
-      sG,
-      dhPrev,
-      sH - B * H,
-      p.mask,
-      s * B,
-    );
-    if (this.resetAfter) {
-      if (s > 0) this.backpropRecurrent(p, s, this.dRec as FloatArray, dHIn, dHInOffset);
-      return;
-    }
-    // resetAfter=false: the r gradient needs dL/d(r⊙h_in) = dG_h·U_hᵀ first, even at s = 0.
-    const dRh = this.dRh as FloatArray;
-    dRh.fill(0);
-    this.backpropRecurrent(p, s, dGates, dRh, 0, 2, 3);
-    be.gruResetBackward(
-      B,
-      H,
-      p.gates,
-      sG,
-      p.hIn,
-      sH,
-      dRh,
-      0,
-      dGates,
-      sG,
-      s > 0 ? dHIn : null,
-      dHInOffset,
-    );
-    if (s > 0) this.backpropRecurrent(p, s, dGates, dHIn, dHInOffset, 0, 2);
+    return { dc: null, dRec: this.dRec, dRh: this.resetAfter ? null : this.ws.get('dRh', BH) };
   }
 
   protected override recurrentGradients(p: SequencePass, dGates: FloatArray): void {
@@ -184,7 +86,7 @@ export class GRU extends RecurrentLayer {
     }
     // z and r see h_in; the candidate sees r ⊙ h_in.
     be.gemm(true, false, H, 2 * H, rows, p.hIn, 0, H, dGates, 0, 3 * H, dU, 0, 3 * H, 1);
-    const rh = this.rh as FloatArray;
+    const rh = p.rh as FloatArray;
     be.gemm(true, false, H, H, rows, rh, 0, H, dGates, 2 * H, 3 * H, dU, 2 * H, 3 * H, 1);
   }
 }

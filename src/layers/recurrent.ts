@@ -1,4 +1,10 @@
 import type { Backend } from '../backend/backend.js';
+import type { SequenceCell } from '../backend/recurrent-ops.js';
+import {
+  sequenceBackwardBySteps,
+  sequenceForwardBySteps,
+  sequenceOps,
+} from '../backend/recurrent-sequence.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { createParam } from './common.js';
@@ -68,6 +74,17 @@ export interface SequencePass {
   readonly mask: Uint8Array | null;
   readonly inputScale: FloatArray | null;
   readonly recurrentScale: FloatArray | null;
+  /** The cell's own sequences (RecurrentOps.sequenceForward), set by beginForward: LSTM c; GRU rec and rh. */
+  c: FloatArray | null;
+  rec: FloatArray | null;
+  rh: FloatArray | null;
+}
+
+/** The cell's own backward buffers (RecurrentOps.sequenceBackward): LSTM dc; GRU dRec or dRh. */
+export interface BackwardBuffers {
+  dc: FloatArray | null;
+  dRec: FloatArray | null;
+  dRh: FloatArray | null;
 }
 
 const COMMON_KEYS = [
@@ -108,7 +125,9 @@ function drawDropout(out: FloatArray, rate: number, rng: Rng): FloatArray {
  * - backward: per step the cell's fused backward kernel and dL/dh_{t−1} = dG·Uᵀ; then
  *   dW = Xᵀ·dG, dU = H_prevᵀ·dG as GEMMs over all steps, db by sumRows, dX = dG·Wᵀ.
  * This base owns masking, dropout, goBackwards, returnSequences and the buffers; a cell
- * supplies its gate count, bias layout and the two per-step functions.
+ * supplies its gate count, bias layout, its SequenceCell and its own buffers. The loop over
+ * time is the backend's (RecurrentOps.sequenceForward/Backward: one call on a fast backend,
+ * else the per-step ops, which a stepObserver also gets).
  *
  * Masks: at a masked step the states carry over unchanged, and with returnSequences the
  * output there is zeros. Recurrent dropout scales only the recurrent input h_{t−1}·U (and, for
@@ -147,7 +166,7 @@ export abstract class RecurrentLayer extends Layer {
   recurrentKernel: Param | null = null;
   bias: Param | null = null;
   /** Uᵀ [G·H, H], refreshed at the start of each backward. */
-  protected Ut: FloatArray | null = null;
+  private Ut: FloatArray | null = null;
   protected pass: SequencePass | null = null;
 
   /** `extraKeys`: the option names the cell adds to RecurrentOptions. */
@@ -299,6 +318,9 @@ export abstract class RecurrentLayer extends Layer {
       mask: ctx.mask === null ? null : this.processingMask(ctx.mask, B, T),
       inputScale,
       recurrentScale,
+      c: null,
+      rec: null,
+      rh: null,
     };
     be.sequenceToTimeMajor(x.data, p.x, B, T, D, this.goBackwards, inputScale);
     be.gemm(false, false, T * B, GH, D, p.x, 0, D, W.value.data, 0, GH, p.gates, 0, GH, 0);
@@ -349,7 +371,6 @@ export abstract class RecurrentLayer extends Layer {
     // Uᵀ and Wᵀ stored once per backward: the per-step dG·Uᵀ and dG·Wᵀ then run as plain
     // row-major products (about 1.4–1.8x faster than gemm's transB path on the reference backend).
     this.Ut = this.transposed('Ut', this.U.value.data, H, GH);
-    this.beginBackward(p);
     this.runBackward(p, dGates, dH);
 
     const W = this.W;
@@ -413,19 +434,21 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /**
-   * The recurrence over all steps, one step at a time (a cell may run it as one backend call
-   * instead, as LSTM does): per step the recurrent input under dropout, then forwardStep.
+   * The recurrence over all steps in one backend call (a fast backend splits the batch between
+   * threads for all steps at once); step by step, over the per-step ops that define it, only
+   * when a stepObserver must see every step.
    */
-  protected runForward(p: SequencePass): void {
-    const { batch: B, steps: T } = p;
-    const H = this.units;
+  private runForward(p: SequencePass): void {
+    const [cell, B, T, H, gates] = this.shapeOf(p);
+    const hIn = p.recurrentScale === null ? null : p.hIn;
+    const U = this.U.value.data;
+    const args = [cell, B, T, H, gates, U, p.h, hIn, p.recurrentScale, p.mask] as const;
+    const own = [p.c, p.rec, p.rh] as const;
+    const observer = this.stepObserver;
+    if (observer === null) return sequenceOps(this.backend).sequenceForward(...args, ...own);
     const BH = B * H;
-    for (let s = 0; s < T; s++) {
-      if (p.recurrentScale !== null) {
-        this.backend.multiplyAt(BH, p.h, s * BH, p.recurrentScale, 0, p.hIn, s * BH, 0);
-      }
-      this.forwardStep(p, s);
-      this.stepObserver?.({
+    const onStep = (s: number) =>
+      observer({
         time: this.goBackwards ? T - 1 - s : s,
         batch: B,
         units: H,
@@ -433,64 +456,71 @@ export abstract class RecurrentLayer extends Layer {
         gates: p.gates,
         gatesOffset: s * this.gateCount * BH,
         h: p.h,
-        c: this.cellState(),
+        c: p.c,
         stateOffset: (s + 1) * BH,
         mask: p.mask,
         maskOffset: s * B,
       });
-    }
-  }
-
-  /** The cell-state sequence [T+1, B, H] of the current pass (LSTM), else null. */
-  protected cellState(): FloatArray | null {
-    return null;
+    sequenceForwardBySteps(this.backend, onStep, ...args, ...own);
   }
 
   /**
-   * Backward through time, one step at a time: fills dGates and completes dH (dL/dh per step,
-   * output gradients on entry). The recurrent input's gradient goes straight into dH, or via a
-   * scratch and the dropout mask.
+   * Backward through time (as runForward: one call, or the per-step ops with an observer):
+   * fills dGates and completes dH (dL/dh per step, output gradients on entry).
    */
-  protected runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
-    const BH = p.batch * this.units;
+  private runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
+    const [cell, B, T, H, gates] = this.shapeOf(p);
     const scale = p.recurrentScale;
-    const dHIn = scale === null ? dH : this.ws.get('dHIn', BH);
-    for (let s = p.steps - 1; s >= 0; s--) {
-      if (scale !== null && s > 0) dHIn.fill(0, 0, BH);
-      this.backwardStep(p, s, dGates, dH, dHIn, scale === null ? (s - 1) * BH : 0);
-      if (scale !== null && s > 0) {
-        this.backend.multiplyAt(BH, dHIn, 0, scale, 0, dH, (s - 1) * BH, 1);
-      }
-    }
+    const [hIn, dHIn] = scale === null ? [null, null] : [p.hIn, this.ws.get('dHIn', B * H)];
+    const { dc, dRec, dRh } = this.beginBackward(p);
+    const Ut = this.Ut as FloatArray;
+    const args = [cell, B, T, H, gates, p.h, hIn, Ut, dH, dGates, dHIn, scale, p.mask] as const;
+    const own = [p.c, dc, p.rec, dRec, dRh] as const;
+    if (this.stepObserver === null) sequenceOps(this.backend).sequenceBackward(...args, ...own);
+    else sequenceBackwardBySteps(this.backend, ...args, ...own);
+  }
+
+  /** The first arguments of every sequence op: cell, batch, steps, units, gates. */
+  private shapeOf(p: SequencePass) {
+    return [this.cell, p.batch, p.steps, this.units, p.gates] as const;
   }
 
   /**
-   * Inference when only the last state is wanted: a cell may compute it into y [B, H] without
-   * keeping a pass for backward (same bits as the training path) and return true; false runs
-   * the training path.
+   * Inference when only the last state is wanted: one backend call that keeps only the current
+   * step (RecurrentOps.sequenceLast; the same bits as the training path) into y [B, H]; false
+   * when the backend has none (the training path runs).
    */
-  protected forwardLastState(_x: Tensor, _mask: Uint8Array | null, _y: FloatArray): boolean {
-    return false;
+  private forwardLastState(x: Tensor, mask: Uint8Array | null, y: FloatArray): boolean {
+    const be = this.backend;
+    if (be.sequenceLast === undefined) return false;
+    const [B, T, D] = x.shape;
+    const W = this.W.value.data;
+    const bias = this.bias === null ? null : this.bias.value.data;
+    be.sequenceLast(
+      this.cell,
+      B,
+      T,
+      this.units,
+      D,
+      x.data,
+      this.goBackwards,
+      W,
+      bias,
+      this.U.value.data,
+      mask,
+      y,
+    );
+    return true;
   }
 
-  /** Prepares cell-specific buffers and initial states (called after the input projection). */
-  protected abstract beginForward(p: SequencePass): void;
-  /** Runs step s: adds the recurrent projection of p.hIn block s, then the fused cell kernel. */
-  protected abstract forwardStep(p: SequencePass, s: number): void;
-  protected abstract beginBackward(p: SequencePass): void;
-  /**
-   * Backward of step s: writes dGates block s (the input-projection gradient), adds the direct
-   * part of dL/dh_{s−1} to dH block s−1, and the part through U to dHIn at dHInOffset (only
-   * when s > 0: step 0's previous state is the constant zero).
-   */
-  protected abstract backwardStep(
-    p: SequencePass,
-    s: number,
-    dGates: FloatArray,
-    dH: FloatArray,
-    dHIn: FloatArray,
-    dHInOffset: number,
-  ): void;
+  /** The cell the sequence ops run. */
+  protected abstract readonly cell: SequenceCell;
+  /** Sets the cell's own sequences in p (called after the input projection). */
+  protected beginForward(_p: SequencePass): void {}
+  /** The cell's own backward buffers, zeroed where the ops need it. */
+  protected beginBackward(_p: SequencePass): BackwardBuffers {
+    return { dc: null, dRec: null, dRh: null };
+  }
 
   /** dU += H_inᵀ·dGates over all steps (GRU overrides: its recurrent gradient differs). */
   protected recurrentGradients(p: SequencePass, dGates: FloatArray): void {
@@ -512,70 +542,6 @@ export abstract class RecurrentLayer extends Layer {
       dU,
       0,
       GH,
-      1,
-    );
-  }
-
-  /** Step s's recurrent projection for cells whose gates take it whole: gates_s += hIn_s·U. */
-  protected addRecurrentProjection(p: SequencePass, s: number): void {
-    const H = this.units;
-    const GH = this.gateCount * H;
-    const B = p.batch;
-    const U = this.U.value.data;
-    this.backend.gemm(
-      false,
-      false,
-      B,
-      GH,
-      H,
-      p.hIn,
-      s * B * H,
-      H,
-      U,
-      0,
-      GH,
-      p.gates,
-      s * B * GH,
-      GH,
-      1,
-    );
-  }
-
-  /**
-   * dHIn += dRec_s[:, from·H : to·H]·(U[:, same columns])ᵀ: the gradient through the recurrent
-   * kernel, or through its gate slices [from, to). Callers skip it at s = 0 when it only feeds
-   * the constant initial state.
-   */
-  protected backpropRecurrent(
-    p: SequencePass,
-    s: number,
-    dRec: FloatArray,
-    dHIn: FloatArray,
-    dHInOffset: number,
-    from = 0,
-    to = this.gateCount,
-  ): void {
-    const H = this.units;
-    const GH = this.gateCount * H;
-    const B = p.batch;
-    const Ut = this.Ut as FloatArray;
-    const k = (to - from) * H;
-    const a = s * B * GH + from * H;
-    this.backend.gemm(
-      false,
-      false,
-      B,
-      H,
-      k,
-      dRec,
-      a,
-      GH,
-      Ut,
-      from * H * H,
-      H,
-      dHIn,
-      dHInOffset,
-      H,
       1,
     );
   }

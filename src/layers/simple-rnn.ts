@@ -1,12 +1,6 @@
-import type { RecurrentActivation } from '../backend/recurrent-ops.js';
-import type { FloatArray } from '../tensor/tensor.js';
+import type { RecurrentActivation, SequenceCell } from '../backend/recurrent-ops.js';
 import type { LayerConfig } from './layer.js';
-import {
-  RecurrentLayer,
-  registerRecurrentLayer,
-  type RecurrentOptions,
-  type SequencePass,
-} from './recurrent.js';
+import { RecurrentLayer, registerRecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
 export interface SimpleRNNOptions extends RecurrentOptions {
   activation?: RecurrentActivation;
@@ -23,6 +17,7 @@ export class SimpleRNN extends RecurrentLayer {
   readonly activation: RecurrentActivation;
   protected readonly gateCount = 1;
   readonly gateNames: readonly string[] = [];
+  protected readonly cell: SequenceCell;
 
   constructor(options: SimpleRNNOptions) {
     super(options, 'SimpleRNN', ['activation']);
@@ -33,59 +28,11 @@ export class SimpleRNN extends RecurrentLayer {
       );
     }
     this.activation = activation;
+    this.cell = { kind: 'simpleRnn', activation };
   }
 
   override getConfig(): LayerConfig {
     return { ...super.getConfig(), activation: this.activation };
-  }
-
-  protected beginForward(): void {}
-
-  protected forwardStep(p: SequencePass, s: number): void {
-    const BH = p.batch * this.units;
-    this.addRecurrentProjection(p, s);
-    this.backend.rnnCellForward(
-      this.activation,
-      p.batch,
-      this.units,
-      p.gates,
-      s * BH,
-      p.h,
-      s * BH,
-      p.h,
-      (s + 1) * BH,
-      p.mask,
-      s * p.batch,
-    );
-  }
-
-  protected beginBackward(): void {}
-
-  protected backwardStep(
-    p: SequencePass,
-    s: number,
-    dGates: FloatArray,
-    dH: FloatArray,
-    dHIn: FloatArray,
-    dHInOffset: number,
-  ): void {
-    const BH = p.batch * this.units;
-    this.backend.rnnCellBackward(
-      this.activation,
-      p.batch,
-      this.units,
-      p.gates,
-      s * BH,
-      dH,
-      s * BH,
-      dGates,
-      s * BH,
-      s > 0 ? dH : null,
-      (s - 1) * BH,
-      p.mask,
-      s * p.batch,
-    );
-    if (s > 0) this.backpropRecurrent(p, s, dGates, dHIn, dHInOffset);
   }
 }
 

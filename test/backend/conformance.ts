@@ -6,6 +6,8 @@
  *   import { runConformance } from './conformance.js';
  *   runConformance('native', () => createNativeBackend());
  *
+ * The sequence group (conformance/sequence.ts) checks the whole-sequence ops and the recurrent
+ * layers' fused path against the per-step loops on the tested backend itself, bit for bit.
  * The validation group (conformance/validation.ts) checks the argument contract instead: every
  * op, given negative, fractional or overflowing sizes or short arrays, throws and writes nothing.
  *
@@ -51,6 +53,7 @@ import { embeddingCases } from './conformance/embedding.js';
 import type { SuiteContext } from './conformance/harness.js';
 import { optimizerCases } from './conformance/optimizer.js';
 import { recurrentCases } from './conformance/recurrent.js';
+import { sequenceCases } from './conformance/sequence.js';
 import { validationCases } from './conformance/validation.js';
 
 export interface ConformanceOptions {
@@ -81,6 +84,7 @@ export function runConformance(
       core: coreCases,
       embedding: embeddingCases,
       recurrent: recurrentCases,
+      sequence: sequenceCases,
       conv: convCases,
       optimizer: optimizerCases,
       validation: validationCases,

@@ -147,26 +147,26 @@ describe(
       );
       const [T, G] = [4, 4 * H];
       const seq = (gates: Float32Array, hIn: Float32Array | null, scale: Float32Array | null) =>
-        be.lstmSequenceForward?.(
+        be.sequenceForward?.(
+          { kind: 'lstm' },
           B,
           T,
           H,
           gates,
           f32(H * G),
           f32((T + 1) * B * H),
-          f32((T + 1) * B * H),
           hIn,
           scale,
           null,
+          f32((T + 1) * B * H),
+          null,
+          null,
         );
       seq(f32(T * B * G), null, null);
-      assert.throws(
-        () => seq(f32(T * B * G - 1), null, null),
-        /lstmSequenceForward: gates: needs 240/,
-      );
+      assert.throws(() => seq(f32(T * B * G - 1), null, null), /sequenceForward: gates: needs 240/);
       assert.throws(
         () => seq(f32(T * B * G), null, f32(B * H)),
-        /lstmSequenceForward: hIn must be a Float32Array/,
+        /sequenceForward: hIn must be a Float32Array/,
       );
       assert.throws(
         () => be.sequenceToTimeMajor(f32(10), f32(12), 2, 3, 2, false, null),

@@ -1,4 +1,9 @@
-import type { RecurrentActivation, RecurrentOps } from '../recurrent-ops.js';
+import {
+  gateCount,
+  type RecurrentActivation,
+  type RecurrentOps,
+  type SequenceCell,
+} from '../recurrent-ops.js';
 import { Args } from './args.js';
 import type { Checks } from './types.js';
 
@@ -40,10 +45,28 @@ function transpose(
   return B * T * F > 0;
 }
 
-/** batch, steps, units of a whole-sequence LSTM op. */
-function sequenceShape(c: Args, batch: unknown, steps: unknown, units: unknown) {
+const CELL_KINDS: readonly SequenceCell['kind'][] = ['simpleRnn', 'lstm', 'gru'];
+
+/** The cell, batch, steps and units of a whole-sequence op; G is the cell's gates per unit. */
+function sequenceShape(c: Args, cell: unknown, batch: unknown, steps: unknown, units: unknown) {
+  if (typeof cell !== 'object' || cell === null) c.fail('cell must be an object');
+  const { kind, activation, resetAfter } = cell as Record<string, unknown>;
+  const k = c.choice('cell.kind', kind, CELL_KINDS);
+  const checked: SequenceCell =
+    k === 'simpleRnn'
+      ? { kind: k, activation: c.choice('cell.activation', activation, CELL_ACTIVATIONS) }
+      : k === 'gru'
+        ? { kind: k, resetAfter: c.flag('cell.resetAfter', resetAfter) }
+        : { kind: k };
   const [B, H, BH] = cellShape(c, batch, units);
-  return { B, H, BH, T: c.size('steps', steps) };
+  return { cell: checked, B, H, BH, T: c.size('steps', steps), G: gateCount(checked) };
+}
+
+/** With a recurrent-dropout scale [batch, units], its scratch `name` of `extent` values. */
+function dropout(c: Args, scale: unknown, name: string, a: unknown, extent: number, BH: number) {
+  if (scale === null) return;
+  c.floatSpan('recurrentScale', scale, 0, BH);
+  c.floatSpan(name, a, 0, extent);
 }
 
 export const recurrentChecks: Checks<keyof RecurrentOps> = {
@@ -106,45 +129,53 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     stepMask(c, mask, mOff, B);
     return BH > 0;
   },
-  lstmSequenceForward(batch, steps, units, gates, U, cc, h, hIn, recurrentScale, mask) {
-    const c = new Args('lstmSequenceForward');
-    const { B, H, BH, T } = sequenceShape(c, batch, steps, units);
-    c.floatSpan('gates', gates, 0, T * 4 * BH);
-    c.floatSpan('U', U, 0, 4 * H * H);
-    c.floatSpan('c', cc, 0, (T + 1) * BH);
+  sequenceForward(cell, batch, steps, units, gates, U, h, hIn, scale, mask, cc, rec, rh) {
+    const c = new Args('sequenceForward');
+    const q = sequenceShape(c, cell, batch, steps, units);
+    const { T, BH, G } = q;
+    c.floatSpan('gates', gates, 0, T * BH * G);
+    c.floatSpan('U', U, 0, q.H * q.H * G);
     c.floatSpan('h', h, 0, (T + 1) * BH);
-    if (recurrentScale !== null) {
-      c.floatSpan('recurrentScale', recurrentScale, 0, BH);
-      c.floatSpan('hIn', hIn, 0, T * BH);
-    }
-    c.maskSpan('mask', mask, 0, T * B);
+    dropout(c, scale, 'hIn', hIn, T * BH, BH);
+    c.maskSpan('mask', mask, 0, T * q.B);
+    if (q.cell.kind === 'lstm') c.floatSpan('c', cc, 0, (T + 1) * BH);
+    if (q.cell.kind === 'gru') c.floatSpan('rec', rec, 0, T * BH * G);
+    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('rh', rh, 0, T * BH);
     return BH > 0;
   },
-  lstmSequenceBackward(batch, steps, units, gates, cc, Ut, dH, dc, dG, dHIn, recurrentScale, m) {
-    const c = new Args('lstmSequenceBackward');
-    const { B, H, BH, T } = sequenceShape(c, batch, steps, units);
-    c.floatSpan('gates', gates, 0, T * 4 * BH);
-    c.floatSpan('c', cc, 0, (T + 1) * BH);
-    c.floatSpan('Ut', Ut, 0, 4 * H * H);
+  sequenceBackward(cell, batch, steps, units, gates, h, hIn, Ut, dH, dG, dHIn, scale, m, ...a) {
+    const c = new Args('sequenceBackward');
+    const q = sequenceShape(c, cell, batch, steps, units);
+    const { T, BH, G } = q;
+    const [cc, dc, rec, dRec, dRh] = a;
+    c.floatSpan('gates', gates, 0, T * BH * G);
+    c.floatSpan('h', h, 0, (T + 1) * BH);
+    c.floatSpan('Ut', Ut, 0, q.H * q.H * G);
     c.floatSpan('dH', dH, 0, T * BH);
-    c.floatSpan('dc', dc, 0, BH);
-    c.floatSpan('dGates', dG, 0, T * 4 * BH);
-    if (recurrentScale !== null) {
-      c.floatSpan('recurrentScale', recurrentScale, 0, BH);
-      c.floatSpan('dHIn', dHIn, 0, BH);
+    c.floatSpan('dGates', dG, 0, T * BH * G);
+    dropout(c, scale, 'dHIn', dHIn, BH, BH);
+    if (scale !== null) c.floatSpan('hIn', hIn, 0, T * BH);
+    c.maskSpan('mask', m, 0, T * q.B);
+    if (q.cell.kind === 'lstm') {
+      c.floatSpan('c', cc, 0, (T + 1) * BH);
+      c.floatSpan('dc', dc, 0, BH);
     }
-    c.maskSpan('mask', m, 0, T * B);
+    if (q.cell.kind === 'gru') c.floatSpan('rec', rec, 0, T * BH * G);
+    if (q.cell.kind === 'gru' && q.cell.resetAfter) c.floatSpan('dRec', dRec, 0, T * BH * G);
+    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('dRh', dRh, 0, BH);
     return BH > 0;
   },
-  lstmSequenceLast(batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out) {
-    const c = new Args('lstmSequenceLast');
-    const { B, H, BH, T } = sequenceShape(c, batch, steps, units);
+  sequenceLast(cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out) {
+    const c = new Args('sequenceLast');
+    const q = sequenceShape(c, cell, batch, steps, units);
+    const { B, H, BH, T, G } = q;
     const D = c.size('inputDim', inputDim);
     c.floatSpan('x', x, 0, B * T * D);
     c.flag('reverse', reverse);
-    c.floatSpan('W', W, 0, D * 4 * H);
-    c.floatSpanOrNull('bias', bias, 0, 4 * H);
-    c.floatSpan('U', U, 0, 4 * H * H);
+    c.floatSpan('W', W, 0, D * G * H);
+    const twoRows = q.cell.kind === 'gru' && q.cell.resetAfter;
+    c.floatSpanOrNull('bias', bias, 0, (twoRows ? 2 : 1) * G * H);
+    c.floatSpan('U', U, 0, G * H * H);
     c.maskSpan('mask', mask, 0, T * B);
     c.floatSpan('out', out, 0, BH);
     return BH > 0;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
 import type { EmbeddingBagMode, EmbeddingOps } from '../embedding-ops.js';
-import type { RecurrentOps } from '../recurrent-ops.js';
+import type { CellOpName, RecurrentOps } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
 /** Kernel variants of the addon, fastest first. */
@@ -25,19 +25,7 @@ export interface NativeAddon
       'gemm' | 'addRowVector' | 'sumRows' | 'multiply' | 'axpy' | 'scale' | 'sumSquares'
     >,
     Same<EmbeddingOps, 'gather' | 'scatterAdd'>,
-    Same<
-      RecurrentOps,
-      | 'multiplyAt'
-      | 'lstmCellForward'
-      | 'lstmCellBackward'
-      | 'lstmSequenceForward'
-      | 'lstmSequenceBackward'
-      | 'lstmSequenceLast'
-      | 'gruCellForward'
-      | 'gruResetForward'
-      | 'gruCellBackward'
-      | 'gruResetBackward'
-    > {
+    Same<RecurrentOps, 'multiplyAt' | Exclude<CellOpName, 'rnnCellForward' | 'rnnCellBackward'>> {
   configure(variant: string, threads: number, parallelWork: number): void;
   info(): {
     variant: NativeVariant;
@@ -60,6 +48,17 @@ export interface NativeAddon
     scale: FloatArray | null,
     toTimeMajor: boolean,
   ): void;
+  sequenceForward(
+    kind: number,
+    option: number,
+    ...rest: Tail<SequenceArgs<'sequenceForward'>>
+  ): void;
+  sequenceBackward(
+    kind: number,
+    option: number,
+    ...rest: Tail<SequenceArgs<'sequenceBackward'>>
+  ): void;
+  sequenceLast(kind: number, option: number, ...rest: Tail<SequenceArgs<'sequenceLast'>>): void;
   rnnCellForward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellForward']>>): void;
   rnnCellBackward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellBackward']>>): void;
   embeddingBag(...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBag']>>): void;
@@ -117,6 +116,7 @@ type ModeAsNumber<T extends unknown[]> = {
   [K in keyof T]: T[K] extends EmbeddingBagMode ? number : T[K];
 };
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+type SequenceArgs<K extends keyof RecurrentOps> = Parameters<NonNullable<RecurrentOps[K]>>;
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
 

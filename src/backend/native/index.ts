@@ -3,6 +3,7 @@ import type { Backend } from '../backend.js';
 import type { ActivationKind } from '../core-ops.js';
 import type { Window1d } from '../conv-ops.js';
 import { EMBEDDING_BAG_MODES } from '../embedding-ops.js';
+import { cellCode } from '../recurrent-ops.js';
 import { BackendSettingsError, resolveThreads } from '../settings.js';
 import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
 
@@ -130,9 +131,9 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     rnnCellBackward: (kind, ...a) => use().rnnCellBackward(KINDS[kind], ...a),
     lstmCellForward: (...a) => use().lstmCellForward(...a),
     lstmCellBackward: (...a) => use().lstmCellBackward(...a),
-    lstmSequenceForward: (...a) => use().lstmSequenceForward(...a),
-    lstmSequenceBackward: (...a) => use().lstmSequenceBackward(...a),
-    lstmSequenceLast: (...a) => use().lstmSequenceLast(...a),
+    sequenceForward: (cell, ...a) => use().sequenceForward(...cellCode(cell, KINDS), ...a),
+    sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell, KINDS), ...a),
+    sequenceLast: (cell, ...a) => use().sequenceLast(...cellCode(cell, KINDS), ...a),
     gruCellForward: (...a) => use().gruCellForward(...a),
     gruResetForward: (...a) => use().gruResetForward(...a),
     gruCellBackward: (...a) => use().gruCellBackward(...a),

@@ -104,21 +104,8 @@ export const referenceRecurrentOps: RecurrentOps = {
     }
   },
 
-  rnnCellBackward(
-    activation,
-    batch,
-    units,
-    gates,
-    gOff,
-    dh,
-    dhOff,
-    dG,
-    dgOff,
-    dhPrev,
-    dpOff,
-    mask,
-    mOff,
-  ) {
+  rnnCellBackward(activation, batch, units, ...a) {
+    const [gates, gOff, dh, dhOff, dG, dgOff, dhPrev, dpOff, mask, mOff] = a;
     for (let b = 0; b < batch; b++) {
       const g = gOff + b * units;
       const d = dhOff + b * units;
@@ -161,26 +148,9 @@ export const referenceRecurrentOps: RecurrentOps = {
     }
   },
 
-  lstmCellBackward(
-    batch,
-    H,
-    gates,
-    gOff,
-    cPrev,
-    cpOff,
-    c,
-    cOff,
-    dh,
-    dhOff,
-    dc,
-    dcOff,
-    dG,
-    dgOff,
-    dhPrev,
-    dpOff,
-    mask,
-    mOff,
-  ) {
+  lstmCellBackward(batch, H, ...a) {
+    const [gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dc, dcOff, dG, dgOff, ...tail] = a;
+    const [dhPrev, dpOff, mask, mOff] = tail;
     for (let b = 0; b < batch; b++) {
       const g = gOff + b * 4 * H;
       const dg = dgOff + b * 4 * H;
@@ -241,27 +211,9 @@ export const referenceRecurrentOps: RecurrentOps = {
     }
   },
 
-  gruCellBackward(
-    resetAfter,
-    batch,
-    H,
-    gates,
-    gOff,
-    rec,
-    rOff,
-    hPrev,
-    hpOff,
-    dh,
-    dhOff,
-    dG,
-    dgOff,
-    dRec,
-    drOff,
-    dhPrev,
-    dpOff,
-    mask,
-    mOff,
-  ) {
+  gruCellBackward(resetAfter, batch, H, ...a) {
+    const [gates, gOff, rec, rOff, hPrev, hpOff, dh, dhOff, dG, dgOff, dRec, drOff, ...tail] = a;
+    const [dhPrev, dpOff, mask, mOff] = tail;
     if (resetAfter && dRec === null) throw new Error('gruCellBackward: resetAfter needs dRec');
     for (let b = 0; b < batch; b++) {
       const g = gOff + b * 3 * H;

@@ -1,5 +1,6 @@
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
+import { cellCode, gateCount } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 import { ACTIVATION_CODES, CTRL, TASK, TASK_SLOTS } from './codes.js';
 import { WasmHeap } from './heap.js';
@@ -54,8 +55,10 @@ export interface WasmSetup {
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
 /**
- * Parts per thread of a pointwise task (a cell step, Adam), so a late thread's share is taken by
- * the others. GEMMs and whole sequences take one part per thread (each part rereads an operand).
+ * Parts per thread of a pointwise task (Adam), so a late thread's share is taken by the others.
+ * GEMMs and whole sequences take one part per thread (each part rereads an operand). The
+ * per-step cell kernels run on the caller: only the per-step loops (reference, step observers)
+ * use them.
  */
 const POINTWISE_SPLIT = 4;
 
@@ -103,6 +106,9 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
   const opt = (a: FloatArray | null, offset = 0, written = true) =>
     a === null ? 0 : heap.f32(a, offset, written);
   const done = () => heap.done();
+  /** An array the op uses only in some cases (checked non-null in those), else 0. */
+  const when = (used: boolean, a: FloatArray | null, written = true) =>
+    used ? heap.f32(a as FloatArray, 0, written) : 0;
 
   const backend: WasmBackend = {
     name: 'wasm',
@@ -203,171 +209,99 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
 
     rnnCellForward(kind, batch, units, gates, gOff, hPrev, hpOff, h, hOff, mask, mOff) {
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [ACTIVATION_CODES[kind], units, w(gates, gOff), f(hPrev, hpOff), w(h, hOff)];
-      pool.run(batch * units * 8, POINTWISE_SPLIT, TASK.rnnForward, batch, ...args, m);
+      const args = [w(gates, gOff), f(hPrev, hpOff), w(h, hOff), m];
+      k.rnnForward(ACTIVATION_CODES[kind], 0, batch, units, ...args);
       done();
     },
-    rnnCellBackward(
-      kind,
-      batch,
-      units,
-      gates,
-      gOff,
-      dh,
-      dhOff,
-      dG,
-      dgOff,
-      dhPrev,
-      dpOff,
-      mask,
-      mOff,
-    ) {
-      const args = [ACTIVATION_CODES[kind], units, f(gates, gOff), f(dh, dhOff), w(dG, dgOff)];
+    rnnCellBackward(kind, batch, units, ...a) {
+      const [gates, gOff, dh, dhOff, dG, dgOff, dhPrev, dpOff, mask, mOff] = a;
+      const args = [f(gates, gOff), f(dh, dhOff), w(dG, dgOff), opt(dhPrev, dpOff)];
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      pool.run(
-        batch * units * 8,
-        POINTWISE_SPLIT,
-        TASK.rnnBackward,
-        batch,
-        ...args,
-        opt(dhPrev, dpOff),
-        m,
-      );
+      k.rnnBackward(ACTIVATION_CODES[kind], 0, batch, units, ...args, m);
       done();
     },
-    lstmCellForward(
-      batch,
-      H,
-      gates,
-      gOff,
-      cPrev,
-      cpOff,
-      c,
-      cOff,
-      hPrev,
-      hpOff,
-      h,
-      hOff,
-      mask,
-      mOff,
-    ) {
+    lstmCellForward(batch, H, ...a) {
+      const [gates, gOff, cPrev, cpOff, c, cOff, hPrev, hpOff, h, hOff, mask, mOff] = a;
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [w(gates, gOff), f(cPrev, cpOff), w(c, cOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 32, POINTWISE_SPLIT, TASK.lstmForward, batch, H, ...args);
+      k.lstmForward(0, batch, H, ...args);
       done();
     },
-    lstmCellBackward(
-      batch,
-      H,
-      gates,
-      gOff,
-      cPrev,
-      cpOff,
-      c,
-      cOff,
-      dh,
-      dhOff,
-      dc,
-      dcOff,
-      dG,
-      dgOff,
-      dhPrev,
-      dpOff,
-      mask,
-      mOff,
-    ) {
+    lstmCellBackward(batch, H, ...a) {
+      const [gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dc, dcOff, dG, dgOff, ...tail] = a;
+      const [dhPrev, dpOff, mask, mOff] = tail;
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
       const args = [f(gates, gOff), f(cPrev, cpOff), f(c, cOff), f(dh, dhOff), w(dc, dcOff)];
-      pool.run(
-        batch * H * 32,
-        POINTWISE_SPLIT,
-        TASK.lstmBackward,
-        batch,
-        H,
-        ...args,
-        w(dG, dgOff),
-        opt(dhPrev, dpOff),
-        m,
-      );
+      const outs = [w(dG, dgOff), opt(dhPrev, dpOff), m];
+      k.lstmBackward(0, batch, H, ...args, ...outs);
       done();
     },
-    lstmSequenceForward(batch, steps, H, gates, U, c, h, hIn, recurrentScale, mask) {
+    sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh) {
+      const [kind, option] = cellCode(cell, ACTIVATION_CODES);
       const m = mask === null ? 0 : heap.u8(mask);
-      const dropout = [opt(recurrentScale ? hIn : null), opt(recurrentScale, 0, false)];
-      const args = [batch, steps, H, w(gates), f(U), w(c), w(h), ...dropout, m];
-      pool.run(steps * batch * H * 4 * H, 1, TASK.lstmSequenceForward, ...args);
+      const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
+      const own = [when(lstm, c), when(gru, rec), when(gru && !option, rh)];
+      const args = [batch, steps, H, kind, option, w(gates), f(U), w(h)];
+      const dropout = [when(scale !== null, hIn), opt(scale, 0, false), m];
+      // x = 0 in slot 15: the training pass (see sequenceLast).
+      const work = steps * batch * H * gateCount(cell) * H;
+      pool.run(work, 1, TASK.sequenceForward, ...args, ...dropout, ...own, 0);
       done();
     },
-    lstmSequenceBackward(batch, steps, H, gates, c, Ut, dH, dc, dG, dHIn, recurrentScale, mask) {
+    sequenceBackward(cell, batch, steps, H, gates, h, hIn, Ut, dH, dG, dHIn, scale, mask, ...a) {
+      const [c, dc, rec, dRec, dRh] = a;
+      const [kind, option] = cellCode(cell, ACTIVATION_CODES);
       const m = mask === null ? 0 : heap.u8(mask);
-      const dropout = [opt(recurrentScale ? dHIn : null), opt(recurrentScale, 0, false)];
-      const args = [batch, steps, H, f(gates), f(c), f(Ut), w(dH), w(dc), w(dG), ...dropout, m];
-      pool.run(steps * batch * H * 4 * H, 1, TASK.lstmSequenceBackward, ...args);
+      const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
+      const shape = [batch, steps, H, kind, option];
+      const args = [...shape, f(gates), f(h), when(scale !== null, hIn, false)];
+      const dropout = [when(scale !== null, dHIn), opt(scale, 0, false), m];
+      const own = [when(lstm, c, false), when(lstm, dc), when(gru, rec, false)];
+      const gruOwn = [when(gru && option === 1, dRec), when(gru && option === 0, dRh)];
+      const work = steps * batch * H * gateCount(cell) * H;
+      const grads = [w(dH), w(dG), ...dropout, ...own, ...gruOwn];
+      pool.run(work, 1, TASK.sequenceBackward, ...args, f(Ut), ...grads);
       done();
     },
-    gruCellForward(
-      resetAfter,
-      batch,
-      H,
-      gates,
-      gOff,
-      rec,
-      rOff,
-      hPrev,
-      hpOff,
-      h,
-      hOff,
-      mask,
-      mOff,
-    ) {
+    sequenceLast(cell, batch, steps, H, D, x, reverse, W, bias, U, mask, out) {
+      const [kind, option] = cellCode(cell, ACTIVATION_CODES);
+      const G = gateCount(cell) * H;
+      const BH = batch * H;
+      // One step of gates, rec and rh, and two blocks of c and h (zeros: the initial states).
+      const base = f(new Float32Array(2 * batch * G + 5 * BH));
+      const at = (floats: number) => base + floats * 4;
+      const [gates, rec, rh] = [base, at(batch * G), at(2 * batch * G)];
+      const [c, h] = [at(2 * batch * G + BH), at(2 * batch * G + 3 * BH)];
+      const m = mask === null ? 0 : heap.u8(mask);
+      const args = [batch, steps, H, kind, option, gates, f(U), h, 0, 0, m, c, rec, rh];
+      const input = [f(x), D, +reverse, f(W), opt(bias, 0, false), w(out)];
+      pool.run(steps * batch * G * (D + H), 1, TASK.sequenceForward, ...args, ...input);
+      done();
+    },
+    gruCellForward(resetAfter, batch, H, ...a) {
+      const [gates, gOff, rec, rOff, hPrev, hpOff, h, hOff, mask, mOff] = a;
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [+resetAfter, H, w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
-      pool.run(batch * H * 24, POINTWISE_SPLIT, TASK.gruForward, batch, ...args);
+      const args = [w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
+      k.gruForward(+resetAfter, 0, batch, H, ...args);
       done();
     },
     gruResetForward(batch, H, gates, gOff, rec, rOff, hPrev, hpOff, rh, rhOff) {
-      const args = [H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff)];
-      pool.run(batch * H * 8, POINTWISE_SPLIT, TASK.gruResetForward, batch, ...args);
+      k.gruResetForward(0, batch, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff));
       done();
     },
-    gruCellBackward(
-      resetAfter,
-      batch,
-      H,
-      gates,
-      gOff,
-      rec,
-      rOff,
-      hPrev,
-      hpOff,
-      dh,
-      dhOff,
-      dG,
-      dgOff,
-      dRec,
-      drOff,
-      dhPrev,
-      dpOff,
-      mask,
-      mOff,
-    ) {
+    gruCellBackward(resetAfter, batch, H, ...a) {
+      const [gates, gOff, rec, rOff, hPrev, hpOff, dh, dhOff, dG, dgOff, dRec, drOff, ...tail] = a;
+      const [dhPrev, dpOff, mask, mOff] = tail;
       if (resetAfter && dRec === null) throw new Error('gruCellBackward: resetAfter needs dRec');
       const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [+resetAfter, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
+      const args = [f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
       const outs = [w(dG, dgOff), resetAfter ? opt(dRec, drOff) : 0, opt(dhPrev, dpOff), m];
-      pool.run(batch * H * 24, POINTWISE_SPLIT, TASK.gruBackward, batch, ...args, ...outs);
+      k.gruBackward(+resetAfter, 0, batch, H, ...args, ...outs);
       done();
     },
     gruResetBackward(batch, H, gates, gOff, hPrev, hpOff, dRh, drhOff, dG, dgOff, dhPrev, dpOff) {
-      const args = [H, f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
-      pool.run(
-        batch * H * 8,
-        POINTWISE_SPLIT,
-        TASK.gruResetBackward,
-        batch,
-        ...args,
-        opt(dhPrev, dpOff),
-      );
+      const args = [f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
+      k.gruResetBackward(0, batch, H, ...args, opt(dhPrev, dpOff));
       done();
     },
 

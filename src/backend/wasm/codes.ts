@@ -12,18 +12,10 @@ export const ACTIVATION_CODES: Record<ActivationKind, number> = {
 /** Task op codes of runTask (assembly/index.ts). */
 export const TASK = {
   gemm: 1,
-  rnnForward: 2,
-  rnnBackward: 3,
-  lstmForward: 4,
-  lstmBackward: 5,
-  gruForward: 6,
-  gruResetForward: 7,
-  gruBackward: 8,
-  gruResetBackward: 9,
-  lstmSequenceForward: 10,
-  lstmSequenceBackward: 11,
-  adam: 12,
-  fmaChains: 13,
+  sequenceForward: 2,
+  sequenceBackward: 3,
+  adam: 4,
+  fmaChains: 5,
 } as const;
 
 /**
@@ -46,5 +38,5 @@ export const CTRL = {
 /** Most threads the pool runs: the caller plus one helper per ready flag the block holds. */
 export const MAX_THREADS = CTRL.size - CTRL.ready;
 
-/** Int32 slots of a task record: op code and up to 15 arguments (float32 ones as their bits). */
-export const TASK_SLOTS = 16;
+/** Int32 slots of a task record: op code and up to 23 arguments (float32 ones as their bits). */
+export const TASK_SLOTS = 24;

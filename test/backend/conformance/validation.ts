@@ -41,6 +41,9 @@ const win = (): Window1d => ({
 const WIN_SIZES = ['batch', 'steps', 'channels', 'outSteps'] as const;
 const at = (i: number) => WIN_SIZES.map((f) => [i, f] as const);
 const clip = { scale: 1, clipValue: Infinity };
+const LSTM_C = { kind: 'lstm' };
+const GRU_A = { kind: 'gru', resetAfter: true };
+const GRU_R = { kind: 'gru', resetAfter: false };
 
 const OPS: Record<string, OpCall> = {
   gemm: {
@@ -78,17 +81,17 @@ const OPS: Record<string, OpCall> = {
     args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
     sizes: [0, 1],
   },
-  lstmSequenceForward: {
-    args: (b) => [2, 2, 2, F(b), F(b), F(b), F(b), F(b), F(b), M()],
-    sizes: [0, 1, 2],
+  sequenceForward: {
+    args: (b) => [GRU_R, 2, 2, 2, F(b), F(b), F(b), F(b), F(b), M(), null, F(b), F(b)],
+    sizes: [1, 2, 3],
   },
-  lstmSequenceBackward: {
-    args: (b) => [2, 2, 2, F(b), F(b), F(b), F(b), F(b), F(b), F(b), F(b), M()],
-    sizes: [0, 1, 2],
+  sequenceBackward: {
+    args: (b) => [LSTM_C, 2, 2, 2, ...[1, 2, 3, 4, 5, 6, 7, 8].map(() => F(b)), M(), F(b), F(b)],
+    sizes: [1, 2, 3],
   },
-  lstmSequenceLast: {
-    args: (b) => [2, 2, 2, 2, F(b), false, F(b), F(b), F(b), M(), F(b)],
-    sizes: [0, 1, 2, 3],
+  sequenceLast: {
+    args: (b) => [GRU_A, 2, 2, 2, 2, F(b), false, F(b), F(b), F(b), M(), F(b)],
+    sizes: [1, 2, 3, 4],
   },
   gruCellForward: {
     args: (b) => [true, 2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],

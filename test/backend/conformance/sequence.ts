@@ -1,0 +1,245 @@
+/**
+ * The whole-sequence ops (RecurrentOps.sequenceForward/Backward/Last) against the per-step loops
+ * that define them (src/backend/recurrent-sequence.ts), on the tested backend itself: the same
+ * bits, for every cell, with masks, recurrent dropout and odd sizes. A backend without the fused
+ * ops (the reference) runs those loops, so there the checks hold trivially. Then the recurrent
+ * layers: the fused path against the per-step path a step observer forces (outputs, final
+ * states, every gradient), and inference's last state against the training forward.
+ */
+import assert from 'node:assert/strict';
+import type { Backend } from '../../../src/backend/backend.js';
+import { gateCount, type SequenceCell } from '../../../src/backend/recurrent-ops.js';
+import {
+  sequenceBackwardBySteps,
+  sequenceForwardBySteps,
+  sequenceLastBySteps,
+  sequenceOps,
+} from '../../../src/backend/recurrent-sequence.js';
+import { Bidirectional } from '../../../src/layers/bidirectional.js';
+import { GRU } from '../../../src/layers/gru.js';
+import type { Layer } from '../../../src/layers/layer.js';
+import { LSTM } from '../../../src/layers/lstm.js';
+import type { RecurrentLayer, RecurrentOptions } from '../../../src/layers/recurrent.js';
+import { SimpleRNN } from '../../../src/layers/simple-rnn.js';
+import { Rng } from '../../../src/random/rng.js';
+import { Tensor, type FloatArray } from '../../../src/tensor/tensor.js';
+import type { SuiteContext } from './harness.js';
+
+const CELLS: SequenceCell[] = [
+  { kind: 'simpleRnn', activation: 'tanh' },
+  { kind: 'simpleRnn', activation: 'relu' },
+  { kind: 'lstm' },
+  { kind: 'gru', resetAfter: true },
+  { kind: 'gru', resetAfter: false },
+];
+
+/** [batch, steps, units, inputDim]: odd sizes, a full and a partial GEMM tile of rows. */
+const SHAPES = [
+  [1, 1, 3, 2],
+  [3, 5, 17, 9],
+  [17, 4, 8, 33],
+  [65, 3, 63, 20],
+];
+
+function random(be: Backend, rng: Rng, n: number, scale = 1): FloatArray {
+  const a = be.alloc(n);
+  for (let i = 0; i < n; i++) a[i] = (rng.next() * 2 - 1) * scale;
+  return a;
+}
+
+function firstDifference(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < got.length; i++) if (!Object.is(got[i], want[i])) return i;
+  return -1;
+}
+
+function assertSameBits(got: FloatArray[], want: FloatArray[], what: string): void {
+  got.forEach((a, i) => {
+    const at = firstDifference(a, want[i]);
+    assert.equal(at, -1, `${what}: output ${i} differs at ${at} (${a[at]} vs ${want[i][at]})`);
+  });
+}
+
+/** Forward then backward through the fused ops or the loops; returns every array written. */
+function runPass(
+  be: Backend,
+  fused: boolean,
+  cell: SequenceCell,
+  [B, T, H]: number[],
+  masked: boolean,
+  dropout: boolean,
+): FloatArray[] {
+  const rng = new Rng(B * 31 + T);
+  const G = gateCount(cell) * H;
+  const BH = B * H;
+  const gates = random(be, rng, T * B * G, 2);
+  const U = random(be, rng, H * G, 0.5);
+  const Ut = be.alloc(G * H);
+  be.sequenceToTimeMajor(U, Ut, H, G, 1, false, null);
+  const h = random(be, rng, (T + 1) * BH);
+  const gru = cell.kind === 'gru';
+  const c = cell.kind === 'lstm' ? random(be, rng, (T + 1) * BH) : null;
+  const rec = gru ? random(be, rng, T * B * G) : null;
+  const rh = gru && !cell.resetAfter ? be.alloc(T * BH) : null;
+  const scale = dropout ? be.alloc(BH) : null;
+  for (let i = 0; scale !== null && i < BH; i++) scale[i] = rng.next() < 0.3 ? 0 : 1 / 0.7;
+  const hIn = dropout ? be.alloc(T * BH) : null;
+  const mask = masked ? Uint8Array.from({ length: T * B }, () => (rng.next() < 0.3 ? 0 : 1)) : null;
+  const dH = random(be, rng, T * BH);
+  const dGates = be.alloc(T * B * G);
+  const dHIn = dropout ? be.alloc(BH) : null;
+  const dc = c === null ? null : be.alloc(BH);
+  const dRec = gru && cell.resetAfter ? be.alloc(T * B * G) : null;
+  const dRh = gru && !cell.resetAfter ? be.alloc(BH) : null;
+  const fwd = [cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] as const;
+  const bwd = [cell, B, T, H, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask] as const;
+  const ops = fused ? sequenceOps(be) : null;
+  if (ops !== null) ops.sequenceForward(...fwd);
+  else sequenceForwardBySteps(be, null, ...fwd);
+  if (ops !== null) ops.sequenceBackward(...bwd, c, dc, rec, dRec, dRh);
+  else sequenceBackwardBySteps(be, ...bwd, c, dc, rec, dRec, dRh);
+  const written = [gates, h, hIn, c, rec, rh, dH, dGates, dc, dRec];
+  return written.filter((a): a is FloatArray => a !== null);
+}
+
+function sequenceForwardBackward(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  for (const cell of CELLS) {
+    for (const shape of SHAPES) {
+      for (const masked of [false, true]) {
+        for (const dropout of [false, true]) {
+          const want = runPass(be, false, cell, shape, masked, dropout);
+          const got = runPass(be, true, cell, shape, masked, dropout);
+          assertSameBits(got, want, JSON.stringify({ cell, shape, masked, dropout }));
+        }
+      }
+    }
+  }
+}
+
+function sequenceLast(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  if (be.sequenceLast === undefined) return; // the layers then run the training path
+  for (const cell of CELLS) {
+    for (const [B, T, H, D] of SHAPES) {
+      for (const [masked, reverse, withBias] of [
+        [false, false, true],
+        [true, true, true],
+        [true, false, false],
+      ]) {
+        const rng = new Rng(B * 7 + T);
+        const G = gateCount(cell) * H;
+        const x = random(be, rng, B * T * D);
+        const W = random(be, rng, D * G, 0.3);
+        const rows = cell.kind === 'gru' && cell.resetAfter ? 2 : 1;
+        const bias = withBias ? random(be, rng, rows * G) : null;
+        const U = random(be, rng, H * G, 0.5);
+        const mask = masked ? Uint8Array.from({ length: T * B }, () => +(rng.next() >= 0.3)) : null;
+        const args = [cell, B, T, H, D, x, reverse, W, bias, U, mask] as const;
+        const [want, got] = [be.alloc(B * H), be.alloc(B * H)];
+        sequenceLastBySteps(be, ...args, want);
+        be.sequenceLast(...args, got);
+        assertSameBits([got], [want], JSON.stringify({ cell, B, T, H, D, masked, reverse }));
+      }
+    }
+  }
+}
+
+/** A layer of each cell, options as given. */
+function layersOf(options: RecurrentOptions): RecurrentLayer[] {
+  return [
+    new SimpleRNN(options),
+    new LSTM(options),
+    new GRU(options),
+    new GRU({ ...options, resetAfter: false }),
+  ];
+}
+
+/** Every recurrent layer inside `layer` (itself, or Bidirectional's two). */
+function recurrentLayers(layer: Layer): RecurrentLayer[] {
+  return layer instanceof Bidirectional
+    ? [layer.forwardLayer, layer.backwardLayer]
+    : [layer as RecurrentLayer];
+}
+
+/**
+ * Forward (training, dropout included), then backward, of a built layer; with `observed`, a step
+ * observer on every recurrent layer forces the per-step path. Returns output, final states (the
+ * output at the last step), dx and every parameter gradient.
+ */
+function layerPass(
+  be: Backend,
+  layer: Layer,
+  x: Tensor,
+  mask: Uint8Array | null,
+  observed: boolean,
+): FloatArray[] {
+  const [B, T] = x.shape;
+  for (const r of recurrentLayers(layer)) r.stepObserver = observed ? () => {} : null;
+  for (const p of layer.params()) p.grad.data.fill(0);
+  const seqMask = mask === null ? null : { data: mask, batch: B, steps: T };
+  const y = layer.forward(x, { training: true, mask: seqMask, rng: new Rng(9) });
+  const out = Float64Array.from(y.data);
+  const dy = new Tensor(random(be, new Rng(10), y.data.length), y.shape);
+  const dx = Float64Array.from((layer.backward(dy) as Tensor).data);
+  return [out, dx, ...layer.params().map((p) => Float64Array.from(p.grad.data))];
+}
+
+function layersFusedAgainstSteps(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  const [B, T, D, H] = [7, 6, 5, 9];
+  const rng = new Rng(3);
+  const x = new Tensor(random(be, rng, B * T * D), [B, T, D]);
+  const mask = Uint8Array.from({ length: B * T }, (_, i) => +(i % T >= i % 3)); // leading padding
+  for (const goBackwards of [false, true]) {
+    for (const returnSequences of [false, true]) {
+      const options = {
+        units: H,
+        goBackwards,
+        returnSequences,
+        dropout: 0.2,
+        recurrentDropout: 0.3,
+      };
+      const layers: Layer[] = [
+        ...layersOf(options),
+        new Bidirectional({ layer: new GRU({ units: H, returnSequences }) }),
+      ];
+      for (const layer of layers) {
+        layer.build([T, D], be, new Rng(4));
+        for (const m of [null, mask]) {
+          const what = `${layer.className} ${JSON.stringify({ goBackwards, returnSequences, masked: m !== null })}`;
+          const want = layerPass(be, layer, x, m, true);
+          const got = layerPass(be, layer, x, m, false);
+          assertSameBits(got, want, what);
+        }
+      }
+    }
+  }
+}
+
+function inferenceAgainstTraining(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  const [B, T, D] = [9, 7, 5];
+  const rng = new Rng(5);
+  const x = new Tensor(random(be, rng, B * T * D), [B, T, D]);
+  const data = Uint8Array.from({ length: B * T }, () => +(rng.next() >= 0.3));
+  for (const goBackwards of [false, true]) {
+    for (const layer of layersOf({ units: 11, goBackwards })) {
+      layer.build([T, D], be, new Rng(6));
+      for (const mask of [null, { data, batch: B, steps: T }]) {
+        const ctxBase = { mask, rng: new Rng(0) };
+        const train = Float64Array.from(layer.forward(x, { ...ctxBase, training: true }).data);
+        const infer = Float64Array.from(layer.forward(x, { ...ctxBase, training: false }).data);
+        assertSameBits([infer], [train], `${layer.className} goBackwards ${goBackwards}`);
+      }
+    }
+  }
+}
+
+export const sequenceCases = {
+  'sequenceForward / sequenceBackward: the per-step loop, bit for bit': sequenceForwardBackward,
+  'sequenceLast: the training path, bit for bit': sequenceLast,
+  'layers: the fused path equals the per-step path (outputs, states, gradients)':
+    layersFusedAgainstSteps,
+  'layers: inference equals the training forward': inferenceAgainstTraining,
+};
