@@ -80,7 +80,8 @@ export async function evaluateRun(dir: string, o: EvaluateOptions): Promise<Eval
 /**
  * An ensemble on the test split: each member encodes the test texts with its own vectorizer
  * (read as its training flags say), and the mean of their outputs is scored. The members must
- * have been trained on the same data: their test splits must hold the same labels in order.
+ * read the same test split in the same order (the bag models read IMDB as rows, in another order
+ * than the keras.datasets.imdb-id models: such a mix is refused, not misaligned).
  */
 async function evaluateEnsemble(dir: string, o: EvaluateOptions): Promise<Evaluation> {
   const members = await loadEnsembleMembers(dir, o.backend);
@@ -93,7 +94,7 @@ async function evaluateEnsemble(dir: string, o: EvaluateOptions): Promise<Evalua
     if (first === null) first = { split: data.test, y: test.y, source: data.source };
     else if (!sameTargets(first.split, data.test))
       throw new Error(
-        `${m.dir} was trained on other data than ${members[0].dir} (${data.source}: its test split has other labels): an ensemble is evaluated on one test set`,
+        `${m.dir} reads its test split differently from ${members[0].dir} (${data.source}: other labels, or the same reviews in another order, as the bag models and the keras.datasets.imdb-id models order IMDB): evaluate the members one by one; predict and serve take the ensemble as it is`,
       );
   }
   const { split, y, source } = first!;

@@ -29,6 +29,14 @@ const KERAS_NAMES: [layers: () => { className: string }, keras: string][] = [
   [() => new layers.MaxPooling1D(), 'max_pooling1d'],
   [() => new layers.Dense({ units: 1 }), 'dense'],
   [() => new layers.Dropout({ rate: 0.5 }), 'dropout'],
+  [() => new layers.EmbeddingBag({ inputDim: 5, units: 1 }), 'embedding_bag'],
+  [
+    () =>
+      new layers.Parallel({
+        branches: [[new layers.Dense({ units: 1 })], [new layers.Dense({ units: 1 })]],
+      }),
+    'parallel',
+  ],
 ];
 
 test('every layer class gets Keras default name, and every class is in the list', () => {
