@@ -3,7 +3,8 @@
  * (`gated predict`), a run's checkpoint (`gated train --resume`) and the IMDB archive and flags
  * (`gated train`). Every case must end the same way: exit 1, one line on stderr that names the
  * file or flag, no stack trace, nothing written outside the out and cache directories, a peak
- * RSS under 1 GB and an end within 10 s.
+ * RSS under 1 GB and at most 10 s of CPU time. CPU time, not wall time, bounds the work, so a
+ * loaded machine cannot fail a case; a wall-clock watchdog far above it only catches a hang.
  */
 import assert from 'node:assert/strict';
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -25,10 +26,13 @@ import {
   type FixtureReview,
 } from '../helpers/imdb-fixture.js';
 
-const RSS_HOOK = fileURLToPath(new URL('../helpers/rss-hook.js', import.meta.url));
+const USAGE_HOOK = fileURLToPath(new URL('../helpers/usage-hook.js', import.meta.url));
 const BATCH = fileURLToPath(new URL('../helpers/gated-batch.js', import.meta.url));
 const MAX_RSS_KB = 1024 * 1024;
-const CASE_MS = 10_000;
+/** The CPU time a case may use, user + system. */
+const CASE_CPU_MS = 10_000;
+/** Wall time after which a case counts as hung and is killed: far above any loaded machine's. */
+const HANG_MS = 120_000;
 /** Batch processes beside the one running single CLI processes (the machine may have 2 cores). */
 const CONCURRENCY = 2;
 /** One case in this many runs as its own `gated` process, the real CLI contract end to end. */
@@ -461,7 +465,8 @@ async function snapshot(dir: string, skip: string[]): Promise<Map<string, string
 interface Outcome {
   code: number | string;
   stderr: string;
-  ms: number;
+  /** CPU time used, user + system; NaN when the process was killed before it could say. */
+  cpuMs: number;
   /** The peak RSS of the process that ran the case (for a batch: of the whole batch). */
   rssKb: number;
 }
@@ -478,50 +483,66 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-/** One case through the real CLI in its own process; the preloaded hook reports its peak RSS. */
+/** One case through the real CLI in its own process; the preloaded hook reports its usage. */
 function runCli(args: string[], s: Sandbox): Promise<Outcome> {
-  const rssFile = join(s.root, 'rss');
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', RSS_HOOK, CLI, ...args], {
+  const usageFile = join(s.root, 'usage');
+  const child = spawn(process.execPath, ['--import', USAGE_HOOK, CLI, ...args], {
     cwd: join(s.root, 'cwd'),
-    env: childEnv({ ...caseEnv(s), GATED_TEST_RSS_FILE: rssFile }),
+    env: childEnv({ ...caseEnv(s), GATED_TEST_USAGE_FILE: usageFile }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), CASE_MS);
+  let hung = false;
+  const killer = setTimeout(() => {
+    hung = true;
+    child.kill('SIGKILL');
+  }, HANG_MS);
   return new Promise((resolve) =>
     child.on('close', async (code, signal) => {
       clearTimeout(killer);
-      const ms = performance.now() - started;
-      const rssKb = Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
-      await rm(rssFile, { force: true });
-      resolve({ code: code ?? signal ?? 'unknown', stderr, ms, rssKb });
+      const usage = await readFile(usageFile, 'utf8').then(
+        (t) => JSON.parse(t) as { rssKb: number; cpuMs: number },
+        () => ({ rssKb: NaN, cpuMs: NaN }),
+      );
+      await rm(usageFile, { force: true });
+      const ended = hung ? `hung: killed after ${HANG_MS} ms` : (code ?? signal ?? 'unknown');
+      resolve({ code: ended, stderr, ...usage });
     }),
   );
 }
 
 /**
  * Many cases in one process through runGated (the CLI's own entry point): a watchdog kills the
- * batch if one case runs past CASE_MS, and that case and the rest fail.
+ * batch if one case runs past HANG_MS of wall time, and that case and the rest fail.
  */
 function runBatch(jobs: { args: string[]; s: Sandbox }[]): Promise<Outcome[]> {
   const child = fork(BATCH, [], {
     env: childEnv({}),
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
-  const outcomes: Outcome[] = jobs.map(() => ({ code: 'not run', stderr: '', ms: 0, rssKb: NaN }));
+  const outcomes: Outcome[] = jobs.map(() => ({
+    code: 'not run',
+    stderr: '',
+    cpuMs: NaN,
+    rssKb: NaN,
+  }));
   let watchdog: NodeJS.Timeout | undefined;
   child.on('message', (m: { start?: number; done?: number; rssKb?: number } & BatchResult) => {
     clearTimeout(watchdog);
     if (m.start !== undefined) {
       const i = m.start;
       watchdog = setTimeout(() => {
-        outcomes[i] = { code: `killed after ${CASE_MS} ms`, stderr: '', ms: CASE_MS, rssKb: NaN };
+        outcomes[i] = {
+          code: `hung: killed after ${HANG_MS} ms`,
+          stderr: '',
+          cpuMs: NaN,
+          rssKb: NaN,
+        };
         child.kill('SIGKILL');
-      }, CASE_MS);
+      }, HANG_MS);
     } else if (m.done !== undefined) {
-      outcomes[m.done] = { code: m.code, stderr: m.stderr, ms: m.ms, rssKb: NaN };
+      outcomes[m.done] = { code: m.code, stderr: m.stderr, cpuMs: m.cpuMs, rssKb: NaN };
     } else if (m.rssKb !== undefined) {
       for (const o of outcomes) o.rssKb = m.rssKb;
     }
@@ -574,7 +595,7 @@ async function judge({ c, s, before }: Prepared, r: Outcome): Promise<string[]> 
   if (!c.names.test(lines[0])) problems.push(`does not match ${c.names}`);
   if (/\n\s+at /.test(r.stderr)) problems.push('a stack trace');
   if (!(r.rssKb < MAX_RSS_KB)) problems.push(`peak RSS ${r.rssKb} kB`);
-  if (r.ms > CASE_MS) problems.push(`took ${Math.round(r.ms)} ms`);
+  if (!(r.cpuMs <= CASE_CPU_MS)) problems.push(`used ${Math.round(r.cpuMs)} ms of CPU`);
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
     (p) => before.get(p) !== after.get(p),
   );

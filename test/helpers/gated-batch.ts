@@ -3,8 +3,8 @@
  * start-ups they can afford: each through runGated, the same code as the CLI's main, with its
  * own working directory, HOME and cache. Forked with an IPC channel: it receives
  * `{ cases: BatchCase[] }`, reports `{ start: i }` before each case (so the parent's watchdog
- * knows which one hangs) and `{ done: i, code, stderr, ms }` after it, then `{ rssKb }`, the
- * peak RSS of the whole batch.
+ * knows which one hangs) and `{ done: i, code, stderr, cpuMs }` after it (the CPU time the case
+ * used), then `{ rssKb }`, the peak RSS of the whole batch.
  */
 import { runGated } from '../../src/cli/program.js';
 
@@ -17,7 +17,8 @@ export interface BatchCase {
 export interface BatchResult {
   code: number;
   stderr: string;
-  ms: number;
+  /** CPU time (user + system) the case used, in ms: a loaded machine does not stretch it. */
+  cpuMs: number;
 }
 
 async function runCase(c: BatchCase): Promise<BatchResult> {
@@ -29,10 +30,11 @@ async function runCase(c: BatchCase): Promise<BatchResult> {
     stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
   }) as typeof process.stderr.write;
-  const started = performance.now();
+  const started = process.cpuUsage();
   try {
     const code = await runGated([process.execPath, 'gated', ...c.args]);
-    return { code, stderr, ms: performance.now() - started };
+    const { user, system } = process.cpuUsage(started);
+    return { code, stderr, cpuMs: (user + system) / 1000 };
   } finally {
     process.stderr.write = write;
   }
