@@ -31,8 +31,13 @@ napi_value gemm(Call& c) {
   // 230 vs 150 GFLOP/s on the 12800-row products, as a preempted thread holds back less work.
   const double work = (double)g.m * g.n * (g.k + 1);
   const long colTiles = (g.n + K->nr - 1) / K->nr;
-  const int parts = partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work);
-  const bool byCols = colTiles >= parts;
+  // A long k (the weight gradients' Xᵀ·dG) with a small C: one column part per thread, as each
+  // column part streams the whole of A.
+  const bool longK = g.k >= 16 * (g.m + g.n);
+  const int parts = partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work, longK ? 1 : 4);
+  // A tall A (rows ≫ columns of C) is split by rows: each part then reads only its rows of A,
+  // where column parts would each stream all of it from memory.
+  const bool byCols = colTiles >= parts && !(g.m >= 16 * g.n && !g.ta);
   pool::parallel(parts, [&](int p) {
     const Range r = split(byCols ? g.n : g.m, parts, p, byCols ? K->nr : K->mr);
     if (r.lo >= r.hi) return;
