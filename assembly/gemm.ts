@@ -7,7 +7,7 @@
 // bit-identical results.
 import { fmadd } from './simd';
 
-const MR: i32 = 6;
+export const MR: i32 = 6;
 const NR: i32 = 8;
 const KC: i32 = 256;
 /** Rows of A swept per 8-column B panel, so that panel stays in L1. */

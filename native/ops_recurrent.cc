@@ -288,26 +288,37 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
   return t;
 }
 
-// Steps projected per GEMM in inference: W is read once per chunk instead of once per step.
+// Steps projected per GEMM in inference for a lone partial row tile (a single review), which a
+// GEMM per step would run one FMA chain per column deep and which would reread W at every step.
 constexpr long kInferenceChunk = 32;
 
-// Step s of inference. At a chunk's first step, rows [b0, b1) of the chunk's input projection
-// (x read batch-major in place, as the training path's transpose, GEMM and bias would give them;
-// going backwards, A's rows run back in time) into q.gates [chunk, B, G]; the states in blocks
-// s % 2 and (s + 1) % 2.
-Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) {
-  const long BH = q.B * q.H, G = q.G, slot = s % kInferenceChunk;
-  if (slot == 0) {
-    const long n = q.T - s < kInferenceChunk ? q.T - s : kInferenceChunk;
-    const long first = q.reverse ? q.T - 1 - s : s, lda = q.reverse ? -q.D : q.D;
+// Rows [b0, b1) of the input projection (+ bias) of the n steps from s into blocks 0…n−1 of
+// q.gates ([n, B, G]), x read batch-major in place: the values the training path's transpose,
+// GEMM and bias give. One step: one GEMM over the rows; several: one GEMM per row over its steps
+// (going backwards, A's rows run back in time).
+void projectSteps(const Sequence& q, long s, long n, long b0, long b1, float* scratch) {
+  const long G = q.G, first = q.reverse ? q.T - 1 - s : s;
+  if (n == 1) {
+    const GemmArgs xw{false, false, b1 - b0, G, q.D, q.x + (b0 * q.T + first) * q.D, q.T * q.D,
+                      q.W, G, q.gates + b0 * G, G, false};
+    K->gemm(xw, 0, b1 - b0, 0, G, scratch);
+  } else {
     for (long b = b0; b < b1; b++) {
-      const GemmArgs xw{false, false, n, G, q.D, q.x + (b * q.T + first) * q.D, lda, q.W, G,
-                        q.gates + b * G, q.B * G, false};
+      const GemmArgs xw{false, false, n, G, q.D, q.x + (b * q.T + first) * q.D,
+                        q.reverse ? -q.D : q.D, q.W, G, q.gates + b * G, q.B * G, false};
       K->gemm(xw, 0, n, 0, G, scratch);
     }
-    if (q.bias)
-      for (long r = 0; r < n; r++) generic::addRowVector(q.gates + r * q.B * G, G, q.bias, b0, b1);
   }
+  if (q.bias)
+    for (long r = 0; r < n; r++) generic::addRowVector(q.gates + r * q.B * G, G, q.bias, b0, b1);
+}
+
+// Step s of inference: its input projection (projected a chunk at a time for a lone partial
+// row tile), the states in blocks s % 2 and (s + 1) % 2.
+Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) {
+  const long BH = q.B * q.H, G = q.G;
+  const long span = b1 - b0 < K->mr ? kInferenceChunk : 1, slot = s % span;
+  if (slot == 0) projectSteps(q, s, q.T - s < span ? q.T - s : span, b0, b1, scratch);
   const Step t{.gates = q.gates + slot * q.B * G, .rec = q.rec, .rh = q.rh, .rin = q.h + s % 2 * BH,
                .hPrev = q.h + s % 2 * BH, .cPrev = q.c + s % 2 * BH, .h = q.h + (s + 1) % 2 * BH,
                .c = q.c + (s + 1) % 2 * BH, .mask = q.mask ? q.mask + s * q.B : nullptr};
@@ -441,7 +452,8 @@ napi_value sequenceLast(Call& c) {
   q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
   q.out = seq(c, 12, "out", 1, BH);
   if (BH == 0) return undefined(c.env);
-  const long chunk = q.T < kInferenceChunk ? q.T : kInferenceChunk;
+  // Chunks only where a part can be a lone partial row tile (parts hold whole tiles but the last).
+  const long chunk = q.B % K->mr == 0 ? 1 : q.T < kInferenceChunk ? q.T : kInferenceChunk;
   std::vector<float> scratch(c.product({chunk + 1, q.B, G}) + 5 * BH);  // zeroed: c, h start at 0
   q.gates = scratch.data();
   q.rec = q.gates + chunk * q.B * G;
