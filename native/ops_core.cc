@@ -8,24 +8,9 @@ namespace {
 
 constexpr int ACT_SOFTMAX = 5;
 
-napi_value gemm(Call& c) {
-  GemmArgs g;
-  g.ta = c.flag(0, "transA");
-  g.tb = c.flag(1, "transB");
-  g.m = c.size(2, "m");
-  g.n = c.size(3, "n");
-  g.k = c.size(4, "k");
-  const auto a = c.f32(5, "a"), b = c.f32(8, "b"), cc = c.f32(11, "c");
-  g.lda = c.size(7, "lda");
-  g.ldb = c.size(10, "ldb");
-  g.ldc = c.size(13, "ldc");
-  g.a = g.ta ? c.matrix(a, "a", c.offset(6, "aOffset"), g.k, g.m, g.lda)
-             : c.matrix(a, "a", c.offset(6, "aOffset"), g.m, g.k, g.lda);
-  g.b = g.tb ? c.matrix(b, "b", c.offset(9, "bOffset"), g.n, g.k, g.ldb)
-             : c.matrix(b, "b", c.offset(9, "bOffset"), g.k, g.n, g.ldb);
-  g.c = c.matrix(cc, "c", c.offset(12, "cOffset"), g.m, g.n, g.ldc);
-  g.beta = c.flag(14, "beta");
-  if (g.m == 0 || g.n == 0) return undefined(c.env);
+// C = op(A)·op(B) (+ C) on the pool.
+void runGemm(const GemmArgs& g) {
+  if (g.m == 0 || g.n == 0) return;
   // Split the columns of C (or its rows when there are too few column tiles), never k. Each
   // part rereads a whole operand (from cache), but 4 parts per thread beat 1 on this shared VM:
   // 230 vs 150 GFLOP/s on the 12800-row products, as a preempted thread holds back less work.
@@ -44,6 +29,26 @@ napi_value gemm(Call& c) {
     if (byCols) K->gemm(g, 0, g.m, r.lo, r.hi, pool::scratch());
     else K->gemm(g, r.lo, r.hi, 0, g.n, pool::scratch());
   });
+}
+
+napi_value gemm(Call& c) {
+  GemmArgs g;
+  g.ta = c.flag(0, "transA");
+  g.tb = c.flag(1, "transB");
+  g.m = c.size(2, "m");
+  g.n = c.size(3, "n");
+  g.k = c.size(4, "k");
+  const auto a = c.f32(5, "a"), b = c.f32(8, "b"), cc = c.f32(11, "c");
+  g.lda = c.size(7, "lda");
+  g.ldb = c.size(10, "ldb");
+  g.ldc = c.size(13, "ldc");
+  g.a = g.ta ? c.matrix(a, "a", c.offset(6, "aOffset"), g.k, g.m, g.lda)
+             : c.matrix(a, "a", c.offset(6, "aOffset"), g.m, g.k, g.lda);
+  g.b = g.tb ? c.matrix(b, "b", c.offset(9, "bOffset"), g.n, g.k, g.ldb)
+             : c.matrix(b, "b", c.offset(9, "bOffset"), g.k, g.n, g.ldb);
+  g.c = c.matrix(cc, "c", c.offset(12, "cOffset"), g.m, g.n, g.ldc);
+  g.beta = c.flag(14, "beta");
+  runGemm(g);
   return undefined(c.env);
 }
 
@@ -62,10 +67,11 @@ napi_value sumRows(Call& c) {
   const float* x = c.span(c.f32(0, "x"), "x", 0, c.product({rows, cols}));
   float* out = c.span(c.f32(3, "out"), "out", 0, cols);
   const bool beta = c.flag(4, "beta");
-  // Columns split, rows summed in order: the same sums whatever the thread count.
-  forRanges(
-      cols, (double)rows * cols,
-      [&](long lo, long hi) { generic::sumRows(x, rows, cols, out, beta, lo, hi); }, 16);
+  // The product 1ᵀ·X with the 1 read again at every k (lda 0): each column's rows summed in
+  // order from out (or 0), as fma(1, x, s) = x + s rounded once, on the GEMM's vector tiles and
+  // column parts (each part streams its columns of every row once).
+  static const float one = 1.0f;
+  runGemm(GemmArgs{true, false, 1, cols, rows, &one, 0, x, cols, out, cols, beta});
   return undefined(c.env);
 }
 
