@@ -4,7 +4,7 @@
 // exactly the kernels the per-step ops run (gemmPart gives the same bits for any row range).
 // Arguments are read from the task record (layouts in src/backend/wasm/backend.ts).
 import { addRowVector, multiplyAt } from './core';
-import { gemmPart, MR } from './gemm';
+import { gemmPart } from './gemm';
 import {
   gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward,
   rnnForward,
@@ -38,9 +38,9 @@ const GRU = 2;
 /**
  * Rows [r0, r1) of the input projection (+ bias) of times [t0, t0 + n) into blocks 0…n−1 of
  * `gates` ([n, B, G]), x [B, T, D] read in place: the values the training path's transpose, GEMM
- * and bias give. One time: one GEMM over the rows; a chunk of times (for a lone partial row tile,
- * which one GEMM per step would pad to a whole tile and which would reread W at every step): one
- * GEMM per row over its n times.
+ * and bias give. One time: one GEMM over the rows; a chunk of times (a batch of less than one row
+ * tile, whose GEMM per step would pad it to a whole tile and reread W at every step): one GEMM
+ * per row over its n times.
  */
 function projectChunk(
   gates: usize, r0: i32, r1: i32, B: i32, T: i32, G: i32, D: i32, x: usize, t0: i32, n: i32,
@@ -86,8 +86,7 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
     let rin = hPrev;
     if (x != 0) {
       // The chunk of steps [s0, s0 + n) covers times [t0, t0 + n), held in time order.
-      const span = rows < MR ? chunk : 1;
-      const s0 = s - s % span, n = min(span, T - s0);
+      const s0 = s - s % chunk, n = min(chunk, T - s0);
       const t0 = reverse != 0 ? T - s0 - n : s0;
       if (s == s0) projectChunk(gates, r0, r1, B, T, G, D, x, t0, n, W, bias, scratch);
       gates = block(gates, (reverse != 0 ? T - 1 - s : s) - t0, B * G);

@@ -288,8 +288,8 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
   return t;
 }
 
-// Steps projected per GEMM in inference for a lone partial row tile (a single review), which a
-// GEMM per step would run one FMA chain per column deep and which would reread W at every step.
+// Steps projected per GEMM in inference when the batch is less than one row tile (a single
+// review): a GEMM per step would reread W at every step for one row.
 constexpr long kInferenceChunk = 32;
 
 // Rows [b0, b1) of the input projection (+ bias) of the n steps from s into blocks 0…n−1 of
@@ -313,11 +313,11 @@ void projectSteps(const Sequence& q, long s, long n, long b0, long b1, float* sc
     for (long r = 0; r < n; r++) generic::addRowVector(q.gates + r * q.B * G, G, q.bias, b0, b1);
 }
 
-// Step s of inference: its input projection (projected a chunk at a time for a lone partial
+// Step s of inference: its input projection (a chunk at a time when the batch is less than one
 // row tile), the states in blocks s % 2 and (s + 1) % 2.
 Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) {
   const long BH = q.B * q.H, G = q.G;
-  const long span = b1 - b0 < K->mr ? kInferenceChunk : 1, slot = s % span;
+  const long span = q.B < K->mr ? kInferenceChunk : 1, slot = s % span;
   if (slot == 0) projectSteps(q, s, q.T - s < span ? q.T - s : span, b0, b1, scratch);
   const Step t{.gates = q.gates + slot * q.B * G, .rec = q.rec, .rh = q.rh, .rin = q.h + s % 2 * BH,
                .hPrev = q.h + s % 2 * BH, .cPrev = q.c + s % 2 * BH, .h = q.h + (s + 1) % 2 * BH,
@@ -452,8 +452,8 @@ napi_value sequenceLast(Call& c) {
   q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
   q.out = seq(c, 12, "out", 1, BH);
   if (BH == 0) return undefined(c.env);
-  // Chunks only where a part can be a lone partial row tile (parts hold whole tiles but the last).
-  const long chunk = q.B % K->mr == 0 ? 1 : q.T < kInferenceChunk ? q.T : kInferenceChunk;
+  // Chunks when the batch is less than one row tile (a single review).
+  const long chunk = q.B >= K->mr ? 1 : q.T < kInferenceChunk ? q.T : kInferenceChunk;
   std::vector<float> scratch(c.product({chunk + 1, q.B, G}) + 5 * BH);  // zeroed: c, h start at 0
   q.gates = scratch.data();
   q.rec = q.gates + chunk * q.B * G;

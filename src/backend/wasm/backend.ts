@@ -276,8 +276,8 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const BH = batch * H;
       // A chunk of steps of gates, one step of rec and rh, and two blocks of c and h (zeros: the
       // initial states).
-      // Chunks only where a part can be a lone partial row tile (parts hold whole tiles but the last).
-      const chunk = batch % GEMM_TILE_ROWS === 0 ? 1 : Math.min(steps, INFERENCE_CHUNK);
+      // Chunks when the batch is less than one row tile (a single review).
+      const chunk = batch < GEMM_TILE_ROWS ? Math.min(steps, INFERENCE_CHUNK) : 1;
       const gatesEnd = chunk * batch * G;
       const base = f(new Float32Array(gatesEnd + batch * G + 5 * BH));
       const at = (floats: number) => base + floats * 4;
