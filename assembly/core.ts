@@ -101,11 +101,24 @@ export function addRowVector(x: usize, rows: i32, cols: i32, v: usize): void {
 
 /** Column sums row after row (the reference's order), 4 columns at a time. */
 export function sumRows(x: usize, rows: i32, cols: i32, out: usize, beta: i32): void {
-  for (let c = 0; c < cols; c += 4) {
-    const o = <usize>c << 2, cnt = min(4, cols - c);
-    let acc = beta != 0 ? ld(out + o, cnt) : f32x4.splat(0);
-    for (let r = 0; r < rows; r++) acc = f32x4.add(acc, ld(x + (<usize>(r * cols) << 2) + o, cnt));
-    st(out + o, acc, cnt);
+  if (cols <= 16) {
+    // A row is one cache line or less: each 4 columns' chain in registers.
+    for (let c = 0; c < cols; c += 4) {
+      const o = <usize>c << 2, cnt = min(4, cols - c);
+      let acc = beta != 0 ? ld(out + o, cnt) : f32x4.splat(0);
+      for (let r = 0; r < rows; r++) acc = f32x4.add(acc, ld(x + (<usize>(r * cols) << 2) + o, cnt));
+      st(out + o, acc, cnt);
+    }
+    return;
+  }
+  // Row by row into out (in L1), so x streams once in order rather than once per 4 columns.
+  if (beta == 0) memory.fill(out, 0, <usize>cols << 2);
+  for (let r = 0; r < rows; r++) {
+    const row = x + (<usize>(r * cols) << 2);
+    for (let c = 0; c < cols; c += 4) {
+      const o = <usize>c << 2, cnt = min(4, cols - c);
+      st(out + o, f32x4.add(ld(out + o, cnt), ld(row + o, cnt)), cnt);
+    }
   }
 }
 

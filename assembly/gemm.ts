@@ -68,6 +68,30 @@ function micro6x8(kc: i32, a: usize, ars: usize, aps: usize, b: usize, brs: usiz
   v128.store(c5, x50); v128.store(c5, x51, 16);
 }
 
+/**
+ * A lone row of C across 32 columns (four panels), B row-major read in place: eight independent
+ * chains per k, where a 6×8 tile would pad the row to six and run two. Each C value is the same
+ * fmadd chain over k in order (a KC block boundary only stores and reloads it).
+ */
+function microRow32(k: i32, a: usize, aps: usize, b: usize, brs: usize, c: usize, add: bool): void {
+  const zero = f32x4.splat(0);
+  let x0 = add ? v128.load(c) : zero, x1 = add ? v128.load(c, 16) : zero;
+  let x2 = add ? v128.load(c, 32) : zero, x3 = add ? v128.load(c, 48) : zero;
+  let x4 = add ? v128.load(c, 64) : zero, x5 = add ? v128.load(c, 80) : zero;
+  let x6 = add ? v128.load(c, 96) : zero, x7 = add ? v128.load(c, 112) : zero;
+  for (let p = 0; p < k; p++) {
+    const av = v128.load32_splat(a);
+    x0 = fmadd(av, v128.load(b), x0); x1 = fmadd(av, v128.load(b, 16), x1);
+    x2 = fmadd(av, v128.load(b, 32), x2); x3 = fmadd(av, v128.load(b, 48), x3);
+    x4 = fmadd(av, v128.load(b, 64), x4); x5 = fmadd(av, v128.load(b, 80), x5);
+    x6 = fmadd(av, v128.load(b, 96), x6); x7 = fmadd(av, v128.load(b, 112), x7);
+    a += aps;
+    b += brs;
+  }
+  v128.store(c, x0); v128.store(c, x1, 16); v128.store(c, x2, 32); v128.store(c, x3, 48);
+  v128.store(c, x4, 64); v128.store(c, x5, 80); v128.store(c, x6, 96); v128.store(c, x7, 112);
+}
+
 /** B(p, j0..j0+cols) for p < kc into a kc×8 panel, zero-padded past `cols` columns. */
 function packB(kc: i32, b: usize, brs: usize, bcs: usize, cols: i32, panel: usize): void {
   for (let p = 0; p < kc; p++) {
@@ -131,6 +155,13 @@ export function gemmPart(
   if (k == 0) {
     if (beta == 0) for (let i = i0; i < i1; i++) memory.fill(c + <usize>i * ldc + <usize>(j0 << 2), 0, <usize>((j1 - j0) << 2));
     return;
+  }
+  if (i1 - i0 == 1 && bcs == 4) {
+    const ai = a + <usize>i0 * ars, ci = c + <usize>i0 * ldc;
+    for (; j0 + 32 <= j1; j0 += 32) {
+      microRow32(k, ai, aps, b + (<usize>j0 << 2), brs, ci + (<usize>j0 << 2), beta != 0);
+    }
+    if (j0 == j1) return;
   }
   const bPanel = bPanelPtr(scratch), aBlock = aBlockPtr(scratch);
   const zero = f32x4.splat(0);

@@ -36,9 +36,36 @@ const GRU = 2;
 }
 
 /**
+ * Rows [r0, r1) of the input projection (+ bias) of times [t0, t0 + n) into blocks 0…n−1 of
+ * `gates` ([n, B, G]), x [B, T, D] read in place: the values the training path's transpose, GEMM
+ * and bias give. One time: one GEMM over the rows; a chunk of times (a batch of less than one row
+ * tile, whose GEMM per step would pad it to a whole tile and reread W at every step): one GEMM
+ * per row over its n times.
+ */
+function projectChunk(
+  gates: usize, r0: i32, r1: i32, B: i32, T: i32, G: i32, D: i32, x: usize, t0: i32, n: i32,
+  W: usize, bias: usize, scratch: usize,
+): void {
+  const ldW = <usize>G << 2;
+  if (n == 1) {
+    const xt = x + (<usize>t0 * <usize>D << 2);
+    gemmPart(r0, r1, 0, G, D, xt, <usize>(T * D) << 2, 4, W, ldW, 4, gates, ldW, 0, scratch);
+  } else {
+    for (let b = r0; b < r1; b++) {
+      const xb = x + (<usize>(b * T + t0) * <usize>D << 2);
+      const cb = gates + (<usize>(b * G) << 2);
+      gemmPart(0, n, 0, G, D, xb, <usize>D << 2, 4, W, ldW, 4, cb, <usize>(B * G) << 2, 0, scratch);
+    }
+  }
+  if (bias == 0) return;
+  for (let r = 0; r < n; r++) addRowVector(gates + <usize>(r * B + r0) * <usize>G * 4, r1 - r0, G, bias);
+}
+
+/**
  * Forward steps 0…T−1 of rows [r0, r1). Task: B, T, H, kind, option (activation or
  * resetAfter), gates, U, h, hIn, scale, mask, c, rec, rh, then for inference (x ≠ 0) x, D,
- * reverse, W, bias, out; inference keeps one step of gates, rec and rh and two blocks of h and c.
+ * reverse, W, bias, out, chunk; inference keeps up to `chunk` steps of gates (see projectChunk),
+ * one step of rec and rh, and two blocks of h and c.
  */
 export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usize): void {
   const B = arg(task, 1), T = arg(task, 2), H = arg(task, 3), kind = arg(task, 4), opt = arg(task, 5);
@@ -46,22 +73,23 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
   const U = <usize>arg(task, 7), hs = <usize>arg(task, 8), hIn = <usize>arg(task, 9);
   const scale = <usize>arg(task, 10), mask = <usize>arg(task, 11), cs = <usize>arg(task, 12);
   const x = <usize>arg(task, 15), D = arg(task, 16), reverse = arg(task, 17);
-  const W = <usize>arg(task, 18), bias = <usize>arg(task, 19);
+  const W = <usize>arg(task, 18), bias = <usize>arg(task, 19), chunk = arg(task, 21);
   const rowOff = <usize>(r0 * H) << 2, rows = r1 - r0;
   for (let s = 0; s < T; s++) {
-    // Training: step s's blocks. Inference: one step of scratch, states in blocks s % 2.
+    // Training: step s's blocks. Inference: scratch, states in blocks s % 2.
     const at = x == 0 ? s : 0, from = x == 0 ? s : s & 1, to = x == 0 ? s + 1 : (s + 1) & 1;
-    const gates = block(<usize>arg(task, 6), at, B * G), rec = block(<usize>arg(task, 13), at, B * G);
+    let gates = block(<usize>arg(task, 6), at, B * G);
+    const rec = block(<usize>arg(task, 13), at, B * G);
     const rh = block(<usize>arg(task, 14), at, BH);
     const hPrev = block(hs, from, BH), h = block(hs, to, BH);
     const m: usize = mask == 0 ? 0 : mask + <usize>(s * B);
     let rin = hPrev;
     if (x != 0) {
-      const t = reverse != 0 ? T - 1 - s : s;
-      const xt = x + (<usize>t * <usize>D << 2);
-      gemmPart(r0, r1, 0, G, D, xt, <usize>(T * D) << 2, 4, W, <usize>G << 2, 4, gates, <usize>G << 2, 0, scratch);
-      const gRows = gates + (<usize>(r0 * G) << 2);
-      if (bias != 0) addRowVector(gRows, rows, G, bias);
+      // The chunk of steps [s0, s0 + n) covers times [t0, t0 + n), held in time order.
+      const s0 = s - s % chunk, n = min(chunk, T - s0);
+      const t0 = reverse != 0 ? T - s0 - n : s0;
+      if (s == s0) projectChunk(gates, r0, r1, B, T, G, D, x, t0, n, W, bias, scratch);
+      gates = block(gates, (reverse != 0 ? T - 1 - s : s) - t0, B * G);
       if (kind == GRU && opt != 0) {
         // The training path's zeros plus the recurrent bias (row 1 of the bias).
         const rRows = rec + (<usize>(r0 * G) << 2);

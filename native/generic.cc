@@ -25,15 +25,6 @@ void addRowVector(float* x, long cols, const float* v, long r0, long r1) {
   }
 }
 
-void sumRows(const float* x, long rows, long cols, float* out, bool beta, long c0, long c1) {
-  if (!beta)
-    for (long c = c0; c < c1; c++) out[c] = 0;
-  for (long r = 0; r < rows; r++) {
-    const float* row = x + r * cols;
-    for (long c = c0; c < c1; c++) out[c] += row[c];
-  }
-}
-
 void activationBackward(int kind, const float* y, const float* dy, float* dx, long i0, long i1) {
   for (long i = i0; i < i1; i++) {
     switch (kind) {

@@ -11,7 +11,6 @@ struct Window1d {
 namespace generic {
 
 void addRowVector(float* x, long cols, const float* v, long r0, long r1);
-void sumRows(const float* x, long rows, long cols, float* out, bool beta, long c0, long c1);
 void activationBackward(int kind, const float* y, const float* dy, float* dx, long i0, long i1);
 void softmaxBackward(const float* y, const float* dy, float* dx, long cols, long r0, long r1);
 void multiply(const float* a, const float* b, float* out, long i0, long i1);

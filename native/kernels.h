@@ -245,6 +245,8 @@ static void k_adam(const AdamArgs& a, long i0, long i1) {
 // k×n row-major, else packed per (KC × NC) block into the caller's scratch.
 
 constexpr int NR = 2 * V::W;
+// Column tiles per lone-row kernel: 2 accumulators each, half the vector registers in all.
+constexpr int ROW_TILES = V::W >= 16 ? 8 : 4;
 
 template <int R, bool FULL>
 static inline void micro(long kc, const float* a, long ars, long aps, const float* b, long bs,
@@ -273,6 +275,37 @@ static inline void micro(long kc, const float* a, long ars, long aps, const floa
   }
 }
 
+// One row by NT full column tiles at once: a lone row (a single review's prediction) would
+// otherwise run one tile's two accumulators as dependent FMA chains, waiting out the FMA latency
+// at every k. Each column still sums over k in order, so the bits are the micro-tile's.
+template <int NT>
+static inline void micro_row(long kc, const float* a, long aps, const float* b, long bs,
+                             long tileStride, float* c, bool accumulate) {
+  T acc[2 * NT];
+  for (int t = 0; t < 2 * NT; t++) acc[t] = accumulate ? V::load(c + t * V::W) : V::zero();
+  for (long p = 0; p < kc; p++) {
+    const T av = V::set1(*a);
+    for (int t = 0; t < NT; t++) {
+      acc[2 * t] = V::fma(av, V::load(b + t * tileStride), acc[2 * t]);
+      acc[2 * t + 1] = V::fma(av, V::load(b + t * tileStride + V::W), acc[2 * t + 1]);
+    }
+    a += aps;
+    b += bs;
+  }
+  for (int t = 0; t < 2 * NT; t++) V::store(c + t * V::W, acc[t], V::W);
+}
+
+// min(full, N) column tiles from b on for a lone row (full ≥ 1); returns how many.
+template <int N = ROW_TILES>
+static inline long row_tiles(long full, long kc, const float* a, long aps, const float* b, long bs,
+                             long tileStride, float* c, bool accumulate) {
+  if constexpr (N > 1) {
+    if (full < N) return row_tiles<N - 1>(full, kc, a, aps, b, bs, tileStride, c, accumulate);
+  }
+  micro_row<N>(kc, a, aps, b, bs, tileStride, c, accumulate);
+  return N;
+}
+
 template <int R>
 static inline void tile(int rows, int cols, long kc, const float* a, long ars, long aps,
                         const float* b, long bs, float* c, long ldc, bool accumulate) {
@@ -291,13 +324,18 @@ static void k_gemm(const GemmArgs& g, long m0, long m1, long n0, long n1, float*
     return;
   }
   const long ars = g.ta ? 1 : g.lda, aps = g.ta ? g.lda : 1;
+  // A k×n B is packed too when enough row tiles reuse each panel: read in place, its rows lie
+  // ldb apart, and a panel's kc rows then fall into a few L1 sets (4 KB aliasing) and are
+  // refetched from L2 for every row tile (the weight gradients Xᵀ·dG ran ~25% slower than X·W).
+  // Packing moves values only, so each C value's operations are the same either way.
+  const bool pack = g.tb || (m1 - m0 >= 16 * V::MR && g.ldb != NR);
   for (long jc = n0; jc < n1; jc += GEMM_NC) {
     const long nc = n1 - jc < GEMM_NC ? n1 - jc : GEMM_NC;
     for (long p0 = 0; p0 < g.k; p0 += GEMM_KC) {
       const long kc = g.k - p0 < GEMM_KC ? g.k - p0 : GEMM_KC;
       const bool accumulate = p0 > 0 || g.beta;
+      // Panel t holds op(B)[p0:p0+kc, jc+t·NR : +NR] k-major, zero-padded to NR columns.
       if (g.tb) {
-        // Panel t holds op(B)[p0:p0+kc, jc+t·NR : +NR] k-major, zero-padded to NR columns.
         for (long t = 0; t * NR < nc; t++) {
           float* panel = scratch + t * kc * NR;
           for (long jj = 0; jj < NR; jj++) {
@@ -307,14 +345,30 @@ static void k_gemm(const GemmArgs& g, long m0, long m1, long n0, long n1, float*
             else for (long p = 0; p < kc; p++) panel[p * NR + jj] = 0;
           }
         }
+      } else if (pack) {
+        for (long t = 0; t * NR < nc; t++) {
+          float* panel = scratch + t * kc * NR;
+          const int cols = (int)(nc - t * NR < NR ? nc - t * NR : NR);
+          const int c0 = cols < V::W ? cols : V::W, c1 = cols > V::W ? cols - V::W : 0;
+          const float* src = g.b + p0 * g.ldb + jc + t * NR;
+          for (long p = 0; p < kc; p++, src += g.ldb) {
+            V::store(panel + p * NR, V::load(src, c0), V::W);
+            V::store(panel + p * NR + V::W, V::load(src + V::W, c1), V::W);
+          }
+        }
       }
       for (long i = m0; i < m1; i += V::MR) {
         const int rows = (int)(m1 - i < V::MR ? m1 - i : V::MR);
         const float* ap = g.a + i * ars + p0 * aps;
         for (long j = 0; j < nc; j += NR) {
           const int cols = (int)(nc - j < NR ? nc - j : NR);
-          const float* bp = g.tb ? scratch + (j / NR) * kc * NR : g.b + p0 * g.ldb + jc + j;
-          const long bs = g.tb ? NR : g.ldb;
+          const float* bp = pack ? scratch + (j / NR) * kc * NR : g.b + p0 * g.ldb + jc + j;
+          const long bs = pack ? NR : g.ldb;
+          if (rows == 1 && cols == NR) {
+            j += (row_tiles((nc - j) / NR, kc, ap, aps, bp, bs, pack ? kc * NR : NR,
+                            g.c + i * g.ldc + jc + j, accumulate) - 1) * NR;
+            continue;
+          }
           tile<V::MR>(rows, cols, kc, ap, ars, aps, bp, bs, g.c + i * g.ldc + jc + j, g.ldc,
                       accumulate);
         }

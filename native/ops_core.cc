@@ -8,6 +8,29 @@ namespace {
 
 constexpr int ACT_SOFTMAX = 5;
 
+// C = op(A)·op(B) (+ C) on the pool.
+void runGemm(const GemmArgs& g) {
+  if (g.m == 0 || g.n == 0) return;
+  // Split the columns of C (or its rows when there are too few column tiles), never k. Each
+  // part rereads a whole operand (from cache), but 4 parts per thread beat 1 on this shared VM:
+  // 230 vs 150 GFLOP/s on the 12800-row products, as a preempted thread holds back less work.
+  const double work = (double)g.m * g.n * (g.k + 1);
+  const long colTiles = (g.n + K->nr - 1) / K->nr;
+  // A long k (the weight gradients' Xᵀ·dG) with a small C: one column part per thread, as each
+  // column part streams the whole of A.
+  const bool longK = g.k >= 16 * (g.m + g.n);
+  const int parts = partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work, longK ? 1 : 4);
+  // A tall A (rows ≫ columns of C) is split by rows: each part then reads only its rows of A,
+  // where column parts would each stream all of it from memory.
+  const bool byCols = colTiles >= parts && !(g.m >= 16 * g.n && !g.ta);
+  pool::parallel(parts, [&](int p) {
+    const Range r = split(byCols ? g.n : g.m, parts, p, byCols ? K->nr : K->mr);
+    if (r.lo >= r.hi) return;
+    if (byCols) K->gemm(g, 0, g.m, r.lo, r.hi, pool::scratch());
+    else K->gemm(g, r.lo, r.hi, 0, g.n, pool::scratch());
+  });
+}
+
 napi_value gemm(Call& c) {
   GemmArgs g;
   g.ta = c.flag(0, "transA");
@@ -25,20 +48,7 @@ napi_value gemm(Call& c) {
              : c.matrix(b, "b", c.offset(9, "bOffset"), g.k, g.n, g.ldb);
   g.c = c.matrix(cc, "c", c.offset(12, "cOffset"), g.m, g.n, g.ldc);
   g.beta = c.flag(14, "beta");
-  if (g.m == 0 || g.n == 0) return undefined(c.env);
-  // Split the columns of C (or its rows when there are too few column tiles), never k. Each
-  // part rereads a whole operand (from cache), but 4 parts per thread beat 1 on this shared VM:
-  // 230 vs 150 GFLOP/s on the 12800-row products, as a preempted thread holds back less work.
-  const double work = (double)g.m * g.n * (g.k + 1);
-  const long colTiles = (g.n + K->nr - 1) / K->nr;
-  const int parts = partsFor(colTiles >= pool::threads() ? colTiles : g.m / K->mr, work);
-  const bool byCols = colTiles >= parts;
-  pool::parallel(parts, [&](int p) {
-    const Range r = split(byCols ? g.n : g.m, parts, p, byCols ? K->nr : K->mr);
-    if (r.lo >= r.hi) return;
-    if (byCols) K->gemm(g, 0, g.m, r.lo, r.hi, pool::scratch());
-    else K->gemm(g, r.lo, r.hi, 0, g.n, pool::scratch());
-  });
+  runGemm(g);
   return undefined(c.env);
 }
 
@@ -57,10 +67,11 @@ napi_value sumRows(Call& c) {
   const float* x = c.span(c.f32(0, "x"), "x", 0, c.product({rows, cols}));
   float* out = c.span(c.f32(3, "out"), "out", 0, cols);
   const bool beta = c.flag(4, "beta");
-  // Columns split, rows summed in order: the same sums whatever the thread count.
-  forRanges(
-      cols, (double)rows * cols,
-      [&](long lo, long hi) { generic::sumRows(x, rows, cols, out, beta, lo, hi); }, 16);
+  // The product 1ᵀ·X with the 1 read again at every k (lda 0): each column's rows summed in
+  // order from out (or 0), as fma(1, x, s) = x + s rounded once, on the GEMM's vector tiles and
+  // column parts (each part streams its columns of every row once).
+  static const float one = 1.0f;
+  runGemm(GemmArgs{true, false, 1, cols, rows, &one, 0, x, cols, out, cols, beta});
   return undefined(c.env);
 }
 

@@ -181,7 +181,8 @@ struct Sequence {
   // backward
   const float* Ut;
   float *dH, *dGates, *dHIn, *dc, *dRec, *dRh;
-  // inference (sequenceLast): x set; gates, rec, rh one step and c, h two blocks of scratch
+  // inference (sequenceLast): x set; gates a chunk of steps, rec and rh one step, c and h two
+  // blocks of scratch
   const float* x;  // [B, T, D]
   long D;
   bool reverse;
@@ -287,18 +288,40 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
   return t;
 }
 
-// Step s of inference: rows [b0, b1) of its input projection (x read batch-major in place, as
-// the training path's transpose, GEMM and bias would give them) in one step of scratch, and the
-// states in blocks s % 2 and (s + 1) % 2.
+// Steps projected per GEMM in inference when the batch is less than one row tile (a single
+// review): a GEMM per step would reread W at every step for one row.
+constexpr long kInferenceChunk = 32;
+
+// Rows [b0, b1) of the input projection (+ bias) of the n steps from s into blocks 0…n−1 of
+// q.gates ([n, B, G]), x read batch-major in place: the values the training path's transpose,
+// GEMM and bias give. One step: one GEMM over the rows; several: one GEMM per row over its steps
+// (going backwards, A's rows run back in time).
+void projectSteps(const Sequence& q, long s, long n, long b0, long b1, float* scratch) {
+  const long G = q.G, first = q.reverse ? q.T - 1 - s : s;
+  if (n == 1) {
+    const GemmArgs xw{false, false, b1 - b0, G, q.D, q.x + (b0 * q.T + first) * q.D, q.T * q.D,
+                      q.W, G, q.gates + b0 * G, G, false};
+    K->gemm(xw, 0, b1 - b0, 0, G, scratch);
+  } else {
+    for (long b = b0; b < b1; b++) {
+      const GemmArgs xw{false, false, n, G, q.D, q.x + (b * q.T + first) * q.D,
+                        q.reverse ? -q.D : q.D, q.W, G, q.gates + b * G, q.B * G, false};
+      K->gemm(xw, 0, n, 0, G, scratch);
+    }
+  }
+  if (q.bias)
+    for (long r = 0; r < n; r++) generic::addRowVector(q.gates + r * q.B * G, G, q.bias, b0, b1);
+}
+
+// Step s of inference: its input projection (a chunk at a time when the batch is less than one
+// row tile), the states in blocks s % 2 and (s + 1) % 2.
 Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) {
-  const long BH = q.B * q.H, G = q.G, time = q.reverse ? q.T - 1 - s : s;
-  const Step t{.gates = q.gates, .rec = q.rec, .rh = q.rh, .rin = q.h + s % 2 * BH, .hPrev = q.h + s % 2 * BH,
-               .cPrev = q.c + s % 2 * BH, .h = q.h + (s + 1) % 2 * BH, .c = q.c + (s + 1) % 2 * BH,
-               .mask = q.mask ? q.mask + s * q.B : nullptr};
-  const GemmArgs xw{false, false, b1 - b0, G, q.D, q.x + (b0 * q.T + time) * q.D, q.T * q.D, q.W, G,
-                    q.gates + b0 * G, G, false};
-  K->gemm(xw, 0, b1 - b0, 0, G, scratch);
-  if (q.bias) generic::addRowVector(q.gates, G, q.bias, b0, b1);
+  const long BH = q.B * q.H, G = q.G;
+  const long span = q.B < K->mr ? kInferenceChunk : 1, slot = s % span;
+  if (slot == 0) projectSteps(q, s, q.T - s < span ? q.T - s : span, b0, b1, scratch);
+  const Step t{.gates = q.gates + slot * q.B * G, .rec = q.rec, .rh = q.rh, .rin = q.h + s % 2 * BH,
+               .hPrev = q.h + s % 2 * BH, .cPrev = q.c + s % 2 * BH, .h = q.h + (s + 1) % 2 * BH,
+               .c = q.c + (s + 1) % 2 * BH, .mask = q.mask ? q.mask + s * q.B : nullptr};
   if (q.kind == CELL_GRU && q.resetAfter) {  // the training path's zeros + the recurrent bias
     for (long i = b0 * G; i < b1 * G; i++) q.rec[i] = 0.0f;
     if (q.bias) generic::addRowVector(q.rec, G, q.bias + G, b0, b1);
@@ -429,9 +452,11 @@ napi_value sequenceLast(Call& c) {
   q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
   q.out = seq(c, 12, "out", 1, BH);
   if (BH == 0) return undefined(c.env);
-  std::vector<float> scratch(2 * q.B * G + 5 * BH);  // zeroed: c and h start at 0
+  // Chunks when the batch is less than one row tile (a single review).
+  const long chunk = q.B >= K->mr ? 1 : q.T < kInferenceChunk ? q.T : kInferenceChunk;
+  std::vector<float> scratch(c.product({chunk + 1, q.B, G}) + 5 * BH);  // zeroed: c, h start at 0
   q.gates = scratch.data();
-  q.rec = q.gates + q.B * G;
+  q.rec = q.gates + chunk * q.B * G;
   q.rh = q.rec + q.B * G;
   q.c = q.rh + BH;
   q.h = q.c + 2 * BH;

@@ -61,6 +61,13 @@ const SPIN = 20000;
  * use them.
  */
 const POINTWISE_SPLIT = 4;
+/**
+ * Steps sequenceLast projects per GEMM for a lone partial row tile (a single review), which a GEMM
+ * per step would pad to a whole tile and which would reread W at every step.
+ */
+const INFERENCE_CHUNK = 32;
+/** Rows of the kernels' GEMM tile (MR in assembly/gemm.ts). */
+const GEMM_TILE_ROWS = 6;
 
 const bitsF32 = new Float32Array(1);
 const bitsI32 = new Int32Array(bitsF32.buffer);
@@ -267,14 +274,18 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const [kind, option] = cellCode(cell, ACTIVATION_CODES);
       const G = gateCount(cell) * H;
       const BH = batch * H;
-      // One step of gates, rec and rh, and two blocks of c and h (zeros: the initial states).
-      const base = f(new Float32Array(2 * batch * G + 5 * BH));
+      // A chunk of steps of gates, one step of rec and rh, and two blocks of c and h (zeros: the
+      // initial states).
+      // Chunks when the batch is less than one row tile (a single review).
+      const chunk = batch < GEMM_TILE_ROWS ? Math.min(steps, INFERENCE_CHUNK) : 1;
+      const gatesEnd = chunk * batch * G;
+      const base = f(new Float32Array(gatesEnd + batch * G + 5 * BH));
       const at = (floats: number) => base + floats * 4;
-      const [gates, rec, rh] = [base, at(batch * G), at(2 * batch * G)];
-      const [c, h] = [at(2 * batch * G + BH), at(2 * batch * G + 3 * BH)];
+      const [gates, rec, rh] = [base, at(gatesEnd), at(gatesEnd + batch * G)];
+      const [c, h] = [at(gatesEnd + batch * G + BH), at(gatesEnd + batch * G + 3 * BH)];
       const m = mask === null ? 0 : heap.u8(mask);
       const args = [batch, steps, H, kind, option, gates, f(U), h, 0, 0, m, c, rec, rh];
-      const input = [f(x), D, +reverse, f(W), opt(bias, 0, false), w(out)];
+      const input = [f(x), D, +reverse, f(W), opt(bias, 0, false), w(out), chunk];
       pool.run(steps * batch * G * (D + H), 1, TASK.sequenceForward, ...args, ...input);
       done();
     },

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { ActivationKind } from '../../../src/backend/core-ops.js';
 import { Rng } from '../../../src/random/rng.js';
 import {
@@ -137,6 +138,8 @@ function gemm(ctx: SuiteContext): void {
     [16, 32, 8],
     [1, 65, 63],
     [33, 1, 129],
+    [1, 300, 70],
+    [3, 260, 9],
   ];
   for (const [m, n, k] of sizes) {
     for (const transA of [false, true]) {
@@ -164,6 +167,57 @@ function gemm(ctx: SuiteContext): void {
     aOffset: 7 * 64 * 256,
     cOffset: 7 * 64 * 64,
   });
+}
+
+/**
+ * A row of C has the same bits whichever rows are computed with it: each row alone (the lone-row
+ * kernel, no packing) against all rows in one call (full row tiles, packed panels of B), at sizes
+ * with two k blocks and a partial column tile. The sequence ops rely on it.
+ */
+function gemmRowBlocks(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  const rng = new Rng(109);
+  const [m, n, k] = [131, 200, 300];
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      for (const beta of [0, 1] as const) {
+        const lda = transA ? m : k;
+        const ldb = transB ? k : n;
+        const a = be.alloc(m * k);
+        const b = be.alloc(n * k);
+        a.set(uniform(rng, m * k));
+        b.set(uniform(rng, n * k));
+        const start = uniform(rng, m * n);
+        const all = be.alloc(m * n);
+        const rows = be.alloc(m * n);
+        all.set(start);
+        rows.set(start);
+        be.gemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, all, 0, n, beta);
+        for (let i = 0; i < m; i++) {
+          be.gemm(
+            transA,
+            transB,
+            1,
+            n,
+            k,
+            a,
+            transA ? i : i * k,
+            lda,
+            b,
+            0,
+            ldb,
+            rows,
+            i * n,
+            n,
+            beta,
+          );
+        }
+        const at = all.findIndex((v, i) => !Object.is(v, rows[i]));
+        const what = `gemm ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} β=${beta}`;
+        assert.equal(at, -1, `${what}: C[${at}] = ${all[at]} in one call, ${rows[at]} row by row`);
+      }
+    }
+  }
 }
 
 function addRowVector(ctx: SuiteContext): void {
@@ -339,6 +393,7 @@ function sumSquares(ctx: SuiteContext): void {
 
 export const coreCases = {
   gemm,
+  'gemm: a row has the same bits in any row block': gemmRowBlocks,
   addRowVector,
   sumRows,
   activation,

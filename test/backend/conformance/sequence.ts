@@ -117,11 +117,17 @@ function sequenceForwardBackward(ctx: SuiteContext): void {
   }
 }
 
+/**
+ * sequenceLast's shapes: also sequences longer than the steps a fast backend projects per GEMM
+ * (native: 32), and a lone row whose gates span several full column tiles.
+ */
+const LAST_SHAPES = [...SHAPES, [9, 70, 33, 11], [1, 40, 40, 12]];
+
 function sequenceLast(ctx: SuiteContext): void {
   const be = ctx.tested();
   if (be.sequenceLast === undefined) return; // the layers then run the training path
   for (const cell of CELLS) {
-    for (const [B, T, H, D] of SHAPES) {
+    for (const [B, T, H, D] of LAST_SHAPES) {
       for (const [masked, reverse, withBias] of [
         [false, false, true],
         [true, true, true],
