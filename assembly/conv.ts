@@ -1,5 +1,6 @@
 // Conv1D data movement and pooling over batch-major [batch, steps, channels] arrays. A window is
 // passed as its geometry (see Window1d in src/backend/conv-ops.ts).
+import { ld, st } from './simd';
 
 export function im2col(
   x: usize, batch: i32, steps: i32, C: i32, size: i32, stride: i32, dilation: i32, padLeft: i32,
@@ -118,6 +119,73 @@ export function globalAvgPoolBackward(
       for (let c = 0; c < C; c++) {
         store<f32>(dst + (<usize>c << 2), <f32>(<f64>load<f32>(dy + (<usize>(b * C + c) << 2)) * inv));
       }
+    }
+  }
+}
+
+/** dy·f'(y) for f given by its output y (activation codes of core.ts; not softmax). */
+@inline function activationGrad(kind: i32, y: f32, dy: f32): f32 {
+  if (kind == 1) return dy * y * (1 - y);
+  if (kind == 2) return dy * (1 - y * y);
+  if (kind == 3) return y > 0 ? dy : 0;
+  return dy;
+}
+
+/** dst[c] += g·src[c] for c < C, four at a time (multiply, then add: no fused rounding). */
+@inline function addScaled(dst: usize, src: usize, g: f32, C: i32): void {
+  const gv = f32x4.splat(g);
+  for (let c = 0; c < C; c += 4) {
+    const o = <usize>c << 2, cnt = min(4, C - c);
+    st(dst + o, f32x4.add(ld(dst + o, cnt), f32x4.mul(gv, ld(src + o, cnt))), cnt);
+  }
+}
+
+/**
+ * ConvOps.conv1dBackwardSparse on one thread. `scratch` holds filters·size·C per-filter sums,
+ * filters bias sums, then the kernel transposed (filters × size·C).
+ */
+export function conv1dBackwardSparse(
+  kind: i32, y: usize, dy: usize, at: usize, count: i32, x: usize, batch: i32, steps: i32, C: i32,
+  size: i32, stride: i32, dilation: i32, padLeft: i32, outSteps: i32, kernel: usize, F: i32,
+  dKernel: usize, dBias: usize, dx: usize, scratch: usize,
+): void {
+  const K = size * C;
+  const sums = scratch, biasSums = scratch + (<usize>(F * K) << 2);
+  const kernelT = biasSums + (<usize>F << 2);
+  memory.fill(sums, 0, <usize>(F * K + F) << 2);
+  memory.fill(dx, 0, <usize>(batch * steps * C) << 2);
+  for (let k = 0; k < K; k++) {
+    for (let f = 0; f < F; f++) {
+      store<f32>(kernelT + (<usize>(f * K + k) << 2), load<f32>(kernel + (<usize>(k * F + f) << 2)));
+    }
+  }
+  for (let e = 0; e < count; e++) {
+    const i = load<i32>(at + (<usize>e << 2));
+    const f = i % F, r = i / F;
+    const b = r / outSteps, t = r % outSteps;
+    const o = <usize>i << 2;
+    const g = activationGrad(kind, load<f32>(y + o), load<f32>(dy + o));
+    const bias = biasSums + (<usize>f << 2);
+    store<f32>(bias, load<f32>(bias) + g);
+    for (let j = 0; j < size; j++) {
+      const tin = t * stride + j * dilation - padLeft;
+      if (tin < 0 || tin >= steps) continue;
+      const row = <usize>((b * steps + tin) * C) << 2;
+      const tap = <usize>(f * K + j * C) << 2;
+      addScaled(sums + tap, x + row, g, C);
+      addScaled(dx + row, kernelT + tap, g, C);
+    }
+  }
+  for (let k = 0; k < K; k++) {
+    for (let f = 0; f < F; f++) {
+      const d = dKernel + (<usize>(k * F + f) << 2);
+      store<f32>(d, load<f32>(d) + load<f32>(sums + (<usize>(f * K + k) << 2)));
+    }
+  }
+  if (dBias != 0) {
+    for (let f = 0; f < F; f++) {
+      const d = dBias + (<usize>f << 2);
+      store<f32>(d, load<f32>(d) + load<f32>(biasSums + (<usize>f << 2)));
     }
   }
 }

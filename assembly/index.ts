@@ -9,7 +9,9 @@ export {
   sumRows, sumSquares, transposeSequence,
 } from './core';
 export { embeddingBag, embeddingBagBackward, gather, scatterAdd } from './embedding';
-export { col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward } from './conv';
+export {
+  col2im, conv1dBackwardSparse, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward,
+} from './conv';
 export { rmsprop, sgd } from './optimizer';
 import { adam } from './optimizer';
 import { fmaChains } from './peak';
