@@ -2,7 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { ACTIVATIONS, type ActivationKind } from '../backend/core-ops.js';
 import { window1d, type Padding, type Window1d } from '../backend/conv-ops.js';
 import type { Rng } from '../random/rng.js';
-import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
+import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import {
   boolean,
   checkKeys,
@@ -14,8 +14,12 @@ import {
 } from './common.js';
 import { Affine } from './dense.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+import { SparseGradient } from './sparse-gradient.js';
 
 export const PADDINGS: readonly Padding[] = ['valid', 'same'];
+
+/** Conv1D's backward goes sparse when at most 1 in SPARSE_FRACTION gradient values is nonzero. */
+const SPARSE_FRACTION = 16;
 
 export interface Conv1DOptions {
   filters: number;
@@ -51,6 +55,7 @@ export class Conv1D extends Layer {
   readonly useBias: boolean;
   private affine: Affine | null = null;
   private window: Window1d | null = null;
+  private input: FloatArray | null = null;
 
   constructor(options: Conv1DOptions) {
     checkKeys('Conv1D', options, [
@@ -107,16 +112,50 @@ export class Conv1D extends Layer {
     const cols = this.ws.get('cols', rows * w.size * channels);
     this.backend.im2col1d(x.data, w, cols);
     this.window = w;
+    this.input = x.data;
     return new Tensor(affine.forward(cols, rows), [w.batch, w.outSteps, this.filters]);
   }
 
   backward(dy: Tensor): Tensor {
-    const w = this.window;
-    if (w === null) throw new Error(`${layerLabel(this)}: backward called before forward`);
-    const dCols = this.builtAffine().backward(dy.data);
+    const { window: w, input } = this;
+    if (w === null || input === null) {
+      throw new Error(`${layerLabel(this)}: backward called before forward`);
+    }
+    const affine = this.builtAffine();
     const dx = this.ws.get('dx', w.batch * w.steps * w.channels);
-    this.backend.col2im1d(dCols, w, dx);
+    if (this.sparseEnough(dy)) {
+      const { kernel, bias } = affine;
+      this.backend.conv1dBackwardSparse(
+        this.activation,
+        affine.output,
+        dy.data,
+        dy.at,
+        dy.at.length,
+        input,
+        w,
+        kernel.value.data,
+        this.filters,
+        kernel.grad.data,
+        bias === null ? null : bias.grad.data,
+        dx,
+      );
+    } else {
+      this.backend.col2im1d(affine.backward(dy.data), w, dx);
+    }
     return new Tensor(dx, [w.batch, w.steps, w.channels]);
+  }
+
+  /**
+   * Whether dy's nonzeros are few enough for the sparse backward: under a sixteenth of dy (a
+   * global max pooling leaves one per filter and sample: 1/196 at the seed shape). Softmax
+   * couples a row, so its derivative is not elementwise.
+   */
+  private sparseEnough(dy: Tensor): dy is SparseGradient {
+    return (
+      dy instanceof SparseGradient &&
+      this.activation !== 'softmax' &&
+      dy.at.length * SPARSE_FRACTION <= dy.size
+    );
   }
 
   override computeMask(): SequenceMask | null {

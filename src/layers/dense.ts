@@ -81,6 +81,12 @@ export class Affine {
     return y;
   }
 
+  /** The last forward's output f(x·W + b), rows × units (valid until the next forward). */
+  get output(): FloatArray {
+    if (this.y === null) throw new Error('output read before forward');
+    return this.y;
+  }
+
   /** Accumulates dW and db from dy (rows × units) and returns dx (rows × inDim). */
   backward(dy: FloatArray): FloatArray {
     const { backend, inDim, units, rows, x, y } = this;
