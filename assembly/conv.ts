@@ -47,25 +47,34 @@ export function maxPool(
   x: usize, batch: i32, steps: i32, C: i32, size: i32, stride: i32, dilation: i32, padLeft: i32,
   outSteps: i32, y: usize, argmax: usize,
 ): void {
+  const cb = <usize>C << 2;
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < outSteps; t++) {
-      const out = (b * outSteps + t) * C;
-      for (let c = 0; c < C; c++) {
-        let best: f32 = -Infinity;
-        let arg = -1;
-        for (let j = 0; j < size; j++) {
-          const tin = t * stride + j * dilation - padLeft;
-          if (tin < 0 || tin >= steps) continue;
-          const i = (b * steps + tin) * C + c;
-          const v = load<f32>(x + (<usize>i << 2));
-          // The first in-range value always wins, so a NaN window still has an argmax.
-          if (arg < 0 || v > best) {
-            best = v;
-            arg = i;
+      const out = <usize>(b * outSteps + t) * cb;
+      const best = y + out, arg = argmax + out;
+      // Whole rows of channels at a time, in tap order; the first in-range value always wins,
+      // so a NaN window still has an argmax, and a window of padding only gives -inf and -1.
+      let first = true;
+      for (let j = 0; j < size; j++) {
+        const tin = t * stride + j * dilation - padLeft;
+        if (tin < 0 || tin >= steps) continue;
+        const row = (b * steps + tin) * C;
+        const xr = x + (<usize>row << 2);
+        for (let c = 0; c < C; c++) {
+          const o = <usize>c << 2;
+          const v = load<f32>(xr + o);
+          if (first || v > load<f32>(best + o)) {
+            store<f32>(best + o, v);
+            store<i32>(arg + o, row + c);
           }
         }
-        store<f32>(y + (<usize>(out + c) << 2), best);
-        store<i32>(argmax + (<usize>(out + c) << 2), arg);
+        first = false;
+      }
+      if (first) {
+        for (let c = 0; c < C; c++) {
+          store<f32>(best + (<usize>c << 2), -Infinity);
+          store<i32>(arg + (<usize>c << 2), -1);
+        }
       }
     }
   }

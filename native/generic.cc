@@ -232,6 +232,25 @@ void gruResetBackward(long H, const float* gates, const float* hPrev, const floa
   }
 }
 
+namespace {
+// Where list entry e of a sparse conv gradient lands: filter, sample, output step, and g.
+struct SparseEntry {
+  long f, b, t;
+  float g;
+};
+inline SparseEntry sparseEntry(const SparseConvGrad& s, const Window1d& w, long e) {
+  const long i = s.at[e], f = i % s.filters, r = i / s.filters;
+  return {f, r / w.outSteps, r % w.outSteps, activationGrad(s.kind, s.y[i], s.dy[i])};
+}
+
+// [j0, j1): the kernel taps of output step t that read an input step (not padding).
+inline void validTaps(const Window1d& w, long t, long& j0, long& j1) {
+  const long base = t * w.stride - w.padLeft;
+  j0 = base >= 0 ? 0 : (w.dilation - 1 - base) / w.dilation;
+  j1 = std::min(w.size, base >= w.steps ? 0 : (w.steps - base + w.dilation - 1) / w.dilation);
+}
+}  // namespace
+
 void im2col(const float* x, const Window1d& w, float* cols, long b0, long b1) {
   const long C = w.channels, rowLen = w.size * C;
   for (long b = b0; b < b1; b++)
@@ -263,28 +282,40 @@ void col2im(const float* dCols, const Window1d& w, float* dx, long b0, long b1) 
 void maxPool(const float* x, const Window1d& w, float* y, int32_t* argmax, long b0, long b1) {
   const long C = w.channels;
   for (long b = b0; b < b1; b++)
-    for (long t = 0; t < w.outSteps; t++)
-      for (long c = 0; c < C; c++) {
-        float best = -INFINITY;
-        long arg = -1;
-        // Only the window positions j0 ≤ j < j1 inside the input (padding never wins), so a huge
-        // window costs no empty loop.
-        const long base = t * w.stride - w.padLeft;
-        const long j0 = base >= 0 ? 0 : (w.dilation - 1 - base) / w.dilation;
-        const long j1 = std::min(w.size, base >= w.steps ? 0 : (w.steps - base + w.dilation - 1) / w.dilation);
-        for (long j = j0; j < j1; j++) {
-          const long tin = base + j * w.dilation;
-          const long i = (b * w.steps + tin) * C + c;
-          // The first in-range value always wins, so a NaN window still has an argmax.
-          if (arg < 0 || x[i] > best) {
-            best = x[i];
-            arg = i;
-          }
-        }
-        const long out = (b * w.outSteps + t) * C + c;
-        y[out] = best;
-        argmax[out] = (int32_t)arg;
+    for (long t = 0; t < w.outSteps; t++) {
+      float* best = y + (b * w.outSteps + t) * C;
+      int32_t* arg = argmax + (b * w.outSteps + t) * C;
+      // Only the taps inside the input (padding never wins), so a huge window costs no empty
+      // loop; whole rows of channels at a time, in tap order.
+      long j0, j1;
+      validTaps(w, t, j0, j1);
+      if (j0 >= j1) {
+        std::fill(best, best + C, -INFINITY);
+        std::fill(arg, arg + C, -1);
+        continue;
       }
+      for (long j = j0; j < j1; j++) {
+        const long row = (b * w.steps + t * w.stride + j * w.dilation - w.padLeft) * C;
+        const float* xr = x + row;
+        // The first in-range value always wins, so a NaN window still has an argmax.
+        if (j == j0) {
+          for (long c = 0; c < C; c++) {
+            best[c] = xr[c];
+            arg[c] = (int32_t)(row + c);
+          }
+          continue;
+        }
+        // Branch-free over int32 indices (sizes are checked below 2^31), so the loop vectorises.
+        const int32_t first = (int32_t)row;
+        for (int32_t c = 0; c < (int32_t)C; c++) {
+          const float v = xr[c], held = best[c];
+          const int32_t heldArg = arg[c];
+          const bool wins = v > held;
+          best[c] = wins ? v : held;
+          arg[c] = wins ? first + c : heldArg;
+        }
+      }
+    }
 }
 
 void maxPoolBackward(const float* dy, const int32_t* argmax, const Window1d& w, float* dx) {
@@ -293,24 +324,6 @@ void maxPoolBackward(const float* dy, const int32_t* argmax, const Window1d& w, 
   for (long i = 0; i < n; i++) dx[argmax[i]] += dy[i];
 }
 
-namespace {
-// Where list entry e of a sparse conv gradient lands: filter, sample, output step, and g.
-struct SparseEntry {
-  long f, b, t;
-  float g;
-};
-inline SparseEntry sparseEntry(const SparseConvGrad& s, const Window1d& w, long e) {
-  const long i = s.at[e], f = i % s.filters, r = i / s.filters;
-  return {f, r / w.outSteps, r % w.outSteps, activationGrad(s.kind, s.y[i], s.dy[i])};
-}
-
-// [j0, j1): the kernel taps of output step t that read an input step (not padding).
-inline void validTaps(const Window1d& w, long t, long& j0, long& j1) {
-  const long base = t * w.stride - w.padLeft;
-  j0 = base >= 0 ? 0 : (w.dilation - 1 - base) / w.dilation;
-  j1 = std::min(w.size, base >= w.steps ? 0 : (w.steps - base + w.dilation - 1) / w.dilation);
-}
-}  // namespace
 
 void convSparseWeights(const SparseConvGrad& s, const float* x, const float* kernel,
                        const Window1d& w, float* sums, float* kernelT, float* dKernel,
