@@ -16,6 +16,16 @@ import { Affine } from './dense.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
 import { SparseGradient } from './sparse-gradient.js';
 
+/**
+ * Whether the GEMM can read the input's windows in place: stride 1, dilation 1, no padding
+ * (each window is size·channels consecutive values of x).
+ */
+function readsInPlace(w: Window1d): boolean {
+  return (
+    w.stride === 1 && w.dilation === 1 && w.padLeft === 0 && w.outSteps === w.steps - w.size + 1
+  );
+}
+
 export const PADDINGS: readonly Padding[] = ['valid', 'same'];
 
 /** Conv1D's backward goes sparse when at most 1 in SPARSE_FRACTION gradient values is nonzero. */
@@ -56,6 +66,8 @@ export class Conv1D extends Layer {
   private affine: Affine | null = null;
   private window: Window1d | null = null;
   private input: FloatArray | null = null;
+  /** Whether the last forward read its input in place (no im2col rows kept). */
+  private inPlace = false;
 
   constructor(options: Conv1DOptions) {
     checkKeys('Conv1D', options, [
@@ -109,11 +121,54 @@ export class Conv1D extends Layer {
     checkSequenceInput(this, x, channels);
     const w = this.geometry(x.shape[0], x.shape[1], channels);
     const rows = w.batch * w.outSteps;
-    const cols = this.ws.get('cols', rows * w.size * channels);
-    this.backend.im2col1d(x.data, w, cols);
     this.window = w;
     this.input = x.data;
-    return new Tensor(affine.forward(cols, rows), [w.batch, w.outSteps, this.filters]);
+    this.inPlace = false;
+    const shape = [w.batch, w.outSteps, this.filters];
+    if (!readsInPlace(w)) return new Tensor(affine.forward(this.im2col(x.data, w), rows), shape);
+    // Row t of sample b's im2col matrix is the size·channels values from x[b, t, 0]: one GEMM
+    // reads x in place with lda = channels over all batch·steps − size + 1 window starts (the
+    // size − 1 starting near a sample's end straddle two samples), then each sample's valid
+    // rows are copied out. No 5× copy of the input, and the GEMM streams x instead of it.
+    const { batch, steps, outSteps, size } = w;
+    const { filters } = this;
+    const starts = batch * steps - size + 1;
+    const all = this.ws.get('windows', starts * filters);
+    const kernel = affine.kernel.value.data;
+    const k = size * channels;
+    this.backend.gemm(
+      false,
+      false,
+      starts,
+      filters,
+      k,
+      x.data,
+      0,
+      channels,
+      kernel,
+      0,
+      filters,
+      all,
+      0,
+      filters,
+      0,
+    );
+    const y = affine.productBuffer(rows);
+    for (let b = 0; b < batch; b++) {
+      y.set(
+        all.subarray(b * steps * filters, (b * steps + outSteps) * filters),
+        b * outSteps * filters,
+      );
+    }
+    this.inPlace = true;
+    return new Tensor(affine.activate(y, rows), shape);
+  }
+
+  /** The input's windows as im2col rows (in the layer's buffer). */
+  private im2col(x: FloatArray, w: Window1d): FloatArray {
+    const cols = this.ws.get('cols', w.batch * w.outSteps * w.size * w.channels);
+    this.backend.im2col1d(x, w, cols);
+    return cols;
   }
 
   backward(dy: Tensor): Tensor {
@@ -140,7 +195,9 @@ export class Conv1D extends Layer {
         dx,
       );
     } else {
-      this.backend.col2im1d(affine.backward(dy.data), w, dx);
+      // After an in-place forward the im2col rows are made now, for the dense path only.
+      const cols = this.inPlace ? this.im2col(input, w) : undefined;
+      this.backend.col2im1d(affine.backward(dy.data, cols), w, dx);
     }
     return new Tensor(dx, [w.batch, w.steps, w.channels]);
   }

@@ -209,6 +209,73 @@ function conv1dBackwardSparse(ctx: SuiteContext): void {
   });
 }
 
+/**
+ * gemm reading overlapping rows of A (lda below the row length), as Conv1D reads its input's
+ * windows in place: row r of A is the size·channels values from x + r·channels. Also with
+ * transA (A stored k×m, its rows overlapping) and beta 1. Bound: gemm's, 4·√k·u·(|A|·|B| + |C|).
+ */
+function gemmOverlappingRows(ctx: SuiteContext): void {
+  const rng = new Rng(408);
+  const reference = createReferenceBackend('float64');
+  const shapes: [number, number, number, number][] = [
+    [3, 17, 5, 3],
+    [2, 9, 65, 4],
+    [1, 6, 1, 6],
+  ];
+  if (ctx.seedShapes) shapes.push([64, 200, 128, 5]);
+  shapes.forEach(([batch, steps, channels, size], i) => {
+    const transA = i % 2 === 1;
+    const beta = transA ? 1 : 0;
+    const filters = 7 + i * 40;
+    const m = batch * steps - size + 1;
+    const k = size * channels;
+    const x = uniform(rng, batch * steps * channels);
+    const kernel = uniform(rng, k * filters);
+    const c = uniform(rng, m * filters + GUARD);
+    // transA: A(i, p) = a[p·lda + i], so lda = 1 makes rows of A the same overlapping windows.
+    const [lda, rowsA] = transA ? [1, k] : [channels, m];
+    const need = (rowsA - 1) * lda + (transA ? m : k);
+    const a = transA ? uniform(rng, need) : x;
+    const abs = (v: ArrayLike<number>) => Float64Array.from(v, Math.abs);
+    const absC = reference.alloc(m * filters);
+    absC.set(abs(c.subarray(0, m * filters)));
+    reference.gemm(
+      transA,
+      false,
+      m,
+      filters,
+      k,
+      abs(a),
+      0,
+      lda,
+      abs(kernel),
+      0,
+      filters,
+      absC,
+      0,
+      filters,
+      beta,
+    );
+    const bound: Bound = (_want, j, u) => 4 * Math.sqrt(k) * u * absC[j];
+    const name = `gemm ${transA ? 'TN' : 'NN'} ${m}×${filters}×${k}, lda ${lda}, beta ${beta}`;
+    check(ctx, name, (run) => {
+      const out = run.out('c', c, span(0, m * filters), bound);
+      const args = [
+        run.in('a', a),
+        0,
+        lda,
+        run.in('b', kernel),
+        0,
+        filters,
+        out,
+        0,
+        filters,
+      ] as const;
+      run.backend.gemm(transA, false, m, filters, k, ...args, beta);
+    });
+  });
+}
+
 /** [batch, steps, channels] of the global pooling cases. */
 const GLOBAL: [number, number, number][] = [
   [1, 1, 1],
@@ -263,6 +330,7 @@ export const convCases = {
   maxPool1d,
   maxPool1dBackward,
   conv1dBackwardSparse,
+  gemmOverlappingRows,
   globalAvgPool1d,
   globalAvgPool1dBackward,
 };

@@ -212,7 +212,9 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'activation', ['softmax', F(be), F(be), 4, 3], 'cols not dividing n');
   rejects(be, 'activationBackward', ['softmax', F(be), F(be), F(be), 4, 0], 'cols 0');
   rejects(be, 'activation', ['selu', F(be), F(be), 4, 1], 'an unknown kind');
-  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 1, F(be), 0, 2, F(be), 0, 2, 0], 'lda < k');
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 1, F(be), 0, 2, 0], 'ldb < n');
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 2, F(be), 0, 1, 0], 'ldc < n');
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 0, F(be), 0, 2, F(be), 0, 2, 0], 'lda 0');
   rejects(
     be,
     'gemm',
