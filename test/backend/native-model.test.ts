@@ -32,6 +32,22 @@ describe(
       assertSameBits(one.weights, two.weights);
     });
 
+    // The text CNN: its forward reads the input's windows in place, its backward runs at the
+    // cost of the max pooling's winners (conv1dBackwardSparse).
+    const cnn: ModelConfig = { ...small, steps: 60, encoder: 'cnn' };
+
+    test('CNN, 20 batches: losses agree with the reference backend to 1e-4 relative', () => {
+      const want = trainReferenceModel(createReferenceBackend('float32'), cnn).losses;
+      const got = trainReferenceModel(createNativeBackend(), cnn).losses;
+      assertLossesAgree(got, want, 1e-4);
+    });
+
+    test('CNN: 1 and 2 threads give bit-identical weights, with every op split', () => {
+      const one = trainReferenceModel(createNativeBackend({ threads: 1, parallelWork: 0 }), cnn);
+      const two = trainReferenceModel(createNativeBackend({ threads: 2, parallelWork: 0 }), cnn);
+      assertSameBits(one.weights, two.weights);
+    });
+
     test('1 and 2 threads give bit-identical weights at the seed shapes (default splitting)', () => {
       const seed: ModelConfig = { vocab: 10000, dim: 128, steps: 200, batches: 3 };
       const one = trainReferenceModel(createNativeBackend({ threads: 1 }), seed);
