@@ -149,50 +149,79 @@ export function globalAvgPoolBackward(
   }
 }
 
+@inline function argAt(task: usize, i: i32): i32 {
+  return load<i32>(task + (<usize>i << 2));
+}
+
+/** [lo, hi) of `part` when n items are split into `parts` runs. */
+@inline function runOf(n: i32, part: i32, parts: i32): i64 {
+  const lo = <i32>(<i64>n * part / parts), hi = <i32>(<i64>n * (part + 1) / parts);
+  return (<i64>lo << 32) | <i64>hi;
+}
+
 /**
- * ConvOps.conv1dBackwardSparse on one thread. `scratch` holds filters·size·C per-filter sums,
- * filters bias sums, then the kernel transposed (filters × size·C).
+ * One part of ConvOps.conv1dBackwardSparse, as a pool task: the weights pass (`input` false:
+ * filters split; per-filter sums from 0 in list order, then added to dKernel and dBias; also
+ * writes its filters' rows of the transposed kernel) or, after it, the input pass (batch rows
+ * split; dx = 0, then every entry of the list in order). Task args after the op code: kind, y,
+ * dy, at, count, x, the window's 8 sizes, kernel, filters, dKernel, dBias, dx, scratch; scratch
+ * holds filters·size·C sums, filters bias sums, then the transposed kernel (filters × size·C).
+ * Every part walks the whole list, so each sum keeps the list's order for any thread count.
  */
-export function conv1dBackwardSparse(
-  kind: i32, y: usize, dy: usize, at: usize, count: i32, x: usize, batch: i32, steps: i32, C: i32,
-  size: i32, stride: i32, dilation: i32, padLeft: i32, outSteps: i32, kernel: usize, F: i32,
-  dKernel: usize, dBias: usize, dx: usize, scratch: usize,
-): void {
+export function conv1dSparsePart(task: usize, input: bool, part: i32, parts: i32): void {
+  const kind = argAt(task, 1), y = <usize>argAt(task, 2), dy = <usize>argAt(task, 3);
+  const at = <usize>argAt(task, 4), count = argAt(task, 5), x = <usize>argAt(task, 6);
+  const batch = argAt(task, 7), steps = argAt(task, 8), C = argAt(task, 9), size = argAt(task, 10);
+  const stride = argAt(task, 11), dilation = argAt(task, 12), padLeft = argAt(task, 13);
+  const outSteps = argAt(task, 14), kernel = <usize>argAt(task, 15), F = argAt(task, 16);
+  const dKernel = <usize>argAt(task, 17), dBias = <usize>argAt(task, 18);
+  const dx = <usize>argAt(task, 19), scratch = <usize>argAt(task, 20);
   const K = size * C;
   const sums = scratch, biasSums = scratch + (<usize>(F * K) << 2);
   const kernelT = biasSums + (<usize>F << 2);
-  memory.fill(sums, 0, <usize>(F * K + F) << 2);
-  memory.fill(dx, 0, <usize>(batch * steps * C) << 2);
-  for (let k = 0; k < K; k++) {
-    for (let f = 0; f < F; f++) {
-      store<f32>(kernelT + (<usize>(f * K + k) << 2), load<f32>(kernel + (<usize>(k * F + f) << 2)));
+  const r = runOf(input ? batch : F, part, parts);
+  const lo = <i32>(r >> 32), hi = <i32>r;
+  if (lo >= hi) return;
+  if (input) memory.fill(dx + (<usize>(lo * steps * C) << 2), 0, <usize>((hi - lo) * steps * C) << 2);
+  else {
+    memory.fill(sums + (<usize>(lo * K) << 2), 0, <usize>((hi - lo) * K) << 2);
+    memory.fill(biasSums + (<usize>lo << 2), 0, <usize>(hi - lo) << 2);
+    for (let k = 0; k < K; k++) {
+      for (let f = lo; f < hi; f++) {
+        store<f32>(kernelT + (<usize>(f * K + k) << 2), load<f32>(kernel + (<usize>(k * F + f) << 2)));
+      }
     }
   }
   for (let e = 0; e < count; e++) {
     const i = load<i32>(at + (<usize>e << 2));
-    const f = i % F, r = i / F;
-    const b = r / outSteps, t = r % outSteps;
+    const f = i % F, row = i / F;
+    const b = row / outSteps, t = row % outSteps;
+    const mine = input ? b : f;
+    if (mine < lo || mine >= hi) continue;
     const o = <usize>i << 2;
     const g = activationGrad(kind, load<f32>(y + o), load<f32>(dy + o));
-    const bias = biasSums + (<usize>f << 2);
-    store<f32>(bias, load<f32>(bias) + g);
+    if (!input) {
+      const bias = biasSums + (<usize>f << 2);
+      store<f32>(bias, load<f32>(bias) + g);
+    }
     for (let j = 0; j < size; j++) {
       const tin = t * stride + j * dilation - padLeft;
       if (tin < 0 || tin >= steps) continue;
-      const row = <usize>((b * steps + tin) * C) << 2;
+      const src = <usize>((b * steps + tin) * C) << 2;
       const tap = <usize>(f * K + j * C) << 2;
-      addScaled(sums + tap, x + row, g, C);
-      addScaled(dx + row, kernelT + tap, g, C);
+      if (input) addScaled(dx + src, kernelT + tap, g, C);
+      else addScaled(sums + tap, x + src, g, C);
     }
   }
+  if (input) return;
   for (let k = 0; k < K; k++) {
-    for (let f = 0; f < F; f++) {
+    for (let f = lo; f < hi; f++) {
       const d = dKernel + (<usize>(k * F + f) << 2);
       store<f32>(d, load<f32>(d) + load<f32>(sums + (<usize>(f * K + k) << 2)));
     }
   }
   if (dBias != 0) {
-    for (let f = 0; f < F; f++) {
+    for (let f = lo; f < hi; f++) {
       const d = dBias + (<usize>f << 2);
       store<f32>(d, load<f32>(d) + load<f32>(biasSums + (<usize>f << 2)));
     }

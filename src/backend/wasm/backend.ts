@@ -334,8 +334,16 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const weights = win.size * win.channels * filters;
       const scratch = sparseScratch(2 * weights + filters);
       const grads = [f(y), f(dy), heap.i32(at), count, f(x), ...geometry(win), f(kernel), filters];
-      const outs = [w(dKernel), opt(dBias), w(dx), f(scratch)];
-      k.conv1dBackwardSparse(ACTIVATION_CODES[kind], ...grads, ...outs);
+      const args = [ACTIVATION_CODES[kind], ...grads, w(dKernel), opt(dBias), w(dx), f(scratch)];
+      // The weights pass (filters split) writes the transposed kernel the input pass reads.
+      const work = 2 * count * win.size * win.channels;
+      pool.run(work + weights, POINTWISE_SPLIT, TASK.convSparseWeights, ...args);
+      pool.run(
+        work + win.batch * win.steps * win.channels,
+        POINTWISE_SPLIT,
+        TASK.convSparseInput,
+        ...args,
+      );
       done();
     },
     globalAvgPool1d(x, batch, steps, channels, mask, y) {

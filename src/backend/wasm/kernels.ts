@@ -56,8 +56,6 @@ export interface Kernels {
   col2im(...args: number[]): void;
   maxPool(...args: number[]): void;
   maxPoolBackward(dy: number, argmax: number, n: number, dx: number, dxLength: number): void;
-  /** (kind, y, dy, at, count, x, window…, kernel, filters, dKernel, dBias, dx, scratch). */
-  conv1dBackwardSparse(...args: number[]): void;
   globalAvgPool(x: number, batch: number, steps: number, c: number, mask: number, y: number): void;
   globalAvgPoolBackward(
     dy: number,
