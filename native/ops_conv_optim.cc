@@ -119,8 +119,13 @@ napi_value conv1dBackwardSparse(Call& c) {
   float* sums = scratch.data();
   float* kernelT = sums + weights + s.filters;
   const double work = (double)s.count * K;
-  forRanges(s.filters, work + weights, [&](long lo, long hi) {
-    generic::convSparseWeights(s, x, kernel, w, sums, kernelT, dKernel, dBias, lo, hi);
+  // One part per thread here: every part reads x wherever its filters' winners are, so more
+  // parts would read it more often.
+  const int parts = partsFor(s.filters, work + weights, 1);
+  pool::parallel(parts, [&](int p) {
+    const Range r = split(s.filters, parts, p);
+    if (r.lo < r.hi)
+      generic::convSparseWeights(s, x, kernel, w, sums, kernelT, dKernel, dBias, r.lo, r.hi);
   });
   forRanges(w.batch, work + n.input, [&](long lo, long hi) {
     generic::convSparseInput(s, kernelT, w, dx, lo, hi);
