@@ -9,9 +9,12 @@ export {
   sumRows, sumSquares, transposeSequence,
 } from './core';
 export { embeddingBag, embeddingBagBackward, gather, scatterAdd } from './embedding';
-export { col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward } from './conv';
+export {
+  col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward,
+} from './conv';
 export { rmsprop, sgd } from './optimizer';
 import { adam } from './optimizer';
+import { conv1dSparsePart } from './conv';
 import { fmaChains } from './peak';
 // The per-step cell kernels, called directly on rows [0, batch) (off the hot path since the
 // whole-sequence tasks: only the per-step loops of the reference and step observers run them).
@@ -30,6 +33,8 @@ const SEQUENCE_FORWARD = 2;
 const SEQUENCE_BACKWARD = 3;
 const ADAM = 4;
 const FMA_CHAINS = 5;
+const CONV_SPARSE_WEIGHTS = 6;
+const CONV_SPARSE_INPUT = 7;
 
 @inline function arg(task: usize, i: i32): i32 {
   return load<i32>(task + (<usize>i << 2));
@@ -80,6 +85,10 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     // Each part runs its share of the steps; the sum goes to this thread's scratch.
     const r = share(arg(task, 1), 1, part, parts);
     fmaChains(<i32>r - <i32>(r >> 32), scratch);
+    return;
+  }
+  if (op == CONV_SPARSE_WEIGHTS || op == CONV_SPARSE_INPUT) {
+    conv1dSparsePart(task, op == CONV_SPARSE_INPUT, part, parts);
     return;
   }
   if (op == ADAM) {

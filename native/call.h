@@ -58,6 +58,15 @@ class Call {
     check(a.len, name, off, extent);
     return a.p + off;
   }
+  // A read-only rows × cols block with leading dimension ld at off whose rows may overlap
+  // (ld < cols: a convolution's windows over its input): ld ≥ 1 and the last row inside a.
+  template <class E>
+  const E* readMatrix(const Arr<E>& a, const char* name, long off, long rows, long cols,
+                      long ld) const {
+    if (rows > 1 && cols > 0 && ld < 1) fail(std::string(name) + ": leading dimension 0");
+    check(a.len, name, off, rows > 0 && cols > 0 ? (rows - 1) * ld + cols : 0);
+    return a.p + off;
+  }
   // A rows × cols block with leading dimension ld at off: ld ≥ cols and the last row inside a.
   template <class E>
   E* matrix(const Arr<E>& a, const char* name, long off, long rows, long cols, long ld) const {

@@ -25,14 +25,37 @@ void addRowVector(float* x, long cols, const float* v, long r0, long r1) {
   }
 }
 
+namespace {
+// dy·f'(y) with f given by its output y (one kind per call: the switch is hoisted).
+template <int kind>
+inline float activationGrad(float y, float dy) {
+  if (kind == ACT_SIGMOID) return dy * y * (1 - y);
+  if (kind == ACT_TANH) return dy * (1 - y * y);
+  if (kind == ACT_RELU) return y > 0 ? dy : 0;
+  return dy;
+}
+
+inline float activationGrad(int kind, float y, float dy) {
+  switch (kind) {
+    case ACT_SIGMOID: return activationGrad<ACT_SIGMOID>(y, dy);
+    case ACT_TANH: return activationGrad<ACT_TANH>(y, dy);
+    case ACT_RELU: return activationGrad<ACT_RELU>(y, dy);
+    default: return dy;
+  }
+}
+
+template <int kind>
+void activationBackwardOf(const float* y, const float* dy, float* dx, long i0, long i1) {
+  for (long i = i0; i < i1; i++) dx[i] = activationGrad<kind>(y[i], dy[i]);
+}
+}  // namespace
+
 void activationBackward(int kind, const float* y, const float* dy, float* dx, long i0, long i1) {
-  for (long i = i0; i < i1; i++) {
-    switch (kind) {
-      case ACT_SIGMOID: dx[i] = dy[i] * y[i] * (1 - y[i]); break;
-      case ACT_TANH: dx[i] = dy[i] * (1 - y[i] * y[i]); break;
-      case ACT_RELU: dx[i] = y[i] > 0 ? dy[i] : 0; break;
-      default: dx[i] = dy[i];
-    }
+  switch (kind) {
+    case ACT_SIGMOID: return activationBackwardOf<ACT_SIGMOID>(y, dy, dx, i0, i1);
+    case ACT_TANH: return activationBackwardOf<ACT_TANH>(y, dy, dx, i0, i1);
+    case ACT_RELU: return activationBackwardOf<ACT_RELU>(y, dy, dx, i0, i1);
+    default: return activationBackwardOf<ACT_LINEAR>(y, dy, dx, i0, i1);
   }
 }
 
@@ -200,6 +223,25 @@ void gruResetBackward(long H, const float* gates, const float* hPrev, const floa
   }
 }
 
+namespace {
+// Where list entry e of a sparse conv gradient lands: filter, sample, output step, and g.
+struct SparseEntry {
+  long f, b, t;
+  float g;
+};
+inline SparseEntry sparseEntry(const SparseConvGrad& s, const Window1d& w, long e) {
+  const long i = s.at[e], f = i % s.filters, r = i / s.filters;
+  return {f, r / w.outSteps, r % w.outSteps, activationGrad(s.kind, s.y[i], s.dy[i])};
+}
+
+// [j0, j1): the kernel taps of output step t that read an input step (not padding).
+inline void validTaps(const Window1d& w, long t, long& j0, long& j1) {
+  const long base = t * w.stride - w.padLeft;
+  j0 = base >= 0 ? 0 : (w.dilation - 1 - base) / w.dilation;
+  j1 = std::min(w.size, base >= w.steps ? 0 : (w.steps - base + w.dilation - 1) / w.dilation);
+}
+}  // namespace
+
 void im2col(const float* x, const Window1d& w, float* cols, long b0, long b1) {
   const long C = w.channels, rowLen = w.size * C;
   for (long b = b0; b < b1; b++)
@@ -231,34 +273,93 @@ void col2im(const float* dCols, const Window1d& w, float* dx, long b0, long b1) 
 void maxPool(const float* x, const Window1d& w, float* y, int32_t* argmax, long b0, long b1) {
   const long C = w.channels;
   for (long b = b0; b < b1; b++)
-    for (long t = 0; t < w.outSteps; t++)
-      for (long c = 0; c < C; c++) {
-        float best = -INFINITY;
-        long arg = -1;
-        // Only the window positions j0 ≤ j < j1 inside the input (padding never wins), so a huge
-        // window costs no empty loop.
-        const long base = t * w.stride - w.padLeft;
-        const long j0 = base >= 0 ? 0 : (w.dilation - 1 - base) / w.dilation;
-        const long j1 = std::min(w.size, base >= w.steps ? 0 : (w.steps - base + w.dilation - 1) / w.dilation);
-        for (long j = j0; j < j1; j++) {
-          const long tin = base + j * w.dilation;
-          const long i = (b * w.steps + tin) * C + c;
-          // The first in-range value always wins, so a NaN window still has an argmax.
-          if (arg < 0 || x[i] > best) {
-            best = x[i];
-            arg = i;
-          }
-        }
-        const long out = (b * w.outSteps + t) * C + c;
-        y[out] = best;
-        argmax[out] = (int32_t)arg;
+    for (long t = 0; t < w.outSteps; t++) {
+      float* best = y + (b * w.outSteps + t) * C;
+      int32_t* arg = argmax + (b * w.outSteps + t) * C;
+      // Only the taps inside the input (padding never wins), so a huge window costs no empty
+      // loop; whole rows of channels at a time, in tap order.
+      long j0, j1;
+      validTaps(w, t, j0, j1);
+      if (j0 >= j1) {
+        std::fill(best, best + C, -INFINITY);
+        std::fill(arg, arg + C, -1);
+        continue;
       }
+      for (long j = j0; j < j1; j++) {
+        const long row = (b * w.steps + t * w.stride + j * w.dilation - w.padLeft) * C;
+        const float* xr = x + row;
+        // The first in-range value always wins, so a NaN window still has an argmax.
+        if (j == j0) {
+          for (long c = 0; c < C; c++) {
+            best[c] = xr[c];
+            arg[c] = (int32_t)(row + c);
+          }
+          continue;
+        }
+        // Branch-free over int32 indices (sizes are checked below 2^31), so the loop vectorises.
+        const int32_t first = (int32_t)row;
+        for (int32_t c = 0; c < (int32_t)C; c++) {
+          const float v = xr[c], held = best[c];
+          const int32_t heldArg = arg[c];
+          const bool wins = v > held;
+          best[c] = wins ? v : held;
+          arg[c] = wins ? first + c : heldArg;
+        }
+      }
+    }
 }
 
 void maxPoolBackward(const float* dy, const int32_t* argmax, const Window1d& w, float* dx) {
   std::memset(dx, 0, w.batch * w.steps * w.channels * sizeof(float));
   const long n = w.batch * w.outSteps * w.channels;
   for (long i = 0; i < n; i++) dx[argmax[i]] += dy[i];
+}
+
+
+void convSparseWeights(const SparseConvGrad& s, const float* x, const float* kernel,
+                       const Window1d& w, float* sums, float* kernelT, float* dKernel,
+                       float* dBias, long f0, long f1) {
+  const long C = w.channels, K = w.size * C, F = s.filters;
+  float* biasSums = sums + F * K;
+  std::fill(sums + f0 * K, sums + f1 * K, 0.0f);
+  std::fill(biasSums + f0, biasSums + f1, 0.0f);
+  for (long k = 0; k < K; k++)
+    for (long f = f0; f < f1; f++) kernelT[f * K + k] = kernel[k * F + f];
+  for (long e = 0; e < s.count; e++) {
+    const long f = s.at[e] % F;
+    if (f < f0 || f >= f1) continue;
+    const SparseEntry q = sparseEntry(s, w, e);
+    biasSums[f] += q.g;
+    long j0, j1;
+    validTaps(w, q.t, j0, j1);
+    for (long j = j0; j < j1; j++) {
+      const float* src = x + (q.b * w.steps + q.t * w.stride + j * w.dilation - w.padLeft) * C;
+      float* row = sums + f * K + j * C;
+      for (long c = 0; c < C; c++) row[c] += q.g * src[c];
+    }
+  }
+  for (long k = 0; k < K; k++)
+    for (long f = f0; f < f1; f++) dKernel[k * F + f] += sums[f * K + k];
+  if (dBias)
+    for (long f = f0; f < f1; f++) dBias[f] += biasSums[f];
+}
+
+void convSparseInput(const SparseConvGrad& s, const float* kernelT, const Window1d& w, float* dx,
+                     long b0, long b1) {
+  const long C = w.channels, K = w.size * C;
+  std::memset(dx + b0 * w.steps * C, 0, (b1 - b0) * w.steps * C * sizeof(float));
+  for (long e = 0; e < s.count; e++) {
+    const long b = s.at[e] / s.filters / w.outSteps;
+    if (b < b0 || b >= b1) continue;
+    const SparseEntry q = sparseEntry(s, w, e);
+    long j0, j1;
+    validTaps(w, q.t, j0, j1);
+    for (long j = j0; j < j1; j++) {
+      float* dst = dx + (b * w.steps + q.t * w.stride + j * w.dilation - w.padLeft) * C;
+      const float* wrow = kernelT + q.f * K + j * C;
+      for (long c = 0; c < C; c++) dst[c] += q.g * wrow[c];
+    }
+  }
 }
 
 namespace {

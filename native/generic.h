@@ -44,6 +44,21 @@ void im2col(const float* x, const Window1d& w, float* cols, long b0, long b1);
 void col2im(const float* dCols, const Window1d& w, float* dx, long b0, long b1);
 void maxPool(const float* x, const Window1d& w, float* y, int32_t* argmax, long b0, long b1);
 void maxPoolBackward(const float* dy, const int32_t* argmax, const Window1d& w, float* dx);
+// Conv1D's backward from a gradient that is nonzero at `count` listed output indices only
+// (ConvOps.conv1dBackwardSparse). Weights: filters f0..f1, sums kept transposed in `sums`
+// (filters × size·channels, then filters bias sums), which also receives kernelT, the kernel
+// transposed (filters × size·channels) for the input pass. Input: batch rows b0..b1 of dx.
+struct SparseConvGrad {
+  int kind;
+  const float *y, *dy;
+  const int32_t* at;
+  long count, filters;
+};
+void convSparseWeights(const SparseConvGrad& s, const float* x, const float* kernel,
+                       const Window1d& w, float* sums, float* kernelT, float* dKernel,
+                       float* dBias, long f0, long f1);
+void convSparseInput(const SparseConvGrad& s, const float* kernelT, const Window1d& w, float* dx,
+                     long b0, long b1);
 void avgPool(const float* x, long steps, long channels, const uint8_t* mask, float* y, long b0,
              long b1);
 void avgPoolBackward(const float* dy, long steps, long channels, const uint8_t* mask, float* dx,

@@ -1,5 +1,7 @@
 // ConvOps (src/backend/conv-ops.ts) and OptimizerOps (src/backend/optimizer-ops.ts).
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "generic.h"
 #include "ops.h"
@@ -82,6 +84,52 @@ napi_value maxPool1dBackward(Call& c) {
       c.fail("argmax " + std::to_string(argmax[i]) + " at " + std::to_string(i) +
              " is outside the input");
   generic::maxPoolBackward(dy, argmax, w, c.span(c.f32(10, "dx"), "dx", 0, n.input));
+  return undefined(c.env);
+}
+
+// (kind, y, dy, at, count, x, window, kernel, filters, dKernel, dBias, dx): ConvOps'
+// conv1dBackwardSparse. Weights split by filters, dx by batch rows; each part walks the whole
+// list in order, so every sum keeps the list's order whatever the thread count.
+napi_value conv1dBackwardSparse(Call& c) {
+  generic::SparseConvGrad s;
+  s.kind = c.choice(0, "kind", 4);  // linear, sigmoid, tanh, relu: not softmax
+  const Window1d w = window(c, 6);
+  const WindowLens n = lens(c, w);
+  s.filters = c.size(15, "filters");
+  const long outputs = c.product({w.batch, w.outSteps, s.filters});
+  const long K = c.product({w.size, w.channels}), weights = c.product({K, s.filters});
+  s.y = c.span(c.f32(1, "y"), "y", 0, outputs);
+  s.dy = c.span(c.f32(2, "dy"), "dy", 0, outputs);
+  s.count = c.size(4, "count");
+  s.at = c.span(c.i32(3, "at"), "at", 0, s.count);
+  for (long e = 0; e < s.count; e++)
+    if (s.at[e] < 0 || s.at[e] >= outputs)
+      c.fail("at[" + std::to_string(e) + "] = " + std::to_string(s.at[e]) +
+             " is outside the output");
+  const float* x = c.span(c.f32(5, "x"), "x", 0, n.input);
+  const float* kernel = c.span(c.f32(14, "kernel"), "kernel", 0, weights);
+  float* dKernel = c.span(c.f32(16, "dKernel"), "dKernel", 0, weights);
+  const auto db = c.f32OrNull(17, "dBias");
+  float* dBias = db.p ? c.span(db, "dBias", 0, s.filters) : nullptr;
+  float* dx = c.span(c.f32(18, "dx"), "dx", 0, n.input);
+  if (n.input == 0 && (!dBias || s.filters == 0)) return undefined(c.env);
+  // Per filter: its sums and bias sum, then the transposed kernel (read by the dx pass).
+  thread_local std::vector<float> scratch;
+  scratch.resize(2 * weights + s.filters);
+  float* sums = scratch.data();
+  float* kernelT = sums + weights + s.filters;
+  const double work = (double)s.count * K;
+  // One part per thread here: every part reads x wherever its filters' winners are, so more
+  // parts would read it more often.
+  const int parts = partsFor(s.filters, work + weights, 1);
+  pool::parallel(parts, [&](int p) {
+    const Range r = split(s.filters, parts, p);
+    if (r.lo < r.hi)
+      generic::convSparseWeights(s, x, kernel, w, sums, kernelT, dKernel, dBias, r.lo, r.hi);
+  });
+  forRanges(w.batch, work + n.input, [&](long lo, long hi) {
+    generic::convSparseInput(s, kernelT, w, dx, lo, hi);
+  });
   return undefined(c.env);
 }
 
@@ -191,6 +239,7 @@ extern const OpEntry kConvOptimizerOps[] = {
     {"col2im1d", col2im1d},
     {"maxPool1d", maxPool1d},
     {"maxPool1dBackward", maxPool1dBackward},
+    {"conv1dBackwardSparse", conv1dBackwardSparse},
     {"globalAvgPool1d", globalAvgPool1d},
     {"globalAvgPool1dBackward", globalAvgPool1dBackward},
     {"sgdUpdate", sgdUpdate},

@@ -42,8 +42,10 @@ napi_value gemm(Call& c) {
   g.lda = c.size(7, "lda");
   g.ldb = c.size(10, "ldb");
   g.ldc = c.size(13, "ldc");
-  g.a = g.ta ? c.matrix(a, "a", c.offset(6, "aOffset"), g.k, g.m, g.lda)
-             : c.matrix(a, "a", c.offset(6, "aOffset"), g.m, g.k, g.lda);
+  // A is only read, so its rows may overlap (lda below its row length): a convolution's windows
+  // over its input, read in place instead of copied out by im2col.
+  g.a = g.ta ? c.readMatrix(a, "a", c.offset(6, "aOffset"), g.k, g.m, g.lda)
+             : c.readMatrix(a, "a", c.offset(6, "aOffset"), g.m, g.k, g.lda);
   g.b = g.tb ? c.matrix(b, "b", c.offset(9, "bOffset"), g.n, g.k, g.ldb)
              : c.matrix(b, "b", c.offset(9, "bOffset"), g.k, g.n, g.ldb);
   g.c = c.matrix(cc, "c", c.offset(12, "cOffset"), g.m, g.n, g.ldc);

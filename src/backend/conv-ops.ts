@@ -1,4 +1,5 @@
 import type { FloatArray } from '../tensor/tensor.js';
+import type { ActivationKind } from './core-ops.js';
 
 export type Padding = 'valid' | 'same';
 
@@ -78,6 +79,30 @@ export interface ConvOps {
   maxPool1d(x: FloatArray, w: Window1d, y: FloatArray, argmax: Int32Array): void;
   /** dx = 0, then dx[argmax[i]] += dy[i]: overlapping windows accumulate. */
   maxPool1dBackward(dy: FloatArray, argmax: Int32Array, w: Window1d, dx: FloatArray): void;
+  /**
+   * Conv1D's backward when its output gradient dy [batch·outSteps, filters] is zero except at
+   * the `count` flat indices `at` (each listed once: a max pooling's winners), at the cost of
+   * count·size·channels instead of three GEMMs over every output. With g = dy·f'(y) at each
+   * listed index (f = `kind`, not softmax; y the activation's output, as activationBackward):
+   * per filter f, s = Σ g·(its im2col row) and σ = Σ g over the entries of f in list order,
+   * from 0; then dKernel[:, f] += s and dBias[f] += σ (dBias null: no bias). dx (the input
+   * gradient, [batch, steps, channels]) = 0, then every entry in list order adds g·kernel[j, :, f]
+   * at each of its window's input steps j. The dense path's values up to the order of rounding.
+   */
+  conv1dBackwardSparse(
+    kind: ActivationKind,
+    y: FloatArray,
+    dy: FloatArray,
+    at: Int32Array,
+    count: number,
+    x: FloatArray,
+    w: Window1d,
+    kernel: FloatArray,
+    filters: number,
+    dKernel: FloatArray,
+    dBias: FloatArray | null,
+    dx: FloatArray,
+  ): void;
   /**
    * y[b, c] = mean of x[b, t, c] over the steps t with mask[b, t] ≠ 0 (all steps when mask is
    * null); 0 for a row with no unmasked step.

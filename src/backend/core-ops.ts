@@ -16,6 +16,8 @@ export interface CoreOps {
   /**
    * C = op(A)·op(B) + beta·C, BLAS-style, row-major. op(A) is m×k, op(B) is k×n, C is m×n.
    * A is stored m×k (lda ≥ k) or, when transA, k×m (lda ≥ m); likewise B. beta is 0 or 1.
+   * A is only read, so its rows may also overlap (1 ≤ lda below its row length): Conv1D reads
+   * its input's windows in place that way, row t of a sample starting `channels` after row t−1.
    */
   gemm(
     transA: boolean,

@@ -2,7 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { ACTIVATIONS, type ActivationKind } from '../backend/core-ops.js';
 import { window1d, type Padding, type Window1d } from '../backend/conv-ops.js';
 import type { Rng } from '../random/rng.js';
-import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
+import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import {
   boolean,
   checkKeys,
@@ -14,8 +14,22 @@ import {
 } from './common.js';
 import { Affine } from './dense.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+import { SparseGradient } from './sparse-gradient.js';
+
+/**
+ * Whether the GEMM can read the input's windows in place: stride 1, dilation 1, no padding
+ * (each window is size·channels consecutive values of x).
+ */
+function readsInPlace(w: Window1d): boolean {
+  return (
+    w.stride === 1 && w.dilation === 1 && w.padLeft === 0 && w.outSteps === w.steps - w.size + 1
+  );
+}
 
 export const PADDINGS: readonly Padding[] = ['valid', 'same'];
+
+/** Conv1D's backward goes sparse when at most 1 in SPARSE_FRACTION gradient values is nonzero. */
+const SPARSE_FRACTION = 16;
 
 export interface Conv1DOptions {
   filters: number;
@@ -51,6 +65,9 @@ export class Conv1D extends Layer {
   readonly useBias: boolean;
   private affine: Affine | null = null;
   private window: Window1d | null = null;
+  private input: FloatArray | null = null;
+  /** Whether the last forward read its input in place (no im2col rows kept). */
+  private inPlace = false;
 
   constructor(options: Conv1DOptions) {
     checkKeys('Conv1D', options, [
@@ -104,19 +121,98 @@ export class Conv1D extends Layer {
     checkSequenceInput(this, x, channels);
     const w = this.geometry(x.shape[0], x.shape[1], channels);
     const rows = w.batch * w.outSteps;
-    const cols = this.ws.get('cols', rows * w.size * channels);
-    this.backend.im2col1d(x.data, w, cols);
     this.window = w;
-    return new Tensor(affine.forward(cols, rows), [w.batch, w.outSteps, this.filters]);
+    this.input = x.data;
+    this.inPlace = false;
+    const shape = [w.batch, w.outSteps, this.filters];
+    if (!readsInPlace(w)) return new Tensor(affine.forward(this.im2col(x.data, w), rows), shape);
+    // Row t of sample b's im2col matrix is the size·channels values from x[b, t, 0]: one GEMM
+    // reads x in place with lda = channels over all batch·steps − size + 1 window starts (the
+    // size − 1 starting near a sample's end straddle two samples), then each sample's valid
+    // rows are copied out. No 5× copy of the input, and the GEMM streams x instead of it.
+    const { batch, steps, outSteps, size } = w;
+    const { filters } = this;
+    const starts = batch * steps - size + 1;
+    const all = this.ws.get('windows', starts * filters);
+    const kernel = affine.kernel.value.data;
+    const k = size * channels;
+    this.backend.gemm(
+      false,
+      false,
+      starts,
+      filters,
+      k,
+      x.data,
+      0,
+      channels,
+      kernel,
+      0,
+      filters,
+      all,
+      0,
+      filters,
+      0,
+    );
+    const y = affine.productBuffer(rows);
+    for (let b = 0; b < batch; b++) {
+      y.set(
+        all.subarray(b * steps * filters, (b * steps + outSteps) * filters),
+        b * outSteps * filters,
+      );
+    }
+    this.inPlace = true;
+    return new Tensor(affine.activate(y, rows), shape);
+  }
+
+  /** The input's windows as im2col rows (in the layer's buffer). */
+  private im2col(x: FloatArray, w: Window1d): FloatArray {
+    const cols = this.ws.get('cols', w.batch * w.outSteps * w.size * w.channels);
+    this.backend.im2col1d(x, w, cols);
+    return cols;
   }
 
   backward(dy: Tensor): Tensor {
-    const w = this.window;
-    if (w === null) throw new Error(`${layerLabel(this)}: backward called before forward`);
-    const dCols = this.builtAffine().backward(dy.data);
+    const { window: w, input } = this;
+    if (w === null || input === null) {
+      throw new Error(`${layerLabel(this)}: backward called before forward`);
+    }
+    const affine = this.builtAffine();
     const dx = this.ws.get('dx', w.batch * w.steps * w.channels);
-    this.backend.col2im1d(dCols, w, dx);
+    if (this.sparseEnough(dy)) {
+      const { kernel, bias } = affine;
+      this.backend.conv1dBackwardSparse(
+        this.activation,
+        affine.output,
+        dy.data,
+        dy.at,
+        dy.at.length,
+        input,
+        w,
+        kernel.value.data,
+        this.filters,
+        kernel.grad.data,
+        bias === null ? null : bias.grad.data,
+        dx,
+      );
+    } else {
+      // After an in-place forward the im2col rows are made now, for the dense path only.
+      const cols = this.inPlace ? this.im2col(input, w) : undefined;
+      this.backend.col2im1d(affine.backward(dy.data, cols), w, dx);
+    }
     return new Tensor(dx, [w.batch, w.steps, w.channels]);
+  }
+
+  /**
+   * Whether dy's nonzeros are few enough for the sparse backward: under a sixteenth of dy (a
+   * global max pooling leaves one per filter and sample: 1/196 at the seed shape). Softmax
+   * couples a row, so its derivative is not elementwise.
+   */
+  private sparseEnough(dy: Tensor): dy is SparseGradient {
+    return (
+      dy instanceof SparseGradient &&
+      this.activation !== 'softmax' &&
+      dy.at.length * SPARSE_FRACTION <= dy.size
+    );
   }
 
   override computeMask(): SequenceMask | null {

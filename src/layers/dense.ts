@@ -73,17 +73,42 @@ export class Affine {
       units,
       0,
     );
+    this.activate(y, rows);
+    this.x = x;
+    return y;
+  }
+
+  /** The buffer forward writes x·W into (rows × units): for a caller that computes it itself. */
+  productBuffer(rows: number): FloatArray {
+    return this.ws.get('y', rows * this.units);
+  }
+
+  /**
+   * Finishes a forward whose x·W the caller wrote into productBuffer(rows): bias and activation
+   * in place. backward then needs the input rows passed to it.
+   */
+  activate(y: FloatArray, rows: number): FloatArray {
+    const { backend, units } = this;
     if (this.bias) backend.addRowVector(y, rows, units, this.bias.value.data);
     backend.activation(this.activation, y, y, rows * units, units);
-    this.x = x;
+    this.x = null;
     this.y = y;
     this.rows = rows;
     return y;
   }
 
-  /** Accumulates dW and db from dy (rows × units) and returns dx (rows × inDim). */
-  backward(dy: FloatArray): FloatArray {
-    const { backend, inDim, units, rows, x, y } = this;
+  /** The last forward's output f(x·W + b), rows × units (valid until the next forward). */
+  get output(): FloatArray {
+    if (this.y === null) throw new Error('output read before forward');
+    return this.y;
+  }
+
+  /**
+   * Accumulates dW and db from dy (rows × units) and returns dx (rows × inDim). `x`: the input
+   * rows, when the forward was finished by activate (default: those forward kept).
+   */
+  backward(dy: FloatArray, x = this.x): FloatArray {
+    const { backend, inDim, units, rows, y } = this;
     if (x === null || y === null) throw new Error('backward called before forward');
     let dz = dy;
     if (this.activation !== 'linear') {

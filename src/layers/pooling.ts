@@ -10,6 +10,7 @@ import {
 } from './common.js';
 import { PADDINGS } from './conv1d.js';
 import { Layer, type ForwardContext, type LayerConfig } from './layer.js';
+import { SparseGradient } from './sparse-gradient.js';
 
 /** Pooling over [B, T, C]; the output carries no mask. */
 abstract class Pooling1D extends Layer {
@@ -50,7 +51,10 @@ abstract class MaxPoolingBase extends Pooling1D {
     }
     const dx = this.ws.get('dx', w.batch * w.steps * w.channels);
     this.backend.maxPool1dBackward(dy.data, argmax, w, dx);
-    return new Tensor(dx, [w.batch, w.steps, w.channels]);
+    const shape = [w.batch, w.steps, w.channels];
+    // Disjoint windows have distinct winners: dx is zero elsewhere, which Conv1D can use.
+    const disjoint = w.outSteps === 1 || w.size <= w.stride;
+    return disjoint ? new SparseGradient(dx, shape, argmax) : new Tensor(dx, shape);
   }
 }
 

@@ -57,7 +57,11 @@ describe(
       assert.throws(() => gemm({ A: f32(15) }), /gemm: a: needs 16 values from offset 0, has 15/);
       assert.throws(() => gemm({ co: 1 }), /gemm: c: needs 16 values from offset 1/);
       assert.throws(() => gemm({ bo: -1 }), /gemm: b: needs/);
-      assert.throws(() => gemm({ lda: 3 }), /leading dimension 3 < 4/);
+      assert.throws(() => gemm({ ldb: 3 }), /gemm: b: leading dimension 3 < 4/);
+      assert.throws(() => gemm({ ldc: 3 }), /gemm: c: leading dimension 3 < 4/);
+      // A is only read: overlapping rows (lda < k) are allowed, lda 0 is not.
+      gemm({ lda: 3 });
+      assert.throws(() => gemm({ lda: 0 }), /gemm: a: leading dimension 0/);
       assert.throws(() => gemm({ ta: true, A: f32(12), lda: 3 }), /gemm: a/);
       assert.throws(() => gemm({ m: 2.5 }), /m must be an integer/);
       assert.throws(() => gemm({ n: -1 }), /n must be ≥ 0/);

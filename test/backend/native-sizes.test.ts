@@ -116,6 +116,13 @@ const OPS: Record<string, OpCall> = {
     sizes: poolSizes(2),
     free: poolFree(2),
   },
+  // (kind, y, dy, at, count, x, window, kernel, filters, dKernel, dBias, dx): four distinct
+  // entries of the 2×2×2 output with 2 filters.
+  conv1dBackwardSparse: {
+    args: () => [3, F(), F(), Int32Array.of(6, 1, 3, 4), 4, F(), ...win, F(), 2, F(), F(), F()],
+    sizes: [4, ...poolSizes(6), 9, 15],
+    free: winFree(6),
+  },
   globalAvgPool1d: { args: () => [F(), 2, 2, 2, M(), F()], sizes: [1, 2, 3] },
   globalAvgPool1dBackward: { args: () => [F(), 2, 2, 2, M(), F()], sizes: [1, 2, 3] },
   sgdUpdate: { args: () => [F(), F(), 4, 1, Infinity, 0.1, 0.9, false, F()], sizes: [2] },

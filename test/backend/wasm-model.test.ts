@@ -41,6 +41,15 @@ describe('wasm backend trains the reference model', () => {
     });
   }
 
+  test('CNN: losses agree with the reference backend, and 1 and 2 threads give the same bits', () => {
+    const cnn: ModelConfig = { ...small, steps: 60, encoder: 'cnn' };
+    const want = trainReferenceModel(createReferenceBackend('float32'), cnn).losses;
+    const one = trainReferenceModel(wasm({ threads: 1 }), cnn);
+    assertLossesAgree(one.losses, want, 1e-4);
+    const two = trainReferenceModel(wasm({ threads: 2, parallelWork: 0 }), cnn);
+    assertSameBits(one.weights, two.weights);
+  });
+
   test('1 and 2 threads give bit-identical weights at the seed shapes', () => {
     const seed: ModelConfig = { vocab: 10000, dim: 128, steps: 200, batches: 2 };
     const one = trainReferenceModel(wasm({ threads: 1 }), seed);

@@ -4,9 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import type { Backend } from '../../src/backend/backend.js';
+import { Conv1D } from '../../src/layers/conv1d.js';
 import { Dense } from '../../src/layers/dense.js';
 import { Embedding } from '../../src/layers/embedding.js';
 import { LSTM } from '../../src/layers/lstm.js';
+import { GlobalMaxPooling1D } from '../../src/layers/pooling.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -16,6 +18,8 @@ export interface ModelConfig {
   dim: number;
   steps: number;
   batches: number;
+  /** Default 'lstm'; 'cnn': Conv1D(32 filters, width 5, relu) → GlobalMaxPooling1D instead. */
+  encoder?: 'lstm' | 'cnn';
 }
 
 /** Trains `batches` batches of 64 synthetic reviews; returns each batch's loss and the weights. */
@@ -24,10 +28,14 @@ export function trainReferenceModel(
   c: ModelConfig,
 ): { losses: number[]; weights: Float32Array[] } {
   const model = new Sequential({ seed: 7, backend });
-  model
-    .add(new Embedding({ inputDim: c.vocab, outputDim: c.dim }))
-    .add(new LSTM({ units: 64 }))
-    .add(new Dense({ units: 1, activation: 'sigmoid' }));
+  model.add(new Embedding({ inputDim: c.vocab, outputDim: c.dim }));
+  if (c.encoder === 'cnn') {
+    model.add(new Conv1D({ filters: 32, kernelSize: 5, activation: 'relu' }));
+    model.add(new GlobalMaxPooling1D());
+  } else {
+    model.add(new LSTM({ units: 64 }));
+  }
+  model.add(new Dense({ units: 1, activation: 'sigmoid' }));
   model.build([c.steps]);
   model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
   const rng = new Rng(11);

@@ -1,17 +1,40 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Padding } from '../../src/backend/conv-ops.js';
+import type { Backend } from '../../src/backend/backend.js';
+import type { ActivationKind } from '../../src/backend/core-ops.js';
 import { Conv1D, type Conv1DOptions } from '../../src/layers/conv1d.js';
+import { Parallel } from '../../src/layers/parallel.js';
+import { GlobalMaxPooling1D } from '../../src/layers/pooling.js';
+import { SparseGradient } from '../../src/layers/sparse-gradient.js';
 import { Rng } from '../../src/random/rng.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 import { checkLayerGradients, f64, randomTensor } from '../helpers/gradcheck.js';
 
 const inference = { training: false, mask: null, rng: new Rng(0) };
 
-function built(options: Conv1DOptions, steps: number, channels: number): Conv1D {
+function built(
+  options: Conv1DOptions,
+  steps: number,
+  channels: number,
+  backend: Backend = f64,
+): Conv1D {
   const layer = new Conv1D({ name: 'conv', ...options });
-  layer.build([steps, channels], f64, new Rng(1));
+  layer.build([steps, channels], backend, new Rng(1));
   return layer;
+}
+
+/** The float64 reference backend, counting its sparse conv backward calls. */
+function countingSparse(): { backend: Backend; calls: () => number } {
+  let calls = 0;
+  const backend: Backend = {
+    ...f64,
+    conv1dBackwardSparse(...args) {
+      calls++;
+      f64.conv1dBackwardSparse(...args);
+    },
+  };
+  return { backend, calls: () => calls };
 }
 
 /** The textbook loop, written from the Keras/TF definition (the oracle for im2col + GEMM). */
@@ -91,6 +114,66 @@ describe('Conv1D', () => {
     it('kernel 1 without bias, relu', () => {
       const layer = built({ filters: 2, kernelSize: 1, useBias: false, activation: 'relu' }, 3, 2);
       checkLayerGradients(layer, randomTensor([2, 3, 2], new Rng(9)));
+    });
+  });
+
+  describe('backward from a sparse gradient (what GlobalMaxPooling1D returns)', () => {
+    const cases: [ActivationKind, Padding, number, number][] = [
+      ['relu', 'valid', 1, 1],
+      ['linear', 'same', 2, 1],
+      ['sigmoid', 'same', 1, 2],
+      ['tanh', 'valid', 2, 2],
+    ];
+    for (const [activation, padding, strides, dilationRate] of cases) {
+      it(`${activation}, ${padding}, stride ${strides}, dilation ${dilationRate}: as the dense path`, () => {
+        const { backend, calls } = countingSparse();
+        const options = { filters: 3, kernelSize: 3, activation, padding, strides, dilationRate };
+        const layer = built(options, 40, 2, backend);
+        const x = randomTensor([2, 40, 2], new Rng(10));
+        const y = layer.forward(x, { ...inference, training: true });
+        // One winner per (sample, filter), with its gradient; zero elsewhere.
+        const rng = new Rng(11);
+        const outSteps = y.shape[1];
+        const at = Int32Array.from({ length: 6 }, (_, i) => {
+          const [b, f] = [Math.floor(i / 3), i % 3];
+          return (b * outSteps + rng.int(outSteps)) * 3 + f;
+        });
+        const dy = f64.alloc(y.size);
+        for (const i of at) dy[i] = rng.uniform(-1, 1);
+        const grads = () => layer.params().map((p) => Float64Array.from(p.grad.data));
+        const dense = Float64Array.from(layer.backward(new Tensor(dy, y.shape)).data);
+        const denseGrads = grads();
+        for (const p of layer.params()) p.grad.data.fill(0);
+        const sparse = layer.backward(new SparseGradient(dy, y.shape, at)).data;
+        assert.equal(calls(), 1);
+        const close = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+          for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-12, `at ${i}`);
+        };
+        close(sparse, dense);
+        grads().forEach((g, i) => close(g, denseGrads[i]));
+      });
+    }
+    it('through GlobalMaxPooling1D: finite differences (relu, and tanh without bias)', () => {
+      const { backend, calls } = countingSparse();
+      const block = new Parallel({
+        branches: [
+          [new Conv1D({ filters: 2, kernelSize: 3, activation: 'relu' }), new GlobalMaxPooling1D()],
+          [
+            new Conv1D({ filters: 3, kernelSize: 2, activation: 'tanh', useBias: false }),
+            new GlobalMaxPooling1D(),
+          ],
+        ],
+      });
+      block.build([40, 3], backend, new Rng(12));
+      checkLayerGradients(block, randomTensor([2, 40, 3], new Rng(13)));
+      assert.equal(calls(), 2, 'both branches took the sparse path');
+    });
+    it('stays dense when the gradient is not sparse enough', () => {
+      const { backend, calls } = countingSparse();
+      const layer = built({ filters: 2, kernelSize: 3 }, 5, 2, backend);
+      const y = layer.forward(randomTensor([1, 5, 2], new Rng(14)), inference);
+      layer.backward(new SparseGradient(f64.alloc(y.size), y.shape, Int32Array.of(0)));
+      assert.equal(calls(), 0);
     });
   });
 

@@ -97,6 +97,16 @@ export class Args {
     if (mask !== null) this.span(name, mask, off, extent);
   }
 
+  /**
+   * A read-only rows × cols block with leading dimension ld at off whose rows may overlap
+   * (ld < cols: a convolution's windows over its input): ld ≥ 1 and the last row inside a.
+   */
+  readMatrix(name: string, a: unknown, off: number, rows: number, cols: number, ld: number): void {
+    const array = this.floats(name, a);
+    if (rows > 1 && cols > 0 && ld < 1) this.fail(`${name}: leading dimension 0`);
+    this.span(name, array, off, rows > 0 && cols > 0 ? (rows - 1) * ld + cols : 0);
+  }
+
   /** A rows × cols block with leading dimension ld at off: ld ≥ cols and the last row inside a. */
   matrix(name: string, a: unknown, off: number, rows: number, cols: number, ld: number): void {
     const array = this.floats(name, a);

@@ -3,6 +3,9 @@ import type { OptimizerOps } from '../optimizer-ops.js';
 import { Args } from './args.js';
 import type { Checks } from './types.js';
 
+/** The activations whose derivative is elementwise (softmax couples a row). */
+const SPARSE_KINDS = ['linear', 'sigmoid', 'tanh', 'relu'] as const;
+
 /** A window's sizes, and its arrays' lengths: input, output (per step), im2col rows. */
 function windowLengths(c: Args, w: Window1d) {
   if (typeof w !== 'object' || w === null) c.fail('window must be an object');
@@ -85,6 +88,28 @@ export const convOptimizerChecks: Checks<keyof ConvOps | keyof OptimizerOps> = {
     }
     c.floatSpan('dx', dx, 0, n.input);
     return n.input > 0;
+  },
+  conv1dBackwardSparse(kind, y, dy, at, count, x, w, kernel, filters, dKernel, dBias, dx) {
+    const c = new Args('conv1dBackwardSparse');
+    c.choice('kind', kind, SPARSE_KINDS);
+    const n = windowLengths(c, w);
+    const F = c.size('filters', filters);
+    const outputs = w.batch * w.outSteps * F;
+    const weights = w.size * w.channels * F;
+    c.floatSpan('y', y, 0, outputs);
+    c.floatSpan('dy', dy, 0, outputs);
+    const list = c.ints('at', at);
+    const entries = c.size('count', count);
+    c.span('at', list, 0, entries);
+    for (let e = 0; e < entries; e++) {
+      if (list[e] < 0 || list[e] >= outputs) c.fail(`at[${e}] = ${list[e]} is outside the output`);
+    }
+    c.floatSpan('x', x, 0, n.input);
+    c.floatSpan('kernel', kernel, 0, weights);
+    c.floatSpan('dKernel', dKernel, 0, weights);
+    c.floatSpanOrNull('dBias', dBias, 0, F);
+    c.floatSpan('dx', dx, 0, n.input);
+    return n.input > 0 || (dBias !== null && F > 0);
   },
   globalAvgPool1d: (...a) => avgPool('globalAvgPool1d', ...a),
   globalAvgPool1dBackward: (...a) => avgPool('globalAvgPool1dBackward', ...a),

@@ -59,7 +59,8 @@ export const coreChecks: Checks<keyof CoreOps | keyof EmbeddingOps> = {
     const [la, lb, lc] = [g.size('lda', lda), g.size('ldb', ldb), g.size('ldc', ldc)];
     const ao = g.offset('aOffset', aOffset);
     const bo = g.offset('bOffset', bOffset);
-    g.matrix('a', a, ao, ta ? inner : rows, ta ? rows : inner, la);
+    // A is only read: its rows may overlap (a convolution's windows over its input).
+    g.readMatrix('a', a, ao, ta ? inner : rows, ta ? rows : inner, la);
     g.matrix('b', b, bo, tb ? cols : inner, tb ? inner : cols, lb);
     g.matrix('c', c, g.offset('cOffset', cOffset), rows, cols, lc);
     g.flag('beta', beta);

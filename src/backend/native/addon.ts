@@ -69,6 +69,15 @@ export interface NativeAddon
   col2im1d(dCols: FloatArray, ...rest: [...Win, FloatArray]): void;
   maxPool1d(x: FloatArray, ...rest: [...Win, FloatArray, Int32Array]): void;
   maxPool1dBackward(dy: FloatArray, argmax: Int32Array, ...rest: [...Win, FloatArray]): void;
+  conv1dBackwardSparse(
+    kind: number,
+    y: FloatArray,
+    dy: FloatArray,
+    at: Int32Array,
+    count: number,
+    x: FloatArray,
+    ...rest: [...Win, FloatArray, number, FloatArray, FloatArray | null, FloatArray]
+  ): void;
   globalAvgPool1d: Flat<ConvOps['globalAvgPool1d']>;
   globalAvgPool1dBackward: Flat<ConvOps['globalAvgPool1dBackward']>;
   sgdUpdate(

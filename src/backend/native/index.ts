@@ -143,6 +143,8 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     col2im1d: (dCols, w, dx) => use().col2im1d(dCols, ...win(w), dx),
     maxPool1d: (x, w, y, argmax) => use().maxPool1d(x, ...win(w), y, argmax),
     maxPool1dBackward: (dy, argmax, w, dx) => use().maxPool1dBackward(dy, argmax, ...win(w), dx),
+    conv1dBackwardSparse: (kind, y, dy, at, count, x, w, ...rest) =>
+      use().conv1dBackwardSparse(KINDS[kind], y, dy, at, count, x, ...win(w), ...rest),
     globalAvgPool1d: (...a) => use().globalAvgPool1d(...a),
     globalAvgPool1dBackward: (...a) => use().globalAvgPool1dBackward(...a),
 

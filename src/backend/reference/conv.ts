@@ -1,4 +1,6 @@
+import type { FloatArray } from '../../tensor/tensor.js';
 import type { ConvOps } from '../conv-ops.js';
+import type { ActivationKind } from '../core-ops.js';
 
 /** Unmasked steps of row b (all steps without a mask). */
 function countSteps(mask: Uint8Array | null, b: number, steps: number): number {
@@ -6,6 +8,25 @@ function countSteps(mask: Uint8Array | null, b: number, steps: number): number {
   let n = 0;
   for (let t = 0; t < steps; t++) if (mask[b * steps + t] !== 0) n++;
   return n;
+}
+
+/** dy·f'(y) for an elementwise f given its output y: the formulas of activationBackward. */
+function activationGrad(kind: ActivationKind, y: number, dy: number): number {
+  switch (kind) {
+    case 'sigmoid':
+      return dy * y * (1 - y);
+    case 'tanh':
+      return dy * (1 - y * y);
+    case 'relu':
+      return y > 0 ? dy : 0;
+    default:
+      return dy;
+  }
+}
+
+/** A zero-filled array of dx's dtype (sums are rounded like the backend's other ops). */
+function zerosLike(like: FloatArray, n: number): FloatArray {
+  return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
 }
 
 export const referenceConvOps: ConvOps = {
@@ -72,6 +93,38 @@ export const referenceConvOps: ConvOps = {
     dx.fill(0, 0, w.batch * w.steps * w.channels);
     const n = w.batch * w.outSteps * w.channels;
     for (let i = 0; i < n; i++) dx[argmax[i]] += dy[i];
+  },
+
+  conv1dBackwardSparse(kind, y, dy, at, count, x, w, kernel, filters, dKernel, dBias, dx) {
+    const { batch, steps, channels: C, size, stride, dilation, padLeft, outSteps } = w;
+    const K = size * C;
+    // Per filter, the sums of its entries from 0 (kept transposed: one row of K per filter).
+    const sums = zerosLike(dKernel, filters * K);
+    const biasSums = zerosLike(dKernel, filters);
+    dx.fill(0, 0, batch * steps * C);
+    for (let e = 0; e < count; e++) {
+      const i = at[e];
+      const f = i % filters;
+      const r = (i - f) / filters;
+      const t = r % outSteps;
+      const b = (r - t) / outSteps;
+      const g = activationGrad(kind, y[i], dy[i]);
+      biasSums[f] += g;
+      for (let j = 0; j < size; j++) {
+        const tin = t * stride + j * dilation - padLeft;
+        if (tin < 0 || tin >= steps) continue;
+        const src = (b * steps + tin) * C;
+        const row = f * K + j * C;
+        for (let c = 0; c < C; c++) {
+          sums[row + c] += g * x[src + c];
+          dx[src + c] += g * kernel[(j * C + c) * filters + f];
+        }
+      }
+    }
+    for (let k = 0; k < K; k++) {
+      for (let f = 0; f < filters; f++) dKernel[k * filters + f] += sums[f * K + k];
+    }
+    if (dBias !== null) for (let f = 0; f < filters; f++) dBias[f] += biasSums[f];
   },
 
   globalAvgPool1d(x, batch, steps, channels, mask, y) {

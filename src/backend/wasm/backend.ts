@@ -117,6 +117,13 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
   const when = (used: boolean, a: FloatArray | null, written = true) =>
     used ? heap.f32(a as FloatArray, 0, written) : 0;
 
+  /** A scratch block of at least n floats, kept for the next call (grown when too small). */
+  let scratchBlock: Float32Array | null = null;
+  const sparseScratch = (n: number): Float32Array => {
+    if (scratchBlock === null || scratchBlock.length < n) scratchBlock = heap.alloc(n);
+    return scratchBlock;
+  };
+
   const backend: WasmBackend = {
     name: 'wasm',
     dtype: 'float32',
@@ -331,6 +338,23 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     maxPool1dBackward(dy, argmax, win, dx) {
       const n = win.batch * win.outSteps * win.channels;
       k.maxPoolBackward(f(dy), heap.i32(argmax), n, w(dx), win.batch * win.steps * win.channels);
+      done();
+    },
+    conv1dBackwardSparse(kind, y, dy, at, count, x, win, kernel, filters, dKernel, dBias, dx) {
+      // Per-filter sums, bias sums and the transposed kernel (see assembly/conv.ts).
+      const weights = win.size * win.channels * filters;
+      const scratch = sparseScratch(2 * weights + filters);
+      const grads = [f(y), f(dy), heap.i32(at), count, f(x), ...geometry(win), f(kernel), filters];
+      const args = [ACTIVATION_CODES[kind], ...grads, w(dKernel), opt(dBias), w(dx), f(scratch)];
+      // The weights pass (filters split) writes the transposed kernel the input pass reads.
+      const work = 2 * count * win.size * win.channels;
+      pool.run(work + weights, POINTWISE_SPLIT, TASK.convSparseWeights, ...args);
+      pool.run(
+        work + win.batch * win.steps * win.channels,
+        POINTWISE_SPLIT,
+        TASK.convSparseInput,
+        ...args,
+      );
       done();
     },
     globalAvgPool1d(x, batch, steps, channels, mask, y) {

@@ -16,6 +16,8 @@ export const TASK = {
   sequenceBackward: 3,
   adam: 4,
   fmaChains: 5,
+  convSparseWeights: 6,
+  convSparseInput: 7,
 } as const;
 
 /**

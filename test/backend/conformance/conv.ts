@@ -1,7 +1,9 @@
 import { window1d, type Padding, type Window1d } from '../../../src/backend/conv-ops.js';
 import { createReferenceBackend } from '../../../src/backend/reference/index.js';
 import { Rng } from '../../../src/random/rng.js';
+import type { FloatArray } from '../../../src/tensor/tensor.js';
 import {
+  activated,
   check,
   dyadic,
   EXACT,
@@ -10,6 +12,8 @@ import {
   rel,
   span,
   uniform,
+  sigmoid,
+  type Bound,
   type SuiteContext,
 } from './harness.js';
 
@@ -100,6 +104,178 @@ function maxPool1dBackward(ctx: SuiteContext): void {
   }
 }
 
+/** `count` distinct indices below n in random order (a partial Fisher–Yates shuffle). */
+function distinctIndices(rng: Rng, n: number, count: number): Int32Array {
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.int(n - i);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, count);
+}
+
+/** One max per (sample, filter) over the steps, as GlobalMaxPooling1D's argmax lists them. */
+function globalWinners(rng: Rng, batch: number, outSteps: number, filters: number): Int32Array {
+  const at = new Int32Array(batch * filters);
+  for (let b = 0; b < batch; b++) {
+    for (let f = 0; f < filters; f++) {
+      at[b * filters + f] = (b * outSteps + rng.int(outSteps)) * filters + f;
+    }
+  }
+  return at;
+}
+
+const SPARSE_KINDS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
+
+/** Activation outputs y of `kind` (relu's include zeros and negatives' zeros). */
+function activationOutputs(rng: Rng, kind: (typeof SPARSE_KINDS)[number], n: number) {
+  if (kind === 'sigmoid') return activated(rng, n, sigmoid);
+  if (kind === 'tanh') return activated(rng, n, Math.tanh);
+  if (kind === 'relu') return activated(rng, n, (v) => Math.max(v, 0));
+  return uniform(rng, n);
+}
+
+/**
+ * The summation bound of a list-ordered sum of at most `count` terms (as gemm's, with count for k):
+ * (4 + 4·√count)·u·(Σ|terms| + |initial|), Σ|terms| from the op run on absolute values.
+ */
+function listSumBound(abs: FloatArray, initial: ArrayLike<number>, count: number): Bound {
+  const c = 4 + 4 * Math.sqrt(count);
+  return (_want, i, u) => c * u * (abs[i] + Math.abs(initial[i] ?? 0));
+}
+
+/**
+ * Conv1D's sparse backward: every window geometry, each activation, with and without a bias,
+ * random distinct entries (a third of the outputs) and global-max winners; dy is nonzero off
+ * the list too, which the op must not read. Seed shape: 64×200×128, width 5, 128 filters.
+ */
+function conv1dBackwardSparse(ctx: SuiteContext): void {
+  const rng = new Rng(407);
+  const reference = createReferenceBackend('float64');
+  const shapes: [Window1d, number][] = windows().map((w, i) => [w, i % 2 === 0 ? 5 : 17]);
+  if (ctx.seedShapes) shapes.push([window1d('conformance', 64, 200, 128, 5, 1, 1, 'valid'), 128]);
+  shapes.forEach(([w, filters], i) => {
+    const kind = SPARSE_KINDS[i % SPARSE_KINDS.length];
+    const outputs = w.batch * w.outSteps * filters;
+    const weights = w.size * w.channels * filters;
+    const lists = [globalWinners(rng, w.batch, w.outSteps, filters)];
+    if (w.batch * w.steps < 10_000)
+      lists.push(distinctIndices(rng, outputs, Math.ceil(outputs / 3)));
+    for (const [l, at] of lists.entries()) {
+      const useBias = (i + l) % 2 === 0;
+      const y = activationOutputs(rng, kind, outputs);
+      const dy = uniform(rng, outputs);
+      const x = uniform(rng, inputSize(w));
+      const kernel = uniform(rng, weights);
+      const dKernel = uniform(rng, weights + GUARD);
+      const dBias = uniform(rng, filters + GUARD);
+      const dx = uniform(rng, inputSize(w) + GUARD);
+      // Σ|terms| of every output with |f'| ≤ 1 taken as 1 (the op on |dy|, |x|, |kernel| with
+      // 'linear', from 0): g = dy·f'(y) is accurate to u·|dy| only (tanh's 1 − y² cancels).
+      const abs = (v: Float64Array) => reference.alloc(v.length).map((_, j) => Math.abs(v[j]));
+      const absKernel = reference.alloc(weights);
+      const absBias = reference.alloc(filters);
+      const absDx = reference.alloc(inputSize(w));
+      const absArgs = [abs(dy), at, at.length, abs(x), w, abs(kernel), filters] as const;
+      reference.conv1dBackwardSparse('linear', y, ...absArgs, absKernel, absBias, absDx);
+      const name = `conv1dBackwardSparse ${kind} ${describeWindow(w)} F${filters} entries ${at.length} bias=${useBias}`;
+      check(ctx, name, (run) => {
+        const dK = run.out(
+          'dKernel',
+          dKernel,
+          span(0, weights),
+          listSumBound(absKernel, dKernel, at.length),
+        );
+        const dB = useBias
+          ? run.out('dBias', dBias, span(0, filters), listSumBound(absBias, dBias, at.length))
+          : null;
+        const dX = run.out('dx', dx, span(0, inputSize(w)), listSumBound(absDx, [], at.length));
+        run.backend.conv1dBackwardSparse(
+          kind,
+          run.in('y', y),
+          run.in('dy', dy),
+          run.ints('at', at),
+          at.length,
+          run.in('x', x),
+          w,
+          run.in('kernel', kernel),
+          filters,
+          dK,
+          dB,
+          dX,
+        );
+      });
+    }
+  });
+}
+
+/**
+ * gemm reading overlapping rows of A (lda below the row length), as Conv1D reads its input's
+ * windows in place: row r of A is the size·channels values from x + r·channels. Also with
+ * transA (A stored k×m, its rows overlapping) and beta 1. Bound: gemm's, 4·√k·u·(|A|·|B| + |C|).
+ */
+function gemmOverlappingRows(ctx: SuiteContext): void {
+  const rng = new Rng(408);
+  const reference = createReferenceBackend('float64');
+  const shapes: [number, number, number, number][] = [
+    [3, 17, 5, 3],
+    [2, 9, 65, 4],
+    [1, 6, 1, 6],
+  ];
+  if (ctx.seedShapes) shapes.push([64, 200, 128, 5]);
+  shapes.forEach(([batch, steps, channels, size], i) => {
+    const transA = i % 2 === 1;
+    const beta = transA ? 1 : 0;
+    const filters = 7 + i * 40;
+    const m = batch * steps - size + 1;
+    const k = size * channels;
+    const x = uniform(rng, batch * steps * channels);
+    const kernel = uniform(rng, k * filters);
+    const c = uniform(rng, m * filters + GUARD);
+    // transA: A(i, p) = a[p·lda + i], so lda = 1 makes rows of A the same overlapping windows.
+    const [lda, rowsA] = transA ? [1, k] : [channels, m];
+    const need = (rowsA - 1) * lda + (transA ? m : k);
+    const a = transA ? uniform(rng, need) : x;
+    const abs = (v: ArrayLike<number>) => Float64Array.from(v, Math.abs);
+    const absC = reference.alloc(m * filters);
+    absC.set(abs(c.subarray(0, m * filters)));
+    reference.gemm(
+      transA,
+      false,
+      m,
+      filters,
+      k,
+      abs(a),
+      0,
+      lda,
+      abs(kernel),
+      0,
+      filters,
+      absC,
+      0,
+      filters,
+      beta,
+    );
+    const bound: Bound = (_want, j, u) => 4 * Math.sqrt(k) * u * absC[j];
+    const name = `gemm ${transA ? 'TN' : 'NN'} ${m}×${filters}×${k}, lda ${lda}, beta ${beta}`;
+    check(ctx, name, (run) => {
+      const out = run.out('c', c, span(0, m * filters), bound);
+      const args = [
+        run.in('a', a),
+        0,
+        lda,
+        run.in('b', kernel),
+        0,
+        filters,
+        out,
+        0,
+        filters,
+      ] as const;
+      run.backend.gemm(transA, false, m, filters, k, ...args, beta);
+    });
+  });
+}
+
 /** [batch, steps, channels] of the global pooling cases. */
 const GLOBAL: [number, number, number][] = [
   [1, 1, 1],
@@ -153,6 +329,8 @@ export const convCases = {
   col2im1d,
   maxPool1d,
   maxPool1dBackward,
+  conv1dBackwardSparse,
+  gemmOverlappingRows,
   globalAvgPool1d,
   globalAvgPool1dBackward,
 };

@@ -27,6 +27,8 @@ const F = (be: Backend) => {
 const I = () => new Int32Array(64);
 /** Offsets of the 64 ids of I() as three bags, one empty. */
 const BAGS = () => Int32Array.of(0, 30, 30, 64);
+/** Four distinct outputs of the 2×2×2 conv output of win() with 2 filters. */
+const SPARSE_AT = () => Int32Array.of(6, 1, 3, 4);
 const M = () => new Uint8Array(64).fill(1);
 const win = (): Window1d => ({
   batch: 2,
@@ -110,6 +112,10 @@ const OPS: Record<string, OpCall> = {
   col2im1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
   maxPool1d: { args: (b) => [F(b), win(), F(b), I()], sizes: at(1) },
   maxPool1dBackward: { args: (b) => [F(b), I(), win(), F(b)], sizes: at(2) },
+  conv1dBackwardSparse: {
+    args: (b) => ['relu', F(b), F(b), SPARSE_AT(), 4, F(b), win(), F(b), 2, F(b), F(b), F(b)],
+    sizes: [...at(6), 8, 4],
+  },
   globalAvgPool1d: { args: (b) => [F(b), 2, 2, 2, M(), F(b)], sizes: [1, 2, 3] },
   globalAvgPool1dBackward: { args: (b) => [F(b), 2, 2, 2, null, F(b)], sizes: [1, 2, 3] },
   sgdUpdate: {
@@ -206,7 +212,9 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'activation', ['softmax', F(be), F(be), 4, 3], 'cols not dividing n');
   rejects(be, 'activationBackward', ['softmax', F(be), F(be), F(be), 4, 0], 'cols 0');
   rejects(be, 'activation', ['selu', F(be), F(be), 4, 1], 'an unknown kind');
-  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 1, F(be), 0, 2, F(be), 0, 2, 0], 'lda < k');
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 1, F(be), 0, 2, 0], 'ldb < n');
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 2, F(be), 0, 1, 0], 'ldc < n');
+  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 0, F(be), 0, 2, F(be), 0, 2, 0], 'lda 0');
   rejects(
     be,
     'gemm',
@@ -250,6 +258,24 @@ function specific(ctx: SuiteContext): void {
     [F(be), Int32Array.of(0, 1, 2, 3, 4, 5, 6, 99), win(), F(be)],
     'an argmax past the input',
   );
+  const sparse = (kind: string, list: Int32Array) =>
+    [
+      kind,
+      F(be),
+      F(be),
+      list,
+      list.length,
+      F(be),
+      win(),
+      F(be),
+      2,
+      F(be),
+      null,
+      F(be),
+    ] as unknown[];
+  rejects(be, 'conv1dBackwardSparse', sparse('softmax', SPARSE_AT()), 'softmax');
+  rejects(be, 'conv1dBackwardSparse', sparse('relu', Int32Array.of(0, 8)), 'an entry past dy');
+  rejects(be, 'conv1dBackwardSparse', sparse('relu', Int32Array.of(-1)), 'a negative entry');
   rejects(be, 'im2col1d', [F(be), { ...win(), stride: 0 }, F(be)], 'stride 0');
   rejects(be, 'maxPool1d', [F(be), { ...win(), steps: 0 }, F(be), I()], 'no input steps');
   rejects(
