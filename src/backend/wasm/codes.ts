@@ -16,6 +16,7 @@ export const TASK = {
   sequenceBackward: 3,
   adam: 4,
   fmaChains: 5,
+  adamRows: 6,
 } as const;
 
 /**
