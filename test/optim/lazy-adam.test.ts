@@ -178,11 +178,12 @@ describe('Adam with lazyEmbeddings', () => {
 });
 
 describe('TouchedRows', () => {
-  it('lists distinct rows in first-seen order and zeroes only those', () => {
+  it('lists distinct rows in ascending order and zeroes only those', () => {
     const rows = new TouchedRows(6, 2);
     rows.add(Int32Array.of(4, 1, 4));
+    assert.deepEqual([...rows.ids], [1, 4]);
     rows.add(Int32Array.of(1, 0));
-    assert.deepEqual([...rows.ids], [4, 1, 0]);
+    assert.deepEqual([...rows.ids], [0, 1, 4]);
     const grad = new Float64Array(12).fill(0);
     for (const r of [4, 1, 0]) grad.fill(r + 1, r * 2, r * 2 + 2);
     grad[6] = 9; // a row it does not list is not its to zero
@@ -191,5 +192,9 @@ describe('TouchedRows', () => {
     assert.deepEqual([...rows.ids], []);
     rows.add(Int32Array.of(4));
     assert.deepEqual([...rows.ids], [4]);
+    // A few rows of a large table (sorted, not found by a pass over every row).
+    const large = new TouchedRows(100000, 1);
+    large.add(Int32Array.of(99999, 7, 512, 7, 3));
+    assert.deepEqual([...large.ids], [3, 7, 512, 99999]);
   });
 });
