@@ -80,7 +80,8 @@ export interface OptimizerOps {
    * adamUpdate on the listed rows only (TensorFlow Addons' LazyAdam): the n values are rows of
    * `rowSize` (an embedding table), `rows` holds distinct row indices in [0, n / rowSize), and
    * the weights, m and v of every other row are left as they are. Each listed row's values are
-   * updated exactly as adamUpdate would update them.
+   * updated exactly as adamUpdate would update them, in any order of the rows; ascending is the
+   * fastest (the table is walked in memory order).
    */
   adamUpdateRows(...args: [...AdamArgs, rowSize: number, rows: Int32Array]): void;
 }
