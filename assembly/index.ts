@@ -35,6 +35,7 @@ const ADAM = 4;
 const FMA_CHAINS = 5;
 const CONV_SPARSE_WEIGHTS = 6;
 const CONV_SPARSE_INPUT = 7;
+const ADAM_ROWS = 8;
 
 @inline function arg(task: usize, i: i32): i32 {
   return load<i32>(task + (<usize>i << 2));
@@ -51,6 +52,14 @@ const CONV_SPARSE_INPUT = 7;
   const start = min(count, part * per * unit);
   const end = min(count, start + per * unit);
   return (<i64>start << 32) | <i64>end;
+}
+
+/** Adam on values [i0, i1) with the task's arguments 1–11 (w, grad, n, clip, step, m, v). */
+@inline function adamPart(task: usize, i0: i32, i1: i32): void {
+  adam(
+    i0, i1, arg(task, 1), arg(task, 2), argf(task, 4), argf(task, 5), argf(task, 6),
+    argf(task, 7), argf(task, 8), argf(task, 9), arg(task, 10), arg(task, 11),
+  );
 }
 
 /**
@@ -94,10 +103,17 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
   if (op == ADAM) {
     // Runs of 16 values (64 bytes): no two threads write one cache line.
     const r = share(arg(task, 3), 16, part, parts);
-    adam(
-      <i32>(r >> 32), <i32>r, arg(task, 1), arg(task, 2), argf(task, 4), argf(task, 5),
-      argf(task, 6), argf(task, 7), argf(task, 8), argf(task, 9), arg(task, 10), arg(task, 11),
-    );
+    adamPart(task, <i32>(r >> 32), <i32>r);
+    return;
+  }
+  if (op == ADAM_ROWS) {
+    // Whole rows of the distinct list at arg 12 (arg 14 of them, arg 13 values each).
+    const r = share(arg(task, 14), 1, part, parts);
+    const rows = <usize>arg(task, 12), size = arg(task, 13);
+    for (let i = <i32>(r >> 32); i < <i32>r; i++) {
+      const row = load<i32>(rows + (<usize>i << 2));
+      adamPart(task, row * size, (row + 1) * size);
+    }
     return;
   }
   // SEQUENCE_FORWARD or SEQUENCE_BACKWARD: whole 6-row tiles per part, so every step's GEMM runs

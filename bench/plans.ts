@@ -22,3 +22,9 @@ export const QUICK: Plans = {
   val: { warmup: 1, minReps: 2, maxReps: 10, budgetSeconds: 1 },
   predict: { warmup: 2, minReps: 3, maxReps: 30, budgetSeconds: 0.5 },
 };
+
+/** The model plans as the Python peers read them (`--plans JSON`, see peer_timing.py). */
+export function peerPlans(quick: boolean): string {
+  const { train, val, predict } = quick ? QUICK : FULL;
+  return JSON.stringify({ train, val, predict });
+}

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runJsonProcess, type Measured } from './measure.js';
+import type { PeerRun } from './peer.js';
+import { peerPlans } from './plans.js';
 
 /** Debian's python3-torch imports only in Debian's own interpreter, not a pyenv/venv python3. */
 const PYTHON = process.env.GATED_BENCH_PYTHON ?? '/usr/bin/python3';
@@ -10,16 +12,9 @@ export const TORCH_INSTALL_HINT =
   'apt-get update && apt-get install -y python3-torch libopenblas0  ' +
   '(Debian packages: used through /usr/bin/python3; set GATED_BENCH_PYTHON for another interpreter)';
 
-export interface TorchRun {
+export interface TorchRun extends PeerRun {
   torch: string;
-  threads: number;
   blas: string[];
-  trainMs: number[];
-  valMs: number[];
-  predictMs: number[];
-  lastLoss: number;
-  peakRssMiB: number;
-  cpuSeconds: number;
 }
 
 /** The torch version importable by PYTHON, or null. */
@@ -32,7 +27,7 @@ export function torchVersion(): string | null {
 }
 
 export function runTorch(threads: number, quick: boolean): Promise<Measured<TorchRun>> {
-  const args = [SCRIPT, '--threads', String(threads), ...(quick ? ['--quick'] : [])];
+  const args = [SCRIPT, '--threads', String(threads), '--plans', peerPlans(quick)];
   const env = {
     ...process.env,
     OMP_NUM_THREADS: String(threads),

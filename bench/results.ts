@@ -4,13 +4,19 @@ import type { ServeLoadResult } from './serve-load.js';
 import { EPOCH } from './model-timing.js';
 import type { Summary } from './stats.js';
 
-/** One timed configuration: a gated backend with a thread count, or PyTorch. */
+/** The frameworks timed: gated and its peers (Keras on TensorFlow since the peer existed). */
+export type Framework = 'gated' | 'pytorch' | 'keras';
+
+/** One timed configuration: a gated backend with a thread count, or a peer framework. */
 export interface ConfigResult {
   readonly label: string;
-  readonly framework: 'gated' | 'pytorch';
+  readonly framework: Framework;
   readonly backend: string;
   readonly threads: number;
-  /** gated: dtype and the thread count the backend reports (null: it does not say); PyTorch: version and BLAS. */
+  /**
+   * gated: dtype and the thread count the backend reports (null: it does not say); PyTorch:
+   * version and BLAS; Keras: the Keras and TensorFlow versions.
+   */
   readonly details: Record<string, unknown>;
   /** Seed-shape GEMMs (gated only). */
   readonly gemm: readonly OpResult[] | null;
@@ -25,7 +31,7 @@ export interface ConfigResult {
   /** CPU time of the configuration's processes (CPU / wall shows the parallelism reached). */
   readonly cpuSeconds: number;
   readonly contention: ReturnType<typeof contention>;
-  /** gated: the seed configuration with the other encoders (bench --architectures). */
+  /** gated and Keras: the seed configuration with the other encoders (bench --architectures). */
   readonly architectures?: readonly ArchitectureTiming[];
 }
 
@@ -67,6 +73,69 @@ export function epochSeconds(trainMs: Summary, valMs: Summary) {
   };
 }
 
+export function architectureTiming(
+  architecture: string,
+  trainMs: Summary,
+  valMs: Summary,
+  contention: ArchitectureTiming['contention'],
+): ArchitectureTiming {
+  return {
+    architecture,
+    trainMs,
+    valMs,
+    epochSeconds: epochSeconds(trainMs, valMs).epochSeconds,
+    contention,
+  };
+}
+
+/** The fastest configuration of a framework (fewest s/epoch), or undefined. */
+function best<T extends { epochSeconds: number }>(candidates: readonly T[]): T | undefined {
+  return candidates.reduce<T | undefined>(
+    (b, c) => (b === undefined || c.epochSeconds < b.epochSeconds ? c : b),
+    undefined,
+  );
+}
+
+/**
+ * gated vs Keras/TF at Keras's best thread setting: the seed LSTM, and each other encoder both
+ * timed.
+ */
+function kerasRatios(gated: readonly ConfigResult[], keras: readonly ConfigResult[]): Ratio[] {
+  const out: Ratio[] = [];
+  const lstm = best(keras);
+  const encoders = new Set(
+    keras.flatMap((k) => (k.architectures ?? []).map((a) => a.architecture)),
+  );
+  const bestEncoder = new Map(
+    [...encoders].map((name) => {
+      const timings = keras.flatMap((k) =>
+        (k.architectures ?? [])
+          .filter((a) => a.architecture === name)
+          .map((a) => ({ label: k.label, epochSeconds: a.epochSeconds })),
+      );
+      return [name, best(timings)!] as const;
+    }),
+  );
+  for (const c of gated) {
+    if (lstm) {
+      out.push({
+        what: `${c.label} vs Keras/TF best (${lstm.label})`,
+        value: lstm.epochSeconds / c.epochSeconds,
+      });
+    }
+    for (const a of c.architectures ?? []) {
+      const k = bestEncoder.get(a.architecture);
+      if (k) {
+        out.push({
+          what: `${c.label} ${a.architecture} vs Keras/TF best (${k.label} ${a.architecture})`,
+          value: k.epochSeconds / a.epochSeconds,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** Speed-ups (how many times fewer seconds per epoch) within this one run. */
 export function ratios(configs: readonly ConfigResult[]): Ratio[] {
   const out: Ratio[] = [];
@@ -89,10 +158,19 @@ export function ratios(configs: readonly ConfigResult[]): Ratio[] {
       out.push({ what: `${c.label} vs 1 thread`, value: single.epochSeconds / c.epochSeconds });
     }
   }
-  const torch1 = torchAt(1);
-  for (const t of configs.filter((c) => c.framework === 'pytorch' && c.threads > 1)) {
-    if (torch1)
-      out.push({ what: `${t.label} vs 1 thread`, value: torch1.epochSeconds / t.epochSeconds });
+  for (const framework of ['pytorch', 'keras'] as const) {
+    const own = configs.filter((c) => c.framework === framework);
+    const single = own.find((c) => c.threads === 1);
+    for (const t of own.filter((c) => c.threads > 1)) {
+      if (single)
+        out.push({ what: `${t.label} vs 1 thread`, value: single.epochSeconds / t.epochSeconds });
+    }
   }
-  return out;
+  return [
+    ...out,
+    ...kerasRatios(
+      gated,
+      configs.filter((c) => c.framework === 'keras'),
+    ),
+  ];
 }

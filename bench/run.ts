@@ -1,16 +1,18 @@
 /**
  * `npm run bench`: the seed model (Embedding(10000,128) → LSTM(64) → Dense(1)) on synthetic data,
- * on every available backend with 1 and N threads, and PyTorch when installed. Each
- * configuration runs in its own process. Prints tables and writes bench/results/latest.json.
+ * on every available backend with 1 and N threads, PyTorch when installed, and Keras on
+ * TensorFlow (in a virtual environment made on first use). Each configuration runs in its own
+ * process. Prints tables and writes bench/results/latest.json.
  *
  * Then the `gated serve` load test (serve-load.ts).
  *
  *   npm run bench -- [--quick] [--markdown] [--backends a,b] [--threads 1,2] [--no-torch]
- *                    [--architectures gru,rnn,cnn] [--no-serve | --serve-only] [--out FILE]
- *                    [--report FILE]
+ *                    [--no-keras] [--architectures gru,rnn,cnn] [--no-serve | --serve-only]
+ *                    [--out FILE] [--report FILE]
  *
- * --architectures: the other encoders timed per gated configuration (train and validation
- * batches of the seed configuration with that encoder; default gru,rnn,cnn; '' for none).
+ * --architectures: the other encoders timed per gated and Keras configuration (train and
+ * validation batches of the seed configuration with that encoder; default gru,rnn,cnn; '' for
+ * none).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,9 +23,12 @@ import type { OpResult } from './gemm-ops.js';
 import { contention, cpuTimes, loadAverage, machineInfo } from './machine.js';
 import { runJsonProcess } from './measure.js';
 import { EPOCH, SEED, type ModelTimings } from './model-timing.js';
+import { kerasPython, runKeras } from './keras.js';
+import { peerConfig } from './peer.js';
 import { runTorch, torchVersion, TORCH_INSTALL_HINT } from './pytorch.js';
 import { renderReport } from './report.js';
 import {
+  architectureTiming,
   epochSeconds,
   ratios,
   type ArchitectureTiming,
@@ -54,6 +59,7 @@ const { values: flags } = parseArgs({
     threads: { type: 'string' },
     architectures: { type: 'string', default: 'gru,rnn,cnn' },
     'no-torch': { type: 'boolean', default: false },
+    'no-keras': { type: 'boolean', default: false },
     'no-serve': { type: 'boolean', default: false },
     'serve-only': { type: 'boolean', default: false },
     out: { type: 'string', default: DEFAULT_OUT },
@@ -101,14 +107,7 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
       env,
     );
     const { trainMs, valMs } = other.result;
-    const { epochSeconds: seconds } = epochSeconds(trainMs, valMs);
-    architectures.push({
-      architecture,
-      trainMs,
-      valMs,
-      epochSeconds: seconds,
-      contention: other.contention,
-    });
+    architectures.push(architectureTiming(architecture, trainMs, valMs, other.contention));
   }
   return {
     label,
@@ -132,24 +131,49 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
 async function benchTorch(threads: number, quick: boolean): Promise<ConfigResult> {
   const label = `PyTorch ${threads}T`;
   log(`${label}: train / validation / predict…`);
-  const { result: r, contention } = await runTorch(threads, quick);
-  const [trainMs, valMs, predictMs] = [r.trainMs, r.valMs, r.predictMs].map(summarize);
-  return {
-    label,
-    framework: 'pytorch',
-    backend: 'pytorch',
-    threads,
-    details: { torch: r.torch, threadsReported: r.threads, blas: r.blas },
-    gemm: null,
-    trainMs,
-    valMs,
-    predictMs,
-    ...epochSeconds(trainMs, valMs),
-    peakRssMiB: r.peakRssMiB,
-    lastLoss: r.lastLoss,
-    cpuSeconds: r.cpuSeconds,
-    contention,
-  };
+  const run = await runTorch(threads, quick);
+  const details = { torch: run.result.torch, blas: run.result.blas };
+  return peerConfig({ framework: 'pytorch', backend: 'pytorch', label, threads, details }, run);
+}
+
+/** Keras on TensorFlow: the seed LSTM, then each --architectures encoder, one process each. */
+async function benchKeras(python: string, threads: number, quick: boolean): Promise<ConfigResult> {
+  const label = `Keras/TF ${threads}T`;
+  log(`${label}: train / validation / predict…`);
+  const run = await runKeras(python, threads, quick, 'lstm');
+  let otherCpuSeconds = 0;
+  const architectures: ArchitectureTiming[] = [];
+  for (const architecture of list(flags.architectures) ?? []) {
+    log(`${label}: ${architecture} train / validation…`);
+    const { result, contention } = await runKeras(python, threads, quick, architecture);
+    const [trainMs, valMs] = [result.trainMs, result.valMs].map(summarize);
+    architectures.push(architectureTiming(architecture, trainMs, valMs, contention));
+    otherCpuSeconds += result.cpuSeconds;
+  }
+  const details = { version: run.result.version };
+  return peerConfig(
+    {
+      framework: 'keras',
+      backend: 'tensorflow',
+      label,
+      threads,
+      details,
+      architectures,
+      otherCpuSeconds,
+    },
+    run,
+  );
+}
+
+/** The Keras peer's python (set up on first use), or null with the reason in `skipped`. */
+function kerasOrSkip(skipped: { label: string; reason: string }[]): string | null {
+  try {
+    return kerasPython(log).python;
+  } catch (e) {
+    skipped.push({ label: 'Keras/TF', reason: (e as Error).message });
+    log(`Keras/TF: skipped (${(e as Error).message})`);
+    return null;
+  }
 }
 
 async function main(): Promise<BenchResult> {
@@ -185,6 +209,11 @@ async function main(): Promise<BenchResult> {
       for (const threads of threadList)
         await attempt(`PyTorch ${threads}T`, () => benchTorch(threads, flags.quick));
     }
+  }
+  const keras = flags['no-keras'] || flags['serve-only'] ? null : kerasOrSkip(skipped);
+  if (keras !== null) {
+    for (const threads of threadList)
+      await attempt(`Keras/TF ${threads}T`, () => benchKeras(keras, threads, flags.quick));
   }
   const serve = flags['no-serve'] ? null : await benchServe(flags.quick, log);
   const usage = process.resourceUsage();

@@ -1,6 +1,7 @@
 #include "call.h"
 
 #include <cmath>
+#include <vector>
 
 Call::Call(napi_env e, napi_callback_info info) : env(e) {
   void* data = nullptr;
@@ -105,6 +106,21 @@ void Call::check(long len, const char* name, long off, long extent) const {
   if (off < 0 || extent < 0 || off > len || extent > len - off)
     fail(std::string(name) + ": needs " + std::to_string(extent) + " values from offset " +
          std::to_string(off) + ", has " + std::to_string(len));
+}
+
+long Call::distinctIds(const Arr<int32_t>& ids, const char* name, long rows) const {
+  std::vector<uint8_t> seen(ids.len == 0 ? 0 : rows);
+  for (long i = 0; i < ids.len; i++) {
+    const int32_t id = ids.p[i];
+    const bool outside = id < 0 || id >= rows;
+    if (outside || seen[id]) {
+      const std::string at = "id " + std::to_string(id) + " at " + std::to_string(i);
+      fail(outside ? at + " is outside [0, " + std::to_string(rows) + ")"
+                   : std::string(name) + ": " + at + " occurs twice");
+    }
+    seen[id] = 1;
+  }
+  return ids.len;
 }
 
 long Call::product(std::initializer_list<long> sizes) const {

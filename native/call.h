@@ -47,6 +47,9 @@ class Call {
   double number(size_t i, const char* name) const;
   int choice(size_t i, const char* name, int count) const;  // an integer in [0, count)
 
+  // ids.len after checking that every id is in [0, rows) and none occurs twice.
+  long distinctIds(const Arr<int32_t>& ids, const char* name, long rows) const;
+
   // The product of sizes (each ≥ 0), failing instead of wrapping when it does not fit a long:
   // every extent made of more than one size goes through here, so 2^21·2^21·2^22 cannot wrap
   // to a small number that passes the bounds check.

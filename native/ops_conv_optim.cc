@@ -214,7 +214,8 @@ napi_value rmspropUpdate(Call& c) {
   return undefined(c.env);
 }
 
-napi_value adamUpdate(Call& c) {
+// (w, grad, n, clipScale, clipValue, alpha, beta1, beta2, epsilon, m, v) of both Adam ops.
+AdamArgs adamArgs(Call& c, long* n) {
   const Update u = update(c);
   AdamArgs a;
   a.w = u.w;
@@ -227,8 +228,29 @@ napi_value adamUpdate(Call& c) {
   a.epsilon = (float)c.number(8, "epsilon");
   a.m = slot(c, 9, "m", u.n, false);
   a.v = slot(c, 10, "v", u.n, false);
+  *n = u.n;
+  return a;
+}
+
+napi_value adamUpdate(Call& c) {
+  long n;
+  const AdamArgs a = adamArgs(c, &n);
   forRanges(
-      u.n, u.n * 8.0, [&](long lo, long hi) { K->adam(a, lo, hi); }, 64);
+      n, n * 8.0, [&](long lo, long hi) { K->adam(a, lo, hi); }, 64);
+  return undefined(c.env);
+}
+
+// …, rowSize, rows: Adam on the listed rows of the table only (LazyAdam). The rows are distinct,
+// so the threads, each given whole rows, never write the same value.
+napi_value adamUpdateRows(Call& c) {
+  long n;
+  const AdamArgs a = adamArgs(c, &n);
+  const long rowSize = c.size(11, "rowSize");
+  const auto rows = c.i32(12, "rows");
+  const long count = c.distinctIds(rows, "rows", rowSize == 0 ? 0 : n / rowSize);
+  forRanges(count, (double)count * rowSize * 8.0, [&](long lo, long hi) {
+    for (long i = lo; i < hi; i++) K->adam(a, rows.p[i] * rowSize, (rows.p[i] + 1) * rowSize);
+  });
   return undefined(c.env);
 }
 
@@ -245,5 +267,6 @@ extern const OpEntry kConvOptimizerOps[] = {
     {"sgdUpdate", sgdUpdate},
     {"rmspropUpdate", rmspropUpdate},
     {"adamUpdate", adamUpdate},
+    {"adamUpdateRows", adamUpdateRows},
     {nullptr, nullptr},
 };

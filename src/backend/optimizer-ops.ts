@@ -39,6 +39,17 @@ export interface AdamStep {
   readonly epsilon: number;
 }
 
+/** adamUpdate's arguments: n values of w, grad and the m and v slots. */
+type AdamArgs = [
+  w: FloatArray,
+  grad: FloatArray,
+  n: number,
+  clip: GradientClip,
+  step: AdamStep,
+  m: FloatArray,
+  v: FloatArray,
+];
+
 /**
  * Fused optimizer updates, one call per parameter tensor of n values: each reads the gradient
  * once and updates the weights and slots in place.
@@ -64,13 +75,13 @@ export interface OptimizerOps {
     momentum: FloatArray | null,
     averageGrad: FloatArray | null,
   ): void;
-  adamUpdate(
-    w: FloatArray,
-    grad: FloatArray,
-    n: number,
-    clip: GradientClip,
-    step: AdamStep,
-    m: FloatArray,
-    v: FloatArray,
-  ): void;
+  adamUpdate(...args: AdamArgs): void;
+  /**
+   * adamUpdate on the listed rows only (TensorFlow Addons' LazyAdam): the n values are rows of
+   * `rowSize` (an embedding table), `rows` holds distinct row indices in [0, n / rowSize), and
+   * the weights, m and v of every other row are left as they are. Each listed row's values are
+   * updated exactly as adamUpdate would update them, in any order of the rows; ascending is the
+   * fastest (the table is walked in memory order).
+   */
+  adamUpdateRows(...args: [...AdamArgs, rowSize: number, rows: Int32Array]): void;
 }

@@ -41,6 +41,11 @@ const DEFINITIONS = {
     new Option('--clipnorm <n>', "clip each weight's gradient to this L2 norm").argParser(
       positiveNumber,
     ),
+  lazyEmbeddings: () =>
+    new Option(
+      '--lazy-embeddings',
+      "Adam: update only the embedding rows of each batch's words (LazyAdam; default: dense, as Keras)",
+    ),
   batchSize: () => new Option('--batch-size <n>', 'batch size').argParser(positiveInt).default(64),
   validationSplit: () =>
     new Option(
@@ -141,6 +146,7 @@ export const TRAINING_OPTIONS = [
   'optimizer',
   'lr',
   'clipnorm',
+  'lazyEmbeddings',
   'batchSize',
   'validationSplit',
   'epochs',

@@ -72,6 +72,7 @@ const RULES: { [K in keyof RunFlags]-?: { check: Check; required: boolean } } = 
   optimizer: { check: oneOf(OPTIMIZER_NAMES), required: true },
   learningRate: { check: positiveNumber, required: true },
   clipnorm: { check: positiveNumber, required: false },
+  lazyEmbeddings: { check: yes, required: false },
   batchSize: { check: int(1), required: true },
   validationSplit: { check: fraction, required: true },
   epochs: { check: int(1), required: true },
@@ -119,6 +120,8 @@ export function validateRunFlags(flags: Record<string, unknown>): RunFlags {
       f.earlyStopping,
       'watches val_loss: it needs a validation split > 0',
     );
+  if (f.lazyEmbeddings && f.optimizer !== 'adam')
+    throw new FlagError('lazyEmbeddings', true, `is an Adam option, not ${f.optimizer}'s`);
   const widest = widestKernel(f.architecture, f.kernelSize);
   if (widest > f.maxlen)
     throw f.architecture === 'cnn'

@@ -62,6 +62,8 @@ export interface TrainRunOptions {
   learningRate: number;
   /** Rescale each weight's gradient to at most this L2 norm. */
   clipnorm?: number;
+  /** Adam only: update just the embedding rows of each batch (LazyAdam); dense when unset. */
+  lazyEmbeddings?: boolean;
   batchSize: number;
   validationSplit: number;
   epochs: number;
@@ -215,6 +217,7 @@ async function trainInRunDir(
       name: o.optimizer,
       learningRate: o.learningRate,
       ...(o.clipnorm !== undefined ? { clipnorm: o.clipnorm } : {}),
+      ...(o.lazyEmbeddings ? { lazyEmbeddings: true } : {}),
     }),
     loss: spec.loss,
     metrics: [spec.metric],

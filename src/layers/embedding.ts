@@ -11,6 +11,7 @@ import {
 } from './common.js';
 import { randomUniform } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+import { TouchedRows } from './touched-rows.js';
 
 export interface EmbeddingOptions {
   /** Vocabulary size: ids run over [0, inputDim). */
@@ -24,14 +25,15 @@ export interface EmbeddingOptions {
 /**
  * Keras Embedding: token ids [B, T] (integers stored as floats) → vectors [B, T, outputDim].
  * Weight `embeddings` [inputDim, outputDim], uniform ±0.05 as Keras. The ids are not
- * differentiable, so backward only scatter-adds dy into the rows that occurred and returns null.
+ * differentiable, so backward only scatter-adds dy into the rows that occurred, lists them in the
+ * weight's touchedRows (for zeroing and lazy optimizer updates) and returns null.
  */
 export class Embedding extends Layer {
   readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;
-  private embeddings: Param | null = null;
+  private embeddings: (Param & { readonly touchedRows: TouchedRows }) | null = null;
   private ids: Int32Array | null = null;
 
   constructor(options: EmbeddingOptions) {
@@ -44,7 +46,10 @@ export class Embedding extends Layer {
 
   override build(inputShape: Shape, backend: Backend, rng: Rng): void {
     super.build(inputShape, backend, rng);
-    this.embeddings = createParam(backend, 'embeddings', [this.inputDim, this.outputDim]);
+    this.embeddings = {
+      ...createParam(backend, 'embeddings', [this.inputDim, this.outputDim]),
+      touchedRows: new TouchedRows(this.inputDim, this.outputDim),
+    };
     randomUniform(this.embeddings.value.data, -0.05, 0.05, rng);
   }
 
@@ -63,7 +68,9 @@ export class Embedding extends Layer {
 
   backward(dy: Tensor): null {
     if (this.ids === null) throw new Error(`${layerLabel(this)}: backward called before forward`);
-    this.backend.scatterAdd(dy.data, this.ids, this.outputDim, this.builtEmbeddings().grad.data);
+    const table = this.builtEmbeddings();
+    table.touchedRows.add(this.ids);
+    this.backend.scatterAdd(dy.data, this.ids, this.outputDim, table.grad.data);
     return null;
   }
 
@@ -105,7 +112,7 @@ export class Embedding extends Layer {
     return ids;
   }
 
-  private builtEmbeddings(): Param {
+  private builtEmbeddings(): Param & { readonly touchedRows: TouchedRows } {
     if (this.embeddings === null) throw new Error(`${layerLabel(this)} is not built yet`);
     return this.embeddings;
   }

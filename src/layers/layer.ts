@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { Rng } from '../random/rng.js';
 import type { SequenceMask, Shape, Tensor } from '../tensor/tensor.js';
+import type { TouchedRows } from './touched-rows.js';
 import { Workspace } from './workspace.js';
 
 /** A trainable array and the gradient that backward accumulates into it. */
@@ -9,6 +10,14 @@ export interface Param {
   readonly name: string;
   readonly value: Tensor;
   readonly grad: Tensor;
+  /** A table whose gradient only some rows fill (Embedding): which rows, since the last zeroGrad. */
+  readonly touchedRows?: TouchedRows;
+}
+
+/** Zeroes p's gradient: only the touched rows when it keeps them. */
+export function zeroGrad(p: Param): void {
+  if (p.touchedRows) p.touchedRows.zero(p.grad.data);
+  else p.grad.data.fill(0);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { defaultLayerName, type Layer, type Param } from '../layers/layer.js';
+import { defaultLayerName, zeroGrad, type Layer, type Param } from '../layers/layer.js';
 import type { LabelSet } from '../classify/task.js';
 import type { Vectorizer } from '../text/vectorizer.js';
 import { getLoss, type Loss } from '../losses/index.js';
@@ -341,7 +341,7 @@ export class Sequential {
     // Build first: an unbuilt model has no parameters to zero or update yet.
     this.ensureBuilt(x);
     const params = this.params();
-    for (const p of params) p.grad.data.fill(0);
+    for (const p of params) zeroGrad(p);
     const yPred = this.forward(x, true);
     const grad = this.lossGradFor(yPred);
     const logs: Logs = { loss: loss.compute(yPred, y, grad) };

@@ -18,22 +18,40 @@ export interface AdamOptions extends ClipOptions {
   beta2?: number;
   /** Default 1e-7 (Keras's default, not the paper's 1e-8). */
   epsilon?: number;
+  /**
+   * Default false (Keras's Adam is dense). When true, an Embedding table is updated as
+   * TensorFlow Addons' LazyAdam does: only the rows of the ids in the batch get new m, v and
+   * weights (bias corrections from the global step); the other rows keep all three. Other weights
+   * are updated as by Adam.
+   */
+  lazyEmbeddings?: boolean;
 }
 
-/** Keras 3 Adam (formulas in OptimizerOps.adamUpdate). Slots per parameter: m, v. */
+/**
+ * Keras 3 Adam (formulas in OptimizerOps.adamUpdate), optionally lazy on embedding tables
+ * (OptimizerOps.adamUpdateRows). Slots per parameter: m, v.
+ */
 export class Adam extends BaseOptimizer {
   readonly name = 'adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly lazyEmbeddings: boolean;
   readonly slotsPerParam = 2;
 
   constructor(options: AdamOptions = {}) {
-    const check = new OptionChecker('Adam', options, ['learningRate', 'beta1', 'beta2', 'epsilon']);
+    const check = new OptionChecker('Adam', options, [
+      'learningRate',
+      'beta1',
+      'beta2',
+      'epsilon',
+      'lazyEmbeddings',
+    ]);
     super(check, options.learningRate ?? 0.001, options);
     this.beta1 = check.range('beta1', options.beta1 ?? 0.9, 0, 1, true);
     this.beta2 = check.range('beta2', options.beta2 ?? 0.999, 0, 1, true);
     this.epsilon = check.range('epsilon', options.epsilon ?? 1e-7, 0, Infinity);
+    this.lazyEmbeddings = check.boolean('lazyEmbeddings', options.lazyEmbeddings ?? false);
   }
 
   protected update(
@@ -45,7 +63,7 @@ export class Adam extends BaseOptimizer {
   ): void {
     const { learningRate, beta1, beta2, epsilon } = this;
     const alpha = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
-    backend.adamUpdate(
+    const args = [
       p.value.data,
       p.grad.data,
       p.value.size,
@@ -53,7 +71,10 @@ export class Adam extends BaseOptimizer {
       { alpha, beta1, beta2, epsilon },
       m,
       v,
-    );
+    ] as const;
+    const rows = this.lazyEmbeddings ? p.touchedRows : undefined;
+    if (rows) backend.adamUpdateRows(...args, rows.rowSize, rows.ids);
+    else backend.adamUpdate(...args);
   }
 
   getConfig(): OptimizerConfig {
@@ -63,6 +84,8 @@ export class Adam extends BaseOptimizer {
       beta1: this.beta1,
       beta2: this.beta2,
       epsilon: this.epsilon,
+      // Only when set: a dense Adam's config stays Keras's.
+      ...(this.lazyEmbeddings && { lazyEmbeddings: true }),
       ...this.clipConfig(),
     };
   }

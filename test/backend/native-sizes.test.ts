@@ -134,6 +134,10 @@ const OPS: Record<string, OpCall> = {
     args: () => [F(), F(), 4, 1, Infinity, 1e-3, 0.9, 0.999, 1e-7, F(), F()],
     sizes: [2],
   },
+  adamUpdateRows: {
+    args: () => [F(), F(), 4, 1, Infinity, 1e-3, 0.9, 0.999, 1e-7, F(), F(), 2, Int32Array.of(1)],
+    sizes: [2, 11],
+  },
 };
 
 /** Sizes whose products overflow 64 bits: 2^21·2^21·2^22 = 2^64, and larger with a fourth. */

@@ -26,7 +26,14 @@ const VALID = {
 
 test('the reference experiment passes, with every optional flag', () => {
   assert.deepEqual(validateRunFlags({ ...VALID }), VALID);
-  const all = { ...VALID, clipnorm: 1, data: '/x.tar.gz', limit: 9, earlyStopping: 3 };
+  const all = {
+    ...VALID,
+    clipnorm: 1,
+    lazyEmbeddings: true,
+    data: '/x.tar.gz',
+    limit: 9,
+    earlyStopping: 3,
+  };
   assert.deepEqual(validateRunFlags({ ...all, checkpoint: true, csv: 'log.csv' }), {
     ...all,
     checkpoint: true,
@@ -45,6 +52,13 @@ const refused: [string, Record<string, unknown>, string, RegExp][] = [
   ['a non-positive learning rate', { learningRate: -1 }, 'learningRate', /positive/],
   ['validationSplit 1', { validationSplit: 1 }, 'validationSplit', /\[0, 1\)/],
   ['checkpoint false', { checkpoint: false }, 'checkpoint', /true/],
+  ['lazyEmbeddings false', { lazyEmbeddings: false }, 'lazyEmbeddings', /true/],
+  [
+    'lazy embeddings with SGD',
+    { lazyEmbeddings: true, optimizer: 'sgd' },
+    'lazyEmbeddings',
+    /an Adam option, not sgd's/,
+  ],
   ['a NUL in the csv path', { csv: 'a\0b' }, 'csv', /file path/],
   [
     'early stopping without validation',

@@ -124,4 +124,14 @@ export class Args {
       }
     }
   }
+
+  /** ids() and no id twice (a row updated twice, or by two threads at once, would differ). */
+  distinctIds(name: string, ids: Int32Array, rows: number): void {
+    this.ids(name, ids, rows);
+    const seen = new Uint8Array(ids.length === 0 ? 0 : rows);
+    for (let i = 0; i < ids.length; i++) {
+      if (seen[ids[i]]) this.fail(`${name}: id ${ids[i]} at ${i} occurs twice`);
+      seen[ids[i]] = 1;
+    }
+  }
 }

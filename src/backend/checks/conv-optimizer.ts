@@ -131,12 +131,23 @@ export const convOptimizerChecks: Checks<keyof ConvOps | keyof OptimizerOps> = {
     c.floatSpanOrNull('averageGrad', averageGrad, 0, count);
     return count > 0;
   },
-  adamUpdate(w, grad, n, clip, step, m, v) {
-    const c = new Args('adamUpdate');
-    const count = update(c, w, grad, n, clip);
-    settings(c, step, ['alpha', 'beta1', 'beta2', 'epsilon']);
-    c.floatSpan('m', m, 0, count);
-    c.floatSpan('v', v, 0, count);
-    return count > 0;
+  adamUpdate: (w, grad, n, clip, step, m, v) =>
+    adam(new Args('adamUpdate'), w, grad, n, clip, step, m, v) > 0,
+  adamUpdateRows(w, grad, n, clip, step, m, v, rowSize, rows) {
+    const c = new Args('adamUpdateRows');
+    const count = adam(c, w, grad, n, clip, step, m, v);
+    const size = c.size('rowSize', rowSize);
+    const list = c.ints('rows', rows);
+    c.distinctIds('rows', list, size === 0 ? 0 : Math.floor(count / size));
+    return list.length * size > 0;
   },
 };
+
+/** (w, grad, n, clip, step, m, v) of adamUpdate and adamUpdateRows; returns n. */
+function adam(c: Args, ...[w, grad, n, clip, step, m, v]: unknown[]): number {
+  const count = update(c, w, grad, n, clip);
+  settings(c, step, ['alpha', 'beta1', 'beta2', 'epsilon']);
+  c.floatSpan('m', m, 0, count);
+  c.floatSpan('v', v, 0, count);
+  return count;
+}

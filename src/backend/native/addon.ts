@@ -118,6 +118,9 @@ export interface NativeAddon
     m: FloatArray,
     v: FloatArray,
   ): void;
+  adamUpdateRows(
+    ...args: [...Parameters<NativeAddon['adamUpdate']>, rowSize: number, rows: Int32Array]
+  ): void;
 }
 
 /** An embedding bag's arguments with its mode as the addon's number (0 sum, 1 mean). */

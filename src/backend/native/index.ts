@@ -176,18 +176,16 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
         averageGrad,
       ),
     adamUpdate: (w, grad, n, clip, step, m, v) =>
-      use().adamUpdate(
-        w,
-        grad,
-        n,
-        clip.scale,
-        clip.clipValue,
-        step.alpha,
-        step.beta1,
-        step.beta2,
-        step.epsilon,
-        m,
-        v,
-      ),
+      use().adamUpdate(...adamArgs(w, grad, n, clip, step, m, v)),
+    adamUpdateRows: (w, grad, n, clip, step, m, v, rowSize, rows) =>
+      use().adamUpdateRows(...adamArgs(w, grad, n, clip, step, m, v), rowSize, rows),
   };
+}
+
+/** The addon's argument list of Adam: the clip and step records spread into numbers. */
+function adamArgs(
+  ...[w, grad, n, clip, step, m, v]: Parameters<Backend['adamUpdate']>
+): Parameters<NativeAddon['adamUpdate']> {
+  const { alpha, beta1, beta2, epsilon } = step;
+  return [w, grad, n, clip.scale, clip.clipValue, alpha, beta1, beta2, epsilon, m, v];
 }

@@ -1,4 +1,5 @@
-import type { GradientClip, OptimizerOps } from '../optimizer-ops.js';
+import type { FloatArray } from '../../tensor/tensor.js';
+import type { AdamStep, GradientClip, OptimizerOps } from '../optimizer-ops.js';
 
 function clipped(grad: number, clip: GradientClip): number {
   const g = grad * clip.scale;
@@ -41,12 +42,30 @@ export const referenceOptimizerOps: OptimizerOps = {
     }
   },
 
-  adamUpdate(w, grad, n, clip, { alpha, beta1, beta2, epsilon }, m, v) {
-    for (let i = 0; i < n; i++) {
-      const g = clipped(grad[i], clip);
-      m[i] += (g - m[i]) * (1 - beta1);
-      v[i] += (g * g - v[i]) * (1 - beta2);
-      w[i] -= (m[i] * alpha) / (Math.sqrt(v[i]) + epsilon);
-    }
+  adamUpdate(w, grad, n, clip, step, m, v) {
+    adam(w, grad, 0, n, clip, step, m, v);
+  },
+
+  adamUpdateRows(w, grad, _n, clip, step, m, v, rowSize, rows) {
+    for (const row of rows) adam(w, grad, row * rowSize, (row + 1) * rowSize, clip, step, m, v);
   },
 };
+
+/** Adam on values [i0, i1). */
+function adam(
+  w: FloatArray,
+  grad: FloatArray,
+  i0: number,
+  i1: number,
+  clip: GradientClip,
+  { alpha, beta1, beta2, epsilon }: AdamStep,
+  m: FloatArray,
+  v: FloatArray,
+): void {
+  for (let i = i0; i < i1; i++) {
+    const g = clipped(grad[i], clip);
+    m[i] += (g - m[i]) * (1 - beta1);
+    v[i] += (g * g - v[i]) * (1 - beta2);
+    w[i] -= (m[i] * alpha) / (Math.sqrt(v[i]) + epsilon);
+  }
+}

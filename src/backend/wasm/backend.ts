@@ -124,6 +124,13 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     return scratchBlock;
   };
 
+  /** Task arguments 1–11 of both Adam tasks: w, grad, n, the clip and step as f32 bits, m, v. */
+  const adamArgs = (...[wt, grad, n, clip, step, m, v]: Parameters<Backend['adamUpdate']>) => {
+    const { alpha, beta1, beta2, epsilon } = step;
+    const s = [clip.scale, clip.clipValue, alpha, 1 - beta1, 1 - beta2, epsilon].map(f32Bits);
+    return [w(wt), f(grad), n, ...s, w(m), w(v)];
+  };
+
   const backend: WasmBackend = {
     name: 'wasm',
     dtype: 'float32',
@@ -378,9 +385,13 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
     adamUpdate(wt, grad, n, clip, step, m, v) {
-      const { alpha, beta1, beta2, epsilon } = step;
-      const s = [clip.scale, clip.clipValue, alpha, 1 - beta1, 1 - beta2, epsilon].map(f32Bits);
-      pool.run(n * 8, POINTWISE_SPLIT, TASK.adam, w(wt), f(grad), n, ...s, w(m), w(v));
+      pool.run(n * 8, POINTWISE_SPLIT, TASK.adam, ...adamArgs(wt, grad, n, clip, step, m, v));
+      done();
+    },
+    adamUpdateRows(wt, grad, n, clip, step, m, v, rowSize, rows) {
+      const args = [...adamArgs(wt, grad, n, clip, step, m, v), heap.i32(rows), rowSize];
+      const work = rows.length * rowSize * 8;
+      pool.run(work, POINTWISE_SPLIT, TASK.adamRows, ...args, rows.length);
       done();
     },
   };

@@ -18,6 +18,7 @@ export const TASK = {
   fmaChains: 5,
   convSparseWeights: 6,
   convSparseInput: 7,
+  adamRows: 8,
 } as const;
 
 /**

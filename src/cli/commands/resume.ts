@@ -19,6 +19,7 @@ export const FLAG_KEYS = {
   optimizer: 'optimizer',
   lr: 'learningRate',
   clipnorm: 'clipnorm',
+  lazyEmbeddings: 'lazyEmbeddings',
   batchSize: 'batchSize',
   validationSplit: 'validationSplit',
   epochs: 'epochs',

@@ -47,6 +47,17 @@ const LSTM_C = { kind: 'lstm' };
 const GRU_A = { kind: 'gru', resetAfter: true };
 const GRU_R = { kind: 'gru', resetAfter: false };
 
+/** A valid adamUpdate call (n = 4), or its v replaced. */
+const adamArgs = (be: Backend, v: unknown = F(be)): unknown[] => [
+  F(be),
+  F(be),
+  4,
+  clip,
+  { alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+  F(be),
+  v,
+];
+
 const OPS: Record<string, OpCall> = {
   gemm: {
     args: (b) => [false, false, 2, 2, 2, F(b), 0, 2, F(b), 0, 2, F(b), 0, 2, 0],
@@ -135,18 +146,8 @@ const OPS: Record<string, OpCall> = {
     ],
     sizes: [2],
   },
-  adamUpdate: {
-    args: (b) => [
-      F(b),
-      F(b),
-      4,
-      clip,
-      { alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
-      F(b),
-      F(b),
-    ],
-    sizes: [2],
-  },
+  adamUpdate: { args: (b) => adamArgs(b), sizes: [2] },
+  adamUpdateRows: { args: (b) => [...adamArgs(b), 2, Int32Array.of(1)], sizes: [2, 7] },
 };
 
 /** Sizes whose products overflow 64 bits: 2^21·2^21·2^22 = 2^64, and more with a fourth. */
@@ -303,12 +304,11 @@ function specific(ctx: SuiteContext): void {
     [true, 2, 2, ...gruArrays, null, 0, null, 0, null, 0],
     'resetAfter without dRec',
   );
-  rejects(
-    be,
-    'adamUpdate',
-    [F(be), F(be), 4, clip, { alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, F(be), null],
-    'no v',
-  );
+  rejects(be, 'adamUpdate', adamArgs(be, null), 'no v');
+  const adamRows = (rows: unknown) => [...adamArgs(be), 2, rows];
+  rejects(be, 'adamUpdateRows', adamRows(Int32Array.of(0, 2)), 'a row past the table');
+  rejects(be, 'adamUpdateRows', adamRows(Int32Array.of(1, 0, 1)), 'a row listed twice');
+  rejects(be, 'adamUpdateRows', adamRows(Float32Array.of(1)), 'float rows');
   fn('activation', 'softmax', F(be), F(be), 0, 0); // no rows: nothing to do, and no error
 }
 
