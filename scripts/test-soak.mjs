@@ -72,6 +72,8 @@ for (let i = 1; i <= runs; i++) {
   );
   for (const r of failed) console.log(`  failed: ${r.file}: ${r.name}: ${r.error}`);
 }
+// The busy children keep the event loop alive: stop them here, not only on exit.
+stopLoad();
 walls.sort((a, b) => a - b);
 console.log(
   `\n${passed} of ${runs} passed; wall time per run min ${minutes(walls[0])}, median ${minutes(walls[walls.length >> 1])}, max ${minutes(walls[walls.length - 1])}`,
