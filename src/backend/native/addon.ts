@@ -59,8 +59,8 @@ export interface NativeAddon
     ...rest: Tail<SequenceArgs<'sequenceBackward'>>
   ): void;
   sequenceLast(kind: number, option: number, ...rest: Tail<SequenceArgs<'sequenceLast'>>): void;
-  rnnCellForward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellForward']>>): void;
-  rnnCellBackward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellBackward']>>): void;
+  rnnCellForward(step: ActivationAsNumber<Parameters<RecurrentOps['rnnCellForward']>[0]>): void;
+  rnnCellBackward(step: ActivationAsNumber<Parameters<RecurrentOps['rnnCellBackward']>[0]>): void;
   embeddingBag(...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBag']>>): void;
   embeddingBagBackward(
     ...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBagBackward']>>
@@ -127,6 +127,8 @@ export interface NativeAddon
 type ModeAsNumber<T extends unknown[]> = {
   [K in keyof T]: T[K] extends EmbeddingBagMode ? number : T[K];
 };
+/** A SimpleRNN step record with its activation as the addon's number. */
+type ActivationAsNumber<T> = Omit<T, 'activation'> & { readonly activation: number };
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 type SequenceArgs<K extends keyof RecurrentOps> = Parameters<NonNullable<RecurrentOps[K]>>;
 
