@@ -38,6 +38,15 @@ export function cellCode(
   return cell.kind === 'lstm' ? [1, 0] : [2, +cell.resetAfter];
 }
 
+/** What both sequence transposes take after their two arrays. */
+export type TransposeShape = [
+  batch: number,
+  steps: number,
+  features: number,
+  reverse: boolean,
+  scale: FloatArray | null,
+];
+
 /** `data` from `offset` on: one step's block of a sequence buffer (or of a mask). */
 export interface View<A extends FloatArray | Uint8Array = FloatArray> {
   readonly data: A;
@@ -106,25 +115,9 @@ export interface RecurrentOps {
    * [batch, steps, features] array to time-major [steps, batch, features]. scale (a per-sample
    * dropout mask of `batch·features` values) is optional.
    */
-  sequenceToTimeMajor(
-    x: FloatArray,
-    y: FloatArray,
-    batch: number,
-    steps: number,
-    features: number,
-    reverse: boolean,
-    scale: FloatArray | null,
-  ): void;
+  sequenceToTimeMajor(x: FloatArray, y: FloatArray, ...shape: TransposeShape): void;
   /** The inverse: x[b, t, :] = y[s, b, :] ⊙ scale[b, :] with t as above. */
-  timeMajorToSequence(
-    y: FloatArray,
-    x: FloatArray,
-    batch: number,
-    steps: number,
-    features: number,
-    reverse: boolean,
-    scale: FloatArray | null,
-  ): void;
+  timeMajorToSequence(y: FloatArray, x: FloatArray, ...shape: TransposeShape): void;
   /** out[oOff + i] = beta·out[oOff + i] + a[aOff + i]·b[bOff + i] for i < n. */
   multiplyAt(
     n: number,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
 import type { EmbeddingBagMode, EmbeddingOps } from '../embedding-ops.js';
-import type { CellOpName, RecurrentOps } from '../recurrent-ops.js';
+import type { CellOpName, RecurrentOps, TransposeShape } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
 /** Kernel variants of the addon, fastest first. */
@@ -41,12 +41,7 @@ export interface NativeAddon
   transposeSequence(
     batchMajor: FloatArray,
     timeMajor: FloatArray,
-    batch: number,
-    steps: number,
-    features: number,
-    reverse: boolean,
-    scale: FloatArray | null,
-    toTimeMajor: boolean,
+    ...rest: [...TransposeShape, toTimeMajor: boolean]
   ): void;
   sequenceForward(
     kind: number,

@@ -122,10 +122,8 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     embeddingBagBackward: (dOut, ids, offsets, weights, mode, dim, dTable) =>
       use().embeddingBagBackward(dOut, ids, offsets, weights, bagMode(mode), dim, dTable),
 
-    sequenceToTimeMajor: (x, y, batch, steps, features, reverse, scale) =>
-      use().transposeSequence(x, y, batch, steps, features, reverse, scale, true),
-    timeMajorToSequence: (y, x, batch, steps, features, reverse, scale) =>
-      use().transposeSequence(x, y, batch, steps, features, reverse, scale, false),
+    sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
+    timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
     multiplyAt: (...a) => use().multiplyAt(...a),
     rnnCellForward: (step) => use().rnnCellForward({ ...step, activation: KINDS[step.activation] }),
     rnnCellBackward: (step) =>

@@ -1,5 +1,11 @@
 import type { FloatArray } from '../../tensor/tensor.js';
-import type { RecurrentActivation, RecurrentOps, StepGrads, View } from '../recurrent-ops.js';
+import type {
+  RecurrentActivation,
+  RecurrentOps,
+  StepGrads,
+  TransposeShape,
+  View,
+} from '../recurrent-ops.js';
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -68,11 +74,7 @@ function rGates(v: View, b: number, H: number): number {
 function transposeSequence(
   batchMajor: FloatArray,
   timeMajor: FloatArray,
-  batch: number,
-  steps: number,
-  features: number,
-  reverse: boolean,
-  scale: FloatArray | null,
+  [batch, steps, features, reverse, scale]: TransposeShape,
   toTimeMajor: boolean,
 ): void {
   for (let s = 0; s < steps; s++) {
@@ -96,13 +98,8 @@ function transposeSequence(
 }
 
 export const referenceRecurrentOps: RecurrentOps = {
-  sequenceToTimeMajor(x, y, batch, steps, features, reverse, scale) {
-    transposeSequence(x, y, batch, steps, features, reverse, scale, true);
-  },
-
-  timeMajorToSequence(y, x, batch, steps, features, reverse, scale) {
-    transposeSequence(x, y, batch, steps, features, reverse, scale, false);
-  },
+  sequenceToTimeMajor: (x, y, ...shape) => transposeSequence(x, y, shape, true),
+  timeMajorToSequence: (y, x, ...shape) => transposeSequence(x, y, shape, false),
 
   multiplyAt(n, a, aOffset, b, bOffset, out, outOffset, beta) {
     for (let i = 0; i < n; i++) {
