@@ -104,15 +104,9 @@ export function sequenceBackwardBySteps(
     const into = s === 0 ? null : (scratch ?? dH);
     const intoAt = scratch === null ? sH - BH : 0;
     if (scratch !== null && s > 0) scratch.fill(0, 0, BH);
-    const step = {
-      batch: B,
-      units: H,
-      gates: at(gates, sG),
-      mask: mask && at(mask, m),
-      dh: at(dH, sH),
-      dGates: at(dGates, sG),
-      dhPrev: s > 0 ? at(dH, sH - BH) : null,
-    };
+    const dhPrev = s > 0 ? at(dH, sH - BH) : null;
+    const grads = { dh: at(dH, sH), dGates: at(dGates, sG), dhPrev };
+    const step = { batch: B, units: H, gates: at(gates, sG), mask: mask && at(mask, m), ...grads };
     let dRecurrent = dGates;
     if (cell.kind === 'gru') {
       const r = needed(op, cell, 'rec', rec);

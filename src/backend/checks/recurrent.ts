@@ -1,5 +1,6 @@
 import {
   gateCount,
+  type CellOpName,
   type RecurrentActivation,
   type RecurrentOps,
   type SequenceCell,
@@ -47,6 +48,30 @@ function stepCheck(op: string, widths: Widths, ...fields: FieldCheck[]) {
 const masked: FieldCheck = (c, s, batch) => c.maskView('mask', s.mask, batch);
 const rnnKind: FieldCheck = (c, s) => c.choice('activation', s.activation, CELL_ACTIVATIONS);
 const gruKind: FieldCheck = (c, s) => c.flag('resetAfter', s.resetAfter);
+
+/** Each step op's views with their widths ('?': may be null), then its other fields' checks. */
+const STEP_RECORDS: Record<CellOpName, [Widths, ...FieldCheck[]]> = {
+  rnnCellForward: [{ gates: 1, hPrev: 1, h: 1 }, rnnKind, masked],
+  rnnCellBackward: [{ gates: 1, dh: 1, dGates: 1, 'dhPrev?': 1 }, rnnKind, masked],
+  lstmCellForward: [{ gates: 4, cPrev: 1, c: 1, hPrev: 1, h: 1 }, masked],
+  lstmCellBackward: [{ gates: 4, cPrev: 1, c: 1, dh: 1, dc: 1, dGates: 4, 'dhPrev?': 1 }, masked],
+  gruCellForward: [{ gates: 3, rec: 3, hPrev: 1, h: 1 }, gruKind, masked],
+  gruResetForward: [{ gates: 3, rec: 3, hPrev: 1, rh: 1 }],
+  gruCellBackward: [
+    { gates: 3, rec: 3, hPrev: 1, dh: 1, dGates: 3, 'dRec?': 3, 'dhPrev?': 1 },
+    (c, s) => {
+      if (c.flag('resetAfter', s.resetAfter) && s.dRec === null) c.fail('resetAfter needs dRec');
+    },
+    masked,
+  ],
+  gruResetBackward: [{ gates: 3, hPrev: 1, dRh: 1, dGates: 3, 'dhPrev?': 1 }],
+};
+const stepChecks = Object.fromEntries(
+  Object.entries(STEP_RECORDS).map(([op, [widths, ...fields]]) => [
+    op,
+    stepCheck(op, widths, ...fields),
+  ]),
+) as Checks<CellOpName>;
 
 function transpose(
   op: string,
@@ -99,23 +124,6 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     return count > 0;
   },
 
-  rnnCellForward: stepCheck('rnnCellForward', { gates: 1, hPrev: 1, h: 1 }, rnnKind, masked),
-  rnnCellBackward: stepCheck(
-    'rnnCellBackward',
-    { gates: 1, dh: 1, dGates: 1, 'dhPrev?': 1 },
-    rnnKind,
-    masked,
-  ),
-  lstmCellForward: stepCheck(
-    'lstmCellForward',
-    { gates: 4, cPrev: 1, c: 1, hPrev: 1, h: 1 },
-    masked,
-  ),
-  lstmCellBackward: stepCheck(
-    'lstmCellBackward',
-    { gates: 4, cPrev: 1, c: 1, dh: 1, dc: 1, dGates: 4, 'dhPrev?': 1 },
-    masked,
-  ),
   sequenceForward(cell, batch, steps, units, gates, U, h, hIn, scale, mask, cc, rec, rh) {
     const c = new Args('sequenceForward');
     const q = sequenceShape(c, cell, batch, steps, units);
@@ -167,27 +175,5 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     c.floatSpan('out', out, 0, BH);
     return BH > 0;
   },
-
-  gruCellForward: stepCheck(
-    'gruCellForward',
-    { gates: 3, rec: 3, hPrev: 1, h: 1 },
-    gruKind,
-    masked,
-  ),
-  gruResetForward: stepCheck('gruResetForward', { gates: 3, rec: 3, hPrev: 1, rh: 1 }),
-  gruCellBackward: stepCheck(
-    'gruCellBackward',
-    { gates: 3, rec: 3, hPrev: 1, dh: 1, dGates: 3, 'dRec?': 3, 'dhPrev?': 1 },
-    (c, s) => {
-      if (c.flag('resetAfter', s.resetAfter) && s.dRec === null) c.fail('resetAfter needs dRec');
-    },
-    masked,
-  ),
-  gruResetBackward: stepCheck('gruResetBackward', {
-    gates: 3,
-    hPrev: 1,
-    dRh: 1,
-    dGates: 3,
-    'dhPrev?': 1,
-  }),
+  ...stepChecks,
 };
