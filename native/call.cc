@@ -20,47 +20,42 @@ bool Call::isNull(size_t i) const {
   return t == napi_null;
 }
 
-napi_value Call::typedArray(size_t i, const char* name, napi_typedarray_type want,
-                            const char* wantName, void** data, size_t* length) const {
+template <class E>
+Arr<E> Call::typedArray(size_t i, const char* name, napi_typedarray_type want,
+                        const char* wantName) const {
   bool is = false;
   if (i >= argc_ || napi_is_typedarray(env, argv_[i], &is) != napi_ok || !is)
     fail(std::string(name) + " must be a " + wantName);
   napi_typedarray_type type;
+  size_t length, byteOffset;
+  void* data;
   napi_value buffer;
-  size_t byteOffset;
-  if (napi_get_typedarray_info(env, argv_[i], &type, length, data, &buffer, &byteOffset) != napi_ok)
+  if (napi_get_typedarray_info(env, argv_[i], &type, &length, &data, &buffer, &byteOffset))
     fail(std::string("cannot read ") + name);
   if (type != want)
     fail(std::string(name) + " must be a " + wantName +
          (want == napi_float32_array ? " (the native backend is float32)" : ""));
-  if (*data == nullptr) *length = 0;  // detached or empty
-  return argv_[i];
+  return {static_cast<E*>(data), data ? (long)length : 0};  // 0: detached or empty
 }
 
 Arr<float> Call::f32(size_t i, const char* name) const {
-  void* d;
-  size_t n;
-  typedArray(i, name, napi_float32_array, "Float32Array", &d, &n);
-  return {static_cast<float*>(d), (long)n};
+  return typedArray<float>(i, name, napi_float32_array, "Float32Array");
 }
 
 Arr<float> Call::f32OrNull(size_t i, const char* name) const {
   return isNull(i) ? Arr<float>{} : f32(i, name);
 }
 
+Arr<uint8_t> Call::u8(size_t i, const char* name) const {
+  return typedArray<uint8_t>(i, name, napi_uint8_array, "Uint8Array or null");
+}
+
 Arr<uint8_t> Call::u8OrNull(size_t i, const char* name) const {
-  if (isNull(i)) return {};
-  void* d;
-  size_t n;
-  typedArray(i, name, napi_uint8_array, "Uint8Array or null", &d, &n);
-  return {static_cast<uint8_t*>(d), (long)n};
+  return isNull(i) ? Arr<uint8_t>{} : u8(i, name);
 }
 
 Arr<int32_t> Call::i32(size_t i, const char* name) const {
-  void* d;
-  size_t n;
-  typedArray(i, name, napi_int32_array, "Int32Array", &d, &n);
-  return {static_cast<int32_t*>(d), (long)n};
+  return typedArray<int32_t>(i, name, napi_int32_array, "Int32Array");
 }
 
 double Call::number(size_t i, const char* name) const {
@@ -100,6 +95,37 @@ bool Call::flag(size_t i, const char* name) const {
   const long v = offset(i, name);
   if (v != 0 && v != 1) fail(std::string(name) + " must be a boolean, 0 or 1");
   return v == 1;
+}
+
+Call Call::field(size_t i, const char* object, const char* name) const {
+  napi_valuetype t = napi_undefined;
+  if (i < argc_) napi_typeof(env, argv_[i], &t);
+  if (t != napi_object) fail(std::string(object) + " must be an object");
+  Call f = *this;
+  f.argc_ = 1;
+  if (napi_get_named_property(env, argv_[i], name, &f.argv_[0]) != napi_ok)
+    fail(std::string("cannot read ") + object + "." + name);
+  return f;
+}
+
+template <class E>
+E* Call::viewOf(size_t i, const char* name, long extent,
+                Arr<E> (Call::*read)(size_t, const char*) const) const {
+  const Arr<E> data = (field(i, name, "data").*read)(0, name);
+  const long off = field(i, name, "offset").offset(0, (std::string(name) + ".offset").c_str());
+  return span(data, name, off, extent);
+}
+
+float* Call::view(size_t i, const char* name, long extent) const {
+  return viewOf(i, name, extent, &Call::f32);
+}
+
+float* Call::viewOrNull(size_t i, const char* name, long extent) const {
+  return isNull(i) ? nullptr : view(i, name, extent);
+}
+
+const uint8_t* Call::maskViewOrNull(size_t i, const char* name, long extent) const {
+  return isNull(i) ? nullptr : viewOf(i, name, extent, &Call::u8);
 }
 
 void Call::check(long len, const char* name, long off, long extent) const {

@@ -38,6 +38,7 @@ class Call {
   // Typed arrays. The *OrNull forms accept null (returned as an empty Arr).
   Arr<float> f32(size_t i, const char* name) const;
   Arr<float> f32OrNull(size_t i, const char* name) const;
+  Arr<uint8_t> u8(size_t i, const char* name) const;
   Arr<uint8_t> u8OrNull(size_t i, const char* name) const;
   Arr<int32_t> i32(size_t i, const char* name) const;
 
@@ -46,6 +47,16 @@ class Call {
   bool flag(size_t i, const char* name) const;    // a boolean, or 0 / 1 (beta)
   double number(size_t i, const char* name) const;
   int choice(size_t i, const char* name, int count) const;  // an integer in [0, count)
+
+  // Records (src/backend/recurrent-ops.ts: a cell step and its Views). field: field `name` of
+  // the object argument i (whose name is `object`) as argument 0 of a Call, to be checked like
+  // any argument. view: argument i as a View {data, offset}: data + offset after checking that
+  // [offset, offset + extent) lies inside data, a Float32Array (mask: a Uint8Array; the OrNull
+  // forms take null as nullptr).
+  Call field(size_t i, const char* object, const char* name) const;
+  float* view(size_t i, const char* name, long extent) const;
+  float* viewOrNull(size_t i, const char* name, long extent) const;
+  const uint8_t* maskViewOrNull(size_t i, const char* name, long extent) const;
 
   // ids.len after checking that every id is in [0, rows) and none occurs twice.
   long distinctIds(const Arr<int32_t>& ids, const char* name, long rows) const;
@@ -82,9 +93,13 @@ class Call {
 
  private:
   void check(long len, const char* name, long off, long extent) const;
-  napi_value typedArray(size_t i, const char* name, napi_typedarray_type want, const char* wantName,
-                        void** data, size_t* length) const;
+  template <class E>
+  Arr<E> typedArray(size_t i, const char* name, napi_typedarray_type want,
+                    const char* wantName) const;
   bool isNull(size_t i) const;
+  template <class E>
+  E* viewOf(size_t i, const char* name, long extent,
+            Arr<E> (Call::*read)(size_t, const char*) const) const;
 
   napi_value argv_[kMaxArgs];
   size_t argc_ = kMaxArgs;

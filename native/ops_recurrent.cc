@@ -14,11 +14,23 @@ void forRows(long batch, long units, F&& f) {
   forRanges(batch, (double)batch * units * 16, f);
 }
 
-// The [batch] mask slice of this step, or null.
-const uint8_t* stepMask(Call& c, size_t i, long batch) {
-  const auto m = c.u8OrNull(i, "mask");
-  return m ? c.span(m, "mask", c.offset(i + 1, "maskOffset"), batch) : nullptr;
-}
+// A step op's record (argument 0, src/backend/recurrent-ops.ts): batch, units, and its fields
+// by name, each view checked to hold `blocks` [batch, units] blocks (src/backend/checks/).
+struct StepRecord {
+  const Call& c;
+  long B, H, BH;
+  explicit StepRecord(const Call& call)
+      : c(call), B(get("batch").size(0, "batch")), H(get("units").size(0, "units")),
+        BH(c.product({B, H})) {}
+  Call get(const char* name) const { return c.field(0, "step", name); }
+  float* view(const char* name, long blocks) const {
+    return get(name).view(0, name, c.product({blocks, BH}));
+  }
+  float* viewOrNull(const char* name, long blocks) const {
+    return get(name).viewOrNull(0, name, c.product({blocks, BH}));
+  }
+  const uint8_t* mask() const { return get("mask").maskViewOrNull(0, "mask", B); }
+};
 
 napi_value transposeSequence(Call& c) {
   const long batch = c.size(2, "batch"), steps = c.size(3, "steps"), f = c.size(4, "features");
@@ -47,116 +59,82 @@ napi_value multiplyAt(Call& c) {
 }
 
 napi_value rnnCellForward(Call& c) {
-  RnnStep s;
-  s.activation = c.choice(0, "activation", 4);
-  const long B = c.size(1, "batch"), H = s.units = c.size(2, "units");
-  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, H}));
-  s.hPrev = c.span(c.f32(5, "hPrev"), "hPrev", c.offset(6, "hPrevOffset"), c.product({B, H}));
-  s.h = c.span(c.f32(7, "h"), "h", c.offset(8, "hOffset"), c.product({B, H}));
-  s.mask = stepMask(c, 9, B);
-  forRows(B, H, [&](long lo, long hi) { K->rnnForward(s, lo, hi); });
+  const StepRecord r(c);
+  const RnnStep s{r.get("activation").choice(0, "activation", 4), r.H, r.view("gates", 1),
+                  r.view("hPrev", 1), r.view("h", 1), r.mask()};
+  forRows(r.B, r.H, [&](long lo, long hi) { K->rnnForward(s, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value rnnCellBackward(Call& c) {
-  const int act = c.choice(0, "activation", 4);
-  const long B = c.size(1, "batch"), H = c.size(2, "units");
-  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, H}));
-  const float* dh = c.span(c.f32(5, "dh"), "dh", c.offset(6, "dhOffset"), c.product({B, H}));
-  float* dG = c.span(c.f32(7, "dGates"), "dGates", c.offset(8, "dGatesOffset"), c.product({B, H}));
-  const auto dp = c.f32OrNull(9, "dhPrev");
-  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(10, "dhPrevOffset"), c.product({B, H})) : nullptr;
-  const uint8_t* mask = stepMask(c, 11, B);
-  forRows(B, H, [&](long lo, long hi) {
-    generic::rnnBackward(act, H, gates, dh, dG, dhPrev, mask, lo, hi);
+  const StepRecord r(c);
+  const int act = r.get("activation").choice(0, "activation", 4);
+  const float *gates = r.view("gates", 1), *dh = r.view("dh", 1);
+  float *dG = r.view("dGates", 1), *dhPrev = r.viewOrNull("dhPrev", 1);
+  const uint8_t* mask = r.mask();
+  forRows(r.B, r.H, [&](long lo, long hi) {
+    generic::rnnBackward(act, r.H, gates, dh, dG, dhPrev, mask, lo, hi);
   });
   return undefined(c.env);
 }
 
 napi_value lstmCellForward(Call& c) {
-  LstmStep s{};
-  const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
-  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 4, H}));
-  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), c.product({B, H}));
-  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), c.product({B, H}));
-  s.hPrev = c.span(c.f32(8, "hPrev"), "hPrev", c.offset(9, "hPrevOffset"), c.product({B, H}));
-  s.h = c.span(c.f32(10, "h"), "h", c.offset(11, "hOffset"), c.product({B, H}));
-  s.mask = stepMask(c, 12, B);
-  forRows(B, H, [&](long lo, long hi) { K->lstmForward(s, lo, hi); });
+  const StepRecord r(c);
+  const LstmStep s{.units = r.H, .gates = r.view("gates", 4), .cPrev = r.view("cPrev", 1),
+                   .c = r.view("c", 1), .hPrev = r.view("hPrev", 1), .h = r.view("h", 1),
+                   .mask = r.mask()};
+  forRows(r.B, r.H, [&](long lo, long hi) { K->lstmForward(s, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value lstmCellBackward(Call& c) {
-  LstmStep s{};
-  const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
-  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 4, H}));
-  s.cPrev = c.span(c.f32(4, "cPrev"), "cPrev", c.offset(5, "cPrevOffset"), c.product({B, H}));
-  s.c = c.span(c.f32(6, "c"), "c", c.offset(7, "cOffset"), c.product({B, H}));
-  s.dh = c.span(c.f32(8, "dh"), "dh", c.offset(9, "dhOffset"), c.product({B, H}));
-  s.dc = c.span(c.f32(10, "dc"), "dc", c.offset(11, "dcOffset"), c.product({B, H}));
-  s.dGates = c.span(c.f32(12, "dGates"), "dGates", c.offset(13, "dGatesOffset"), c.product({B, 4, H}));
-  const auto dp = c.f32OrNull(14, "dhPrev");
-  s.dhPrev = dp ? c.span(dp, "dhPrev", c.offset(15, "dhPrevOffset"), c.product({B, H})) : nullptr;
-  s.mask = stepMask(c, 16, B);
-  forRows(B, H, [&](long lo, long hi) { K->lstmBackward(s, lo, hi); });
+  const StepRecord r(c);
+  const LstmStep s{.units = r.H, .gates = r.view("gates", 4), .cPrev = r.view("cPrev", 1),
+                   .c = r.view("c", 1), .dh = r.view("dh", 1), .dc = r.view("dc", 1),
+                   .dGates = r.view("dGates", 4), .dhPrev = r.viewOrNull("dhPrev", 1),
+                   .mask = r.mask()};
+  forRows(r.B, r.H, [&](long lo, long hi) { K->lstmBackward(s, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value gruCellForward(Call& c) {
-  GruStep s;
-  s.resetAfter = c.flag(0, "resetAfter");
-  const long B = c.size(1, "batch"), H = s.units = c.size(2, "units");
-  s.gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, 3, H}));
-  s.rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), c.product({B, 3, H}));
-  s.hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), c.product({B, H}));
-  s.h = c.span(c.f32(9, "h"), "h", c.offset(10, "hOffset"), c.product({B, H}));
-  s.mask = stepMask(c, 11, B);
-  forRows(B, H, [&](long lo, long hi) { K->gruForward(s, lo, hi); });
+  const StepRecord r(c);
+  const GruStep s{r.get("resetAfter").flag(0, "resetAfter"), r.H, r.view("gates", 3),
+                  r.view("rec", 3), r.view("hPrev", 1), r.view("h", 1), r.mask()};
+  forRows(r.B, r.H, [&](long lo, long hi) { K->gruForward(s, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value gruResetForward(Call& c) {
-  GruStep s{};
-  const long B = c.size(0, "batch"), H = s.units = c.size(1, "units");
-  s.gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 3, H}));
-  s.rec = c.span(c.f32(4, "rec"), "rec", c.offset(5, "recOffset"), c.product({B, 3, H}));
-  s.hPrev = c.span(c.f32(6, "hPrev"), "hPrev", c.offset(7, "hPrevOffset"), c.product({B, H}));
-  s.h = c.span(c.f32(8, "rh"), "rh", c.offset(9, "rhOffset"), c.product({B, H}));
-  forRows(B, H, [&](long lo, long hi) { K->gruResetForward(s, lo, hi); });
+  const StepRecord r(c);
+  const GruStep s{false, r.H, r.view("gates", 3), r.view("rec", 3), r.view("hPrev", 1),
+                  r.view("rh", 1), nullptr};
+  forRows(r.B, r.H, [&](long lo, long hi) { K->gruResetForward(s, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value gruCellBackward(Call& c) {
-  const bool resetAfter = c.flag(0, "resetAfter");
-  const long B = c.size(1, "batch"), H = c.size(2, "units");
-  const float* gates = c.span(c.f32(3, "gates"), "gates", c.offset(4, "gatesOffset"), c.product({B, 3, H}));
-  const float* rec = c.span(c.f32(5, "rec"), "rec", c.offset(6, "recOffset"), c.product({B, 3, H}));
-  const float* hPrev = c.span(c.f32(7, "hPrev"), "hPrev", c.offset(8, "hPrevOffset"), c.product({B, H}));
-  const float* dh = c.span(c.f32(9, "dh"), "dh", c.offset(10, "dhOffset"), c.product({B, H}));
-  float* dG = c.span(c.f32(11, "dGates"), "dGates", c.offset(12, "dGatesOffset"), c.product({B, 3, H}));
-  const auto dr = c.f32OrNull(13, "dRec");
-  if (resetAfter && !dr) c.fail("resetAfter needs dRec");
-  float* dRec = dr ? c.span(dr, "dRec", c.offset(14, "dRecOffset"), c.product({B, 3, H})) : nullptr;
-  const auto dp = c.f32OrNull(15, "dhPrev");
-  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(16, "dhPrevOffset"), c.product({B, H})) : nullptr;
-  const uint8_t* mask = stepMask(c, 17, B);
-  forRows(B, H, [&](long lo, long hi) {
-    generic::gruBackward(resetAfter, H, gates, rec, hPrev, dh, dG, resetAfter ? dRec : nullptr,
+  const StepRecord r(c);
+  const bool resetAfter = r.get("resetAfter").flag(0, "resetAfter");
+  const float *gates = r.view("gates", 3), *rec = r.view("rec", 3), *hPrev = r.view("hPrev", 1);
+  const float* dh = r.view("dh", 1);
+  float *dG = r.view("dGates", 3), *dRec = r.viewOrNull("dRec", 3);
+  if (resetAfter && !dRec) c.fail("resetAfter needs dRec");
+  float* dhPrev = r.viewOrNull("dhPrev", 1);
+  const uint8_t* mask = r.mask();
+  forRows(r.B, r.H, [&](long lo, long hi) {
+    generic::gruBackward(resetAfter, r.H, gates, rec, hPrev, dh, dG, resetAfter ? dRec : nullptr,
                          dhPrev, mask, lo, hi);
   });
   return undefined(c.env);
 }
 
 napi_value gruResetBackward(Call& c) {
-  const long B = c.size(0, "batch"), H = c.size(1, "units");
-  const float* gates = c.span(c.f32(2, "gates"), "gates", c.offset(3, "gatesOffset"), c.product({B, 3, H}));
-  const float* hPrev = c.span(c.f32(4, "hPrev"), "hPrev", c.offset(5, "hPrevOffset"), c.product({B, H}));
-  const float* dRh = c.span(c.f32(6, "dRh"), "dRh", c.offset(7, "dRhOffset"), c.product({B, H}));
-  float* dG = c.span(c.f32(8, "dGates"), "dGates", c.offset(9, "dGatesOffset"), c.product({B, 3, H}));
-  const auto dp = c.f32OrNull(10, "dhPrev");
-  float* dhPrev = dp ? c.span(dp, "dhPrev", c.offset(11, "dhPrevOffset"), c.product({B, H})) : nullptr;
-  forRows(B, H, [&](long lo, long hi) {
-    generic::gruResetBackward(H, gates, hPrev, dRh, dG, dhPrev, lo, hi);
+  const StepRecord r(c);
+  const float *gates = r.view("gates", 3), *hPrev = r.view("hPrev", 1), *dRh = r.view("dRh", 1);
+  float *dG = r.view("dGates", 3), *dhPrev = r.viewOrNull("dhPrev", 1);
+  forRows(r.B, r.H, [&](long lo, long hi) {
+    generic::gruResetBackward(r.H, gates, hPrev, dRh, dG, dhPrev, lo, hi);
   });
   return undefined(c.env);
 }

@@ -38,18 +38,72 @@ export function cellCode(
   return cell.kind === 'lstm' ? [1, 0] : [2, +cell.resetAfter];
 }
 
+/** What both sequence transposes take after their two arrays. */
+export type TransposeShape = [
+  batch: number,
+  steps: number,
+  features: number,
+  reverse: boolean,
+  scale: FloatArray | null,
+];
+
+/** `data` from `offset` on: one step's block of a sequence buffer (or of a mask). */
+export interface View<A extends FloatArray | Uint8Array = FloatArray> {
+  readonly data: A;
+  readonly offset: number;
+}
+
+/** What every step op reads first: its shape and its [batch, G·units] block of gates. */
+export interface StepShape {
+  readonly batch: number;
+  readonly units: number;
+  readonly gates: View;
+}
+
+/** A cell step: its shape and the step's [batch] mask (null: no padding). */
+export interface CellStep extends StepShape {
+  readonly mask: View<Uint8Array> | null;
+}
+
+/** A forward step's states: hPrev read, h written. */
+export interface StepStates {
+  readonly hPrev: View;
+  readonly h: View;
+}
+
+/** A backward step's gradients: dh read, dGates written, dhPrev added to (null at t = 0). */
+export interface StepGrads {
+  readonly dh: View;
+  readonly dGates: View;
+  readonly dhPrev: View | null;
+}
+
+/** The records of the three cells' steps (forward adds StepStates, backward StepGrads). */
+export interface RnnStep extends CellStep {
+  readonly activation: RecurrentActivation;
+}
+export interface LstmStep extends CellStep {
+  readonly cPrev: View;
+  readonly c: View;
+}
+export interface GruStep extends CellStep {
+  readonly resetAfter: boolean;
+  readonly rec: View;
+}
+
 /**
  * Fused pointwise kernels of the recurrent cells, plus the data movement the sequence loop needs.
  *
  * The loop over time is written once over these ops and `gemm` (./recurrent-sequence.ts); a fast
  * backend runs it as one call (sequenceForward, …). All sequence buffers the kernels see are
- * time-major, in processing order (step s of a goBackwards layer is time T−1−s): one step is a contiguous [batch, width] block,
- * addressed by an offset. Within a block, row b of a [batch, G·units] gate array holds the
- * gates side by side, each `units` wide, in Keras order (LSTM i, f, c, o; GRU z, r, h).
+ * time-major, in processing order (step s of a goBackwards layer is time T−1−s): one step is a
+ * contiguous [batch, width] block, which a step op takes as a View (the array and the block's
+ * offset), all of a step in one record. Within a block, row b of a [batch, G·units] gate array
+ * holds the gates side by side, each `units` wide, in Keras order (LSTM i, f, c, o; GRU z, r, h).
  *
- * Masks: `mask[maskOffset + b]` is 0 when row b is padding at this step (null: no padding). A
- * masked row keeps its state (h_t = h_{t−1}, c_t = c_{t−1}) and gets zero gate gradients; its
- * dL/dh passes straight to the previous step.
+ * Masks: `mask.data[mask.offset + b]` is 0 when row b is padding at this step (null: no
+ * padding). A masked row keeps its state (h_t = h_{t−1}, c_t = c_{t−1}) and gets zero gate
+ * gradients; its dL/dh passes straight to the previous step.
  *
  * Gradient outputs named `dhPrev` are accumulated (+=) because dL/dh_{t−1} also receives the
  * recurrent-kernel term from a gemm and, with returnSequences, the output gradient; null means
@@ -61,25 +115,9 @@ export interface RecurrentOps {
    * [batch, steps, features] array to time-major [steps, batch, features]. scale (a per-sample
    * dropout mask of `batch·features` values) is optional.
    */
-  sequenceToTimeMajor(
-    x: FloatArray,
-    y: FloatArray,
-    batch: number,
-    steps: number,
-    features: number,
-    reverse: boolean,
-    scale: FloatArray | null,
-  ): void;
+  sequenceToTimeMajor(x: FloatArray, y: FloatArray, ...shape: TransposeShape): void;
   /** The inverse: x[b, t, :] = y[s, b, :] ⊙ scale[b, :] with t as above. */
-  timeMajorToSequence(
-    y: FloatArray,
-    x: FloatArray,
-    batch: number,
-    steps: number,
-    features: number,
-    reverse: boolean,
-    scale: FloatArray | null,
-  ): void;
+  timeMajorToSequence(y: FloatArray, x: FloatArray, ...shape: TransposeShape): void;
   /** out[oOff + i] = beta·out[oOff + i] + a[aOff + i]·b[bOff + i] for i < n. */
   multiplyAt(
     n: number,
@@ -96,57 +134,16 @@ export interface RecurrentOps {
    * SimpleRNN step: y = f(a), h = masked ? hPrev : y. `gates` [batch, units] holds the
    * pre-activation a = x·W + b + h_{t−1}·U on entry and y on return.
    */
-  rnnCellForward(
-    activation: RecurrentActivation,
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    hPrev: FloatArray,
-    hPrevOffset: number,
-    h: FloatArray,
-    hOffset: number,
-    mask: Uint8Array | null,
-    maskOffset: number,
-  ): void;
+  rnnCellForward(step: RnnStep & StepStates): void;
   /** dGates = dh ⊙ f′(a) (f′ written in terms of y); masked rows: dGates = 0, dhPrev += dh. */
-  rnnCellBackward(
-    activation: RecurrentActivation,
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    dh: FloatArray,
-    dhOffset: number,
-    dGates: FloatArray,
-    dGatesOffset: number,
-    dhPrev: FloatArray | null,
-    dhPrevOffset: number,
-    mask: Uint8Array | null,
-    maskOffset: number,
-  ): void;
+  rnnCellBackward(step: RnnStep & StepGrads): void;
 
   /**
    * LSTM step. `gates` [batch, 4·units] holds the pre-activations (x·W + b + h_{t−1}·U) on entry
    * and the activations i = σ, f = σ, g = tanh, o = σ on return (kept for backward).
    * c = f⊙cPrev + i⊙g, h = o⊙tanh(c); masked rows copy cPrev and hPrev.
    */
-  lstmCellForward(
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    cPrev: FloatArray,
-    cPrevOffset: number,
-    c: FloatArray,
-    cOffset: number,
-    hPrev: FloatArray,
-    hPrevOffset: number,
-    h: FloatArray,
-    hOffset: number,
-    mask: Uint8Array | null,
-    maskOffset: number,
-  ): void;
+  lstmCellForward(step: LstmStep & StepStates): void;
   /**
    * LSTM step backward. gates: the activations kept by forward; c, cPrev: the cell states.
    * dh: total dL/dh_t. dc [batch, units] is in/out: dL/dc_t from later steps on entry,
@@ -154,26 +151,7 @@ export interface RecurrentOps {
    * masked rows get dGates = 0, dc unchanged, dhPrev += dh (unmasked rows leave dhPrev alone:
    * their whole contribution is dGates·Uᵀ).
    */
-  lstmCellBackward(
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    cPrev: FloatArray,
-    cPrevOffset: number,
-    c: FloatArray,
-    cOffset: number,
-    dh: FloatArray,
-    dhOffset: number,
-    dc: FloatArray,
-    dcOffset: number,
-    dGates: FloatArray,
-    dGatesOffset: number,
-    dhPrev: FloatArray | null,
-    dhPrevOffset: number,
-    mask: Uint8Array | null,
-    maskOffset: number,
-  ): void;
+  lstmCellBackward(step: LstmStep & StepGrads & { readonly dc: View }): void;
 
   /**
    * The whole recurrence of a batch, exactly the loop sequenceForwardBySteps in
@@ -265,36 +243,13 @@ export interface RecurrentOps {
    * otherwise: [h_{t−1}·U_z, h_{t−1}·U_r, (r ⊙ h_{t−1})·U_h], and hh = tanh(x_h + rec_h).
    * z = σ(x_z + rec_z), r = σ(x_r + rec_r), h = z⊙hPrev + (1−z)⊙hh; masked rows copy hPrev.
    */
-  gruCellForward(
-    resetAfter: boolean,
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    rec: FloatArray,
-    recOffset: number,
-    hPrev: FloatArray,
-    hPrevOffset: number,
-    h: FloatArray,
-    hOffset: number,
-    mask: Uint8Array | null,
-    maskOffset: number,
-  ): void;
+  gruCellForward(step: GruStep & StepStates): void;
   /**
    * resetAfter=false only, before the U_h gemm: rh[b, :] = σ(x_r + rec_r) ⊙ hPrev, where hPrev
    * is the recurrent input (the state after recurrent dropout) and rh [batch, units].
    */
   gruResetForward(
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    rec: FloatArray,
-    recOffset: number,
-    hPrev: FloatArray,
-    hPrevOffset: number,
-    rh: FloatArray,
-    rhOffset: number,
+    step: StepShape & { readonly rec: View; readonly hPrev: View; readonly rh: View },
   ): void;
   /**
    * GRU step backward. Writes dGates (gradient of the input projection, [batch, 3·units]) and
@@ -305,25 +260,7 @@ export interface RecurrentOps {
    * gruResetBackward, which needs dGates_h·U_hᵀ first.
    */
   gruCellBackward(
-    resetAfter: boolean,
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    rec: FloatArray,
-    recOffset: number,
-    hPrev: FloatArray,
-    hPrevOffset: number,
-    dh: FloatArray,
-    dhOffset: number,
-    dGates: FloatArray,
-    dGatesOffset: number,
-    dRec: FloatArray | null,
-    dRecOffset: number,
-    dhPrev: FloatArray | null,
-    dhPrevOffset: number,
-    mask: Uint8Array | null,
-    maskOffset: number,
+    step: GruStep & StepGrads & { readonly hPrev: View; readonly dRec: View | null },
   ): void;
   /**
    * resetAfter=false only: given dRh = dL/d(r⊙hPrev) = dGates_h·U_hᵀ ([batch, units]), writes
@@ -331,17 +268,6 @@ export interface RecurrentOps {
    * recurrent input). Masked rows need no care: their dRh is zero.
    */
   gruResetBackward(
-    batch: number,
-    units: number,
-    gates: FloatArray,
-    gatesOffset: number,
-    hPrev: FloatArray,
-    hPrevOffset: number,
-    dRh: FloatArray,
-    dRhOffset: number,
-    dGates: FloatArray,
-    dGatesOffset: number,
-    dhPrev: FloatArray | null,
-    dhPrevOffset: number,
+    step: StepShape & Omit<StepGrads, 'dh'> & { readonly hPrev: View; readonly dRh: View },
   ): void;
 }

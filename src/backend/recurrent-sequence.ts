@@ -5,6 +5,7 @@ import {
   type CellOpName,
   type RecurrentOps,
   type SequenceCell,
+  type View,
 } from './recurrent-ops.js';
 
 type SequenceOps = Required<Pick<RecurrentOps, 'sequenceForward' | 'sequenceBackward'>>;
@@ -35,6 +36,11 @@ function needed(op: string, cell: SequenceCell, name: string, a: FloatArray | nu
   return a;
 }
 
+/** The block of `data` from `offset` on, as a step op takes it. */
+function at<A extends FloatArray | Uint8Array>(data: A, offset: number): View<A> {
+  return { data, offset };
+}
+
 /**
  * RecurrentOps.sequenceForward as the loop over the per-step ops: its definition, the
  * implementation of every backend without a fused one (the reference backend), and the path of
@@ -55,6 +61,8 @@ export function sequenceForwardBySteps(
       ops.multiplyAt(BH, h, sH, recurrentScale, 0, scaled, sH, 0);
     }
     const rin = scaled ?? h;
+    const shape = { batch: B, units: H, gates: at(gates, sG) };
+    const step = { ...shape, mask: mask && at(mask, s * B), hPrev: at(h, sH), h: at(h, sH + BH) };
     if (cell.kind === 'gru') {
       const r = needed(op, cell, 'rec', rec);
       if (cell.resetAfter) {
@@ -62,17 +70,17 @@ export function sequenceForwardBySteps(
       } else {
         const rhs = needed(op, cell, 'rh', rh);
         ops.gemm(false, false, B, 2 * H, H, rin, sH, H, U, 0, G, r, sG, G, 0);
-        ops.gruResetForward(B, H, gates, sG, r, sG, rin, sH, rhs, sH);
+        ops.gruResetForward({ ...shape, rec: at(r, sG), hPrev: at(rin, sH), rh: at(rhs, sH) });
         ops.gemm(false, false, B, H, H, rhs, sH, H, U, 2 * H, G, r, sG + 2 * H, G, 0);
       }
-      ops.gruCellForward(cell.resetAfter, B, H, gates, sG, r, sG, h, sH, h, sH + BH, mask, s * B);
+      ops.gruCellForward({ ...step, resetAfter: cell.resetAfter, rec: at(r, sG) });
     } else {
       ops.gemm(false, false, B, G, H, rin, sH, H, U, 0, G, gates, sG, G, 1);
       if (cell.kind === 'lstm') {
         const cs = needed(op, cell, 'c', c);
-        ops.lstmCellForward(B, H, gates, sG, cs, sH, cs, sH + BH, h, sH, h, sH + BH, mask, s * B);
+        ops.lstmCellForward({ ...step, cPrev: at(cs, sH), c: at(cs, sH + BH) });
       } else {
-        ops.rnnCellForward(cell.activation, B, H, gates, sG, h, sH, h, sH + BH, mask, s * B);
+        ops.rnnCellForward({ ...step, activation: cell.activation });
       }
     }
     onStep?.(s);
@@ -94,36 +102,37 @@ export function sequenceBackwardBySteps(
     const [sH, sG, m] = [s * BH, s * B * G, s * B];
     // Where dL/dh_{s−1} through U goes: straight into dH, or via the scratch and the scale.
     const into = s === 0 ? null : (scratch ?? dH);
-    const at = scratch === null ? sH - BH : 0;
-    const dhPrev = s > 0 ? dH : null;
+    const intoAt = scratch === null ? sH - BH : 0;
     if (scratch !== null && s > 0) scratch.fill(0, 0, BH);
+    const dhPrev = s > 0 ? at(dH, sH - BH) : null;
+    const grads = { dh: at(dH, sH), dGates: at(dGates, sG), dhPrev };
+    const step = { batch: B, units: H, gates: at(gates, sG), mask: mask && at(mask, m), ...grads };
     let dRecurrent = dGates;
     if (cell.kind === 'gru') {
       const r = needed(op, cell, 'rec', rec);
       const dr = cell.resetAfter ? needed(op, cell, 'dRec', dRec) : null;
-      const a = [B, H, gates, sG, r, sG, h, sH, dH, sH, dGates, sG, dr, sG] as const;
-      ops.gruCellBackward(cell.resetAfter, ...a, dhPrev, sH - BH, mask, m);
+      const gru = { resetAfter: cell.resetAfter, rec: at(r, sG), hPrev: at(h, sH) };
+      ops.gruCellBackward({ ...step, ...gru, dRec: dr && at(dr, sG) });
       if (dr !== null) dRecurrent = dr;
       else {
         // The r gradient needs dL/d(r⊙hIn) = dG_h·U_hᵀ first, even at s = 0.
         const drh = needed(op, cell, 'dRh', dRh);
         ops.gemm(false, false, B, H, H, dGates, sG + 2 * H, G, Ut, 2 * H * H, H, drh, 0, H, 0);
-        ops.gruResetBackward(B, H, gates, sG, rin, sH, drh, 0, dGates, sG, into, at);
+        const hPrev = at(rin, sH);
+        ops.gruResetBackward({ ...step, hPrev, dRh: at(drh, 0), dhPrev: into && at(into, intoAt) });
         if (into !== null) {
-          ops.gemm(false, false, B, H, 2 * H, dGates, sG, G, Ut, 0, H, into, at, H, 1);
+          ops.gemm(false, false, B, H, 2 * H, dGates, sG, G, Ut, 0, H, into, intoAt, H, 1);
         }
       }
     } else if (cell.kind === 'lstm') {
       const [cs, dcs] = [needed(op, cell, 'c', c), needed(op, cell, 'dc', dc)];
-      const a = [B, H, gates, sG, cs, sH, cs, sH + BH, dH, sH, dcs, 0, dGates, sG] as const;
-      ops.lstmCellBackward(...a, dhPrev, sH - BH, mask, m);
+      ops.lstmCellBackward({ ...step, cPrev: at(cs, sH), c: at(cs, sH + BH), dc: at(dcs, 0) });
     } else {
-      const a = [B, H, gates, sG, dH, sH, dGates, sG] as const;
-      ops.rnnCellBackward(cell.activation, ...a, dhPrev, sH - BH, mask, m);
+      ops.rnnCellBackward({ ...step, activation: cell.activation });
     }
     if (into === null) continue;
     if (cell.kind !== 'gru' || cell.resetAfter) {
-      ops.gemm(false, false, B, H, G, dRecurrent, sG, G, Ut, 0, H, into, at, H, 1);
+      ops.gemm(false, false, B, H, G, dRecurrent, sG, G, Ut, 0, H, into, intoAt, H, 1);
     }
     if (scale !== null) ops.multiplyAt(BH, into, 0, scale, 0, dH, sH - BH, 1);
   }

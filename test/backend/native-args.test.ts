@@ -100,23 +100,18 @@ describe(
 
     test('recurrent cells check every slice, masks and null-able outputs', () => {
       const [B, H] = [3, 5];
+      const view = (data: Float32Array) => ({ data, offset: 0 });
       const lstm = (gates: Float32Array, mask: Uint8Array | null, mOff: number) =>
-        be.lstmCellForward(
-          B,
-          H,
-          gates,
-          0,
-          f32(B * H),
-          0,
-          f32(B * H),
-          0,
-          f32(B * H),
-          0,
-          f32(B * H),
-          0,
-          mask,
-          mOff,
-        );
+        be.lstmCellForward({
+          batch: B,
+          units: H,
+          gates: view(gates),
+          cPrev: view(f32(B * H)),
+          c: view(f32(B * H)),
+          hPrev: view(f32(B * H)),
+          h: view(f32(B * H)),
+          mask: mask && { data: mask, offset: mOff },
+        });
       lstm(f32(B * 4 * H), null, -7);
       assert.throws(() => lstm(f32(B * 4 * H - 1), null, 0), /lstmCellForward: gates: needs 60/);
       assert.throws(
@@ -125,28 +120,28 @@ describe(
       );
       assert.throws(() => lstm(f32(B * 4 * H), new Uint8Array(3), 1), /lstmCellForward: mask/);
       assert.throws(
+        () => lstm(f32(B * 4 * H), new Uint8Array(3), 0.5),
+        /lstmCellForward: mask.offset must be an integer/,
+      );
+      assert.throws(
+        () => be.lstmCellForward(null as never),
+        /lstmCellForward: step must be an object/,
+      );
+      assert.throws(
         () =>
-          be.gruCellBackward(
-            true,
-            B,
-            H,
-            f32(45),
-            0,
-            f32(45),
-            0,
-            f32(15),
-            0,
-            f32(15),
-            0,
-            f32(45),
-            0,
-            null,
-            0,
-            null,
-            0,
-            null,
-            0,
-          ),
+          be.gruCellBackward({
+            resetAfter: true,
+            batch: B,
+            units: H,
+            gates: view(f32(45)),
+            rec: view(f32(45)),
+            hPrev: view(f32(15)),
+            dh: view(f32(15)),
+            dGates: view(f32(45)),
+            dRec: null,
+            dhPrev: null,
+            mask: null,
+          }),
         /gruCellBackward: resetAfter needs dRec/,
       );
       const [T, G] = [4, 4 * H];
@@ -177,7 +172,16 @@ describe(
         /transposeSequence: batchMajor/,
       );
       assert.throws(
-        () => be.rnnCellForward('selu' as never, B, H, f32(15), 0, f32(15), 0, f32(15), 0, null, 0),
+        () =>
+          be.rnnCellForward({
+            activation: 'selu' as never,
+            batch: B,
+            units: H,
+            gates: view(f32(15)),
+            hPrev: view(f32(15)),
+            h: view(f32(15)),
+            mask: null,
+          }),
         /rnnCellForward: activation must be a number/,
       );
     });

@@ -15,15 +15,38 @@ const I = () => new Int32Array(64);
 const M = () => new Uint8Array(64).fill(1);
 const BAGS = () => Int32Array.of(0, 30, 30, 64);
 
+/** Where a size is: an argument's index, or [index, field] of a record argument (a step). */
+type Where = number | readonly [number, string];
+
 /**
  * A valid call of each op (sizes 2, windows of 2 steps), and which arguments are sizes. `free`
  * sizes may be huge in a valid call (a stride or a padding only moves the window).
  */
 interface OpCall {
   args: () => unknown[];
-  sizes: number[];
+  sizes: Where[];
   free?: number[];
 }
+
+function setSize(args: unknown[], where: Where, value: number): void {
+  if (typeof where === 'number') args[where] = value;
+  else args[where[0]] = { ...(args[where[0]] as object), [where[1]]: value };
+}
+
+/** A step record (batch 2, units 2): each of `views` a View of F() from 0, a mask, then `own`. */
+const step = (views: string[], own: Record<string, unknown> = {}) => [
+  {
+    batch: 2,
+    units: 2,
+    ...Object.fromEntries(views.map((name) => [name, { data: F(), offset: 0 }])),
+    mask: { data: M(), offset: 0 },
+    ...own,
+  },
+];
+const STEP_SIZES: Where[] = [
+  [0, 'batch'],
+  [0, 'units'],
+];
 
 const win = [2, 2, 2, 1, 1, 1, 0, 2]; // batch, steps, channels, size, stride, dilation, padLeft, outSteps
 const winSizes = (from: number) => [0, 1, 2, 3, 7].map((i) => from + i);
@@ -53,29 +76,33 @@ const OPS: Record<string, OpCall> = {
   embeddingBagBackward: { args: () => [F(), I(), BAGS(), null, 0, 2, F()], sizes: [5] },
   transposeSequence: { args: () => [F(), F(), 2, 2, 2, false, F(), true], sizes: [2, 3, 4] },
   multiplyAt: { args: () => [4, F(), 0, F(), 0, F(), 0, 0], sizes: [0] },
-  rnnCellForward: { args: () => [1, 2, 2, F(), 0, F(), 0, F(), 0, M(), 0], sizes: [1, 2] },
+  rnnCellForward: {
+    args: () => step(['gates', 'hPrev', 'h'], { activation: 1 }),
+    sizes: STEP_SIZES,
+  },
   rnnCellBackward: {
-    args: () => [1, 2, 2, F(), 0, F(), 0, F(), 0, F(), 0, M(), 0],
-    sizes: [1, 2],
+    args: () => step(['gates', 'dh', 'dGates', 'dhPrev'], { activation: 1 }),
+    sizes: STEP_SIZES,
   },
-  lstmCellForward: {
-    args: () => [2, 2, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0, M(), 0],
-    sizes: [0, 1],
-  },
+  lstmCellForward: { args: () => step(['gates', 'cPrev', 'c', 'hPrev', 'h']), sizes: STEP_SIZES },
   lstmCellBackward: {
-    args: () => [2, 2, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0, M(), 0],
-    sizes: [0, 1],
+    args: () => step(['gates', 'cPrev', 'c', 'dh', 'dc', 'dGates', 'dhPrev']),
+    sizes: STEP_SIZES,
   },
   gruCellForward: {
-    args: () => [true, 2, 2, F(), 0, F(), 0, F(), 0, F(), 0, M(), 0],
-    sizes: [1, 2],
+    args: () => step(['gates', 'rec', 'hPrev', 'h'], { resetAfter: true }),
+    sizes: STEP_SIZES,
   },
-  gruResetForward: { args: () => [2, 2, F(), 0, F(), 0, F(), 0, F(), 0], sizes: [0, 1] },
+  gruResetForward: { args: () => step(['gates', 'rec', 'hPrev', 'rh']), sizes: STEP_SIZES },
   gruCellBackward: {
-    args: () => [true, 2, 2, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0, M(), 0],
-    sizes: [1, 2],
+    args: () =>
+      step(['gates', 'rec', 'hPrev', 'dh', 'dGates', 'dRec', 'dhPrev'], { resetAfter: true }),
+    sizes: STEP_SIZES,
   },
-  gruResetBackward: { args: () => [2, 2, F(), 0, F(), 0, F(), 0, F(), 0, F(), 0], sizes: [0, 1] },
+  gruResetBackward: {
+    args: () => step(['gates', 'hPrev', 'dRh', 'dGates', 'dhPrev']),
+    sizes: STEP_SIZES,
+  },
   sequenceForward: {
     args: () => [2, 0, 2, 2, 2, F(), F(), F(), F(), F(), M(), null, F(), F()],
     sizes: [2, 3, 4],
@@ -161,12 +188,12 @@ describe(
         fns[op](...call.args()); // the valid call runs
         for (const i of call.sizes.concat(call.free ?? [])) {
           const args = call.args();
-          args[i] = -1;
+          setSize(args, i, -1);
           assert.throws(() => fns[op](...args), /must be ≥ 0/, `${op}: argument ${i} = -1`);
         }
         for (const i of call.sizes) {
           const args = call.args();
-          args[i] = 2 ** 31 - 1;
+          setSize(args, i, 2 ** 31 - 1);
           assert.throws(() => fns[op](...args), Error, `${op}: argument ${i} = 2^31 − 1`);
         }
         for (const i of call.free ?? []) {
@@ -175,11 +202,13 @@ describe(
           fns[op](...args); // valid, and no loop over the huge window
         }
         const args = call.args();
-        call.sizes.forEach((i, j) => (args[i] = EXTREME[j]));
+        call.sizes.forEach((i, j) => setSize(args, i, EXTREME[j]));
         assert.throws(() => fns[op](...args), Error, `${op}: sizes ${call.sizes.length} extreme`);
         // Huge sizes where a size product has a zero factor: nothing to compute, and quickly.
         const zero = call.args();
-        call.sizes.forEach((i, j) => (zero[i] = j === call.sizes.length - 1 ? 0 : 2 ** 31 - 1));
+        call.sizes.forEach((i, j) =>
+          setSize(zero, i, j === call.sizes.length - 1 ? 0 : 2 ** 31 - 1),
+        );
         try {
           fns[op](...zero);
         } catch (err) {

@@ -1,5 +1,6 @@
 import {
   gateCount,
+  type CellOpName,
   type RecurrentActivation,
   type RecurrentOps,
   type SequenceCell,
@@ -16,19 +17,61 @@ function cellShape(c: Args, batch: unknown, units: unknown): [number, number, nu
   return [B, H, B * H];
 }
 
-/** A step slice: `extent` values of `a` from its offset argument. */
+/** A multiplyAt operand: `extent` values of `a` from its offset argument. */
 function slice(c: Args, name: string, a: unknown, offset: unknown, extent: number): void {
   c.floatSpan(name, a, c.offset(`${name}Offset`, offset), extent);
 }
 
-/** A null-able step slice (dhPrev, dRec). */
-function optionalSlice(c: Args, name: string, a: unknown, offset: unknown, extent: number): void {
-  if (a !== null) slice(c, name, a, offset, extent);
+/** Widths of a step record's views in [batch, units] blocks (an LSTM's gates: 4). */
+type Widths = Readonly<Record<string, number>>;
+/** The check of a step record's other fields (s), given its batch. */
+type FieldCheck = (c: Args, s: Record<string, unknown>, batch: number) => void;
+
+/**
+ * The check of a step op's record: batch, units, each view of `widths` (a name ending in '?' may
+ * be null), then the `fields` checks.
+ */
+function stepCheck(op: string, widths: Widths, ...fields: FieldCheck[]) {
+  return (step: unknown): boolean => {
+    const c = new Args(op);
+    const s = c.record('step', step);
+    const [B, , BH] = cellShape(c, s.batch, s.units);
+    for (const [key, width] of Object.entries(widths)) {
+      const name = key.replace('?', '');
+      if (name === key || s[name] !== null) c.floatView(name, s[name], width * BH);
+    }
+    for (const check of fields) check(c, s, B);
+    return BH > 0;
+  };
 }
 
-function stepMask(c: Args, mask: unknown, offset: unknown, batch: number): void {
-  if (mask !== null) c.maskSpan('mask', mask, c.offset('maskOffset', offset), batch);
-}
+const masked: FieldCheck = (c, s, batch) => c.maskView('mask', s.mask, batch);
+const rnnKind: FieldCheck = (c, s) => c.choice('activation', s.activation, CELL_ACTIVATIONS);
+const gruKind: FieldCheck = (c, s) => c.flag('resetAfter', s.resetAfter);
+
+/** Each step op's views with their widths ('?': may be null), then its other fields' checks. */
+const STEP_RECORDS: Record<CellOpName, [Widths, ...FieldCheck[]]> = {
+  rnnCellForward: [{ gates: 1, hPrev: 1, h: 1 }, rnnKind, masked],
+  rnnCellBackward: [{ gates: 1, dh: 1, dGates: 1, 'dhPrev?': 1 }, rnnKind, masked],
+  lstmCellForward: [{ gates: 4, cPrev: 1, c: 1, hPrev: 1, h: 1 }, masked],
+  lstmCellBackward: [{ gates: 4, cPrev: 1, c: 1, dh: 1, dc: 1, dGates: 4, 'dhPrev?': 1 }, masked],
+  gruCellForward: [{ gates: 3, rec: 3, hPrev: 1, h: 1 }, gruKind, masked],
+  gruResetForward: [{ gates: 3, rec: 3, hPrev: 1, rh: 1 }],
+  gruCellBackward: [
+    { gates: 3, rec: 3, hPrev: 1, dh: 1, dGates: 3, 'dRec?': 3, 'dhPrev?': 1 },
+    (c, s) => {
+      if (c.flag('resetAfter', s.resetAfter) && s.dRec === null) c.fail('resetAfter needs dRec');
+    },
+    masked,
+  ],
+  gruResetBackward: [{ gates: 3, hPrev: 1, dRh: 1, dGates: 3, 'dhPrev?': 1 }],
+};
+const stepChecks = Object.fromEntries(
+  Object.entries(STEP_RECORDS).map(([op, [widths, ...fields]]) => [
+    op,
+    stepCheck(op, widths, ...fields),
+  ]),
+) as Checks<CellOpName>;
 
 function transpose(
   op: string,
@@ -49,12 +92,11 @@ const CELL_KINDS: readonly SequenceCell['kind'][] = ['simpleRnn', 'lstm', 'gru']
 
 /** The cell, batch, steps and units of a whole-sequence op; G is the cell's gates per unit. */
 function sequenceShape(c: Args, cell: unknown, batch: unknown, steps: unknown, units: unknown) {
-  if (typeof cell !== 'object' || cell === null) c.fail('cell must be an object');
-  const { kind, activation, resetAfter } = cell as Record<string, unknown>;
+  const { kind, rnnKind, resetAfter } = c.record('cell', cell);
   const k = c.choice('cell.kind', kind, CELL_KINDS);
   const checked: SequenceCell =
     k === 'simpleRnn'
-      ? { kind: k, activation: c.choice('cell.activation', activation, CELL_ACTIVATIONS) }
+      ? { kind: k, activation: c.choice('cell.activation', rnnKind, CELL_ACTIVATIONS) }
       : k === 'gru'
         ? { kind: k, resetAfter: c.flag('cell.resetAfter', resetAfter) }
         : { kind: k };
@@ -82,53 +124,6 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     return count > 0;
   },
 
-  rnnCellForward(activation, batch, units, gates, gOff, hPrev, hpOff, h, hOff, mask, mOff) {
-    const c = new Args('rnnCellForward');
-    c.choice('activation', activation, CELL_ACTIVATIONS);
-    const [B, , BH] = cellShape(c, batch, units);
-    slice(c, 'gates', gates, gOff, BH);
-    slice(c, 'hPrev', hPrev, hpOff, BH);
-    slice(c, 'h', h, hOff, BH);
-    stepMask(c, mask, mOff, B);
-    return BH > 0;
-  },
-  rnnCellBackward(act, batch, units, gates, gOff, dh, dhOff, dG, dgOff, dhPrev, dpOff, m, mOff) {
-    const c = new Args('rnnCellBackward');
-    c.choice('activation', act, CELL_ACTIVATIONS);
-    const [B, , BH] = cellShape(c, batch, units);
-    slice(c, 'gates', gates, gOff, BH);
-    slice(c, 'dh', dh, dhOff, BH);
-    slice(c, 'dGates', dG, dgOff, BH);
-    optionalSlice(c, 'dhPrev', dhPrev, dpOff, BH);
-    stepMask(c, m, mOff, B);
-    return BH > 0;
-  },
-  lstmCellForward(batch, units, gates, gOff, cPrev, cpOff, cc, cOff, hPrev, hpOff, h, hOff, m, mo) {
-    const c = new Args('lstmCellForward');
-    const [B, , BH] = cellShape(c, batch, units);
-    slice(c, 'gates', gates, gOff, 4 * BH);
-    slice(c, 'cPrev', cPrev, cpOff, BH);
-    slice(c, 'c', cc, cOff, BH);
-    slice(c, 'hPrev', hPrev, hpOff, BH);
-    slice(c, 'h', h, hOff, BH);
-    stepMask(c, m, mo, B);
-    return BH > 0;
-  },
-  lstmCellBackward(batch, units, ...a) {
-    const c = new Args('lstmCellBackward');
-    const [B, , BH] = cellShape(c, batch, units);
-    const [gates, gOff, cPrev, cpOff, cc, cOff, dh, dhOff, dc, dcOff, dG, dgOff] = a;
-    slice(c, 'gates', gates, gOff, 4 * BH);
-    slice(c, 'cPrev', cPrev, cpOff, BH);
-    slice(c, 'c', cc, cOff, BH);
-    slice(c, 'dh', dh, dhOff, BH);
-    slice(c, 'dc', dc, dcOff, BH);
-    slice(c, 'dGates', dG, dgOff, 4 * BH);
-    const [dhPrev, dpOff, mask, mOff] = a.slice(12);
-    optionalSlice(c, 'dhPrev', dhPrev, dpOff, BH);
-    stepMask(c, mask, mOff, B);
-    return BH > 0;
-  },
   sequenceForward(cell, batch, steps, units, gates, U, h, hIn, scale, mask, cc, rec, rh) {
     const c = new Args('sequenceForward');
     const q = sequenceShape(c, cell, batch, steps, units);
@@ -180,52 +175,5 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     c.floatSpan('out', out, 0, BH);
     return BH > 0;
   },
-
-  gruCellForward(resetAfter, batch, units, gates, gOff, rec, rOff, hPrev, hpOff, h, hOff, m, mo) {
-    const c = new Args('gruCellForward');
-    c.flag('resetAfter', resetAfter);
-    const [B, , BH] = cellShape(c, batch, units);
-    slice(c, 'gates', gates, gOff, 3 * BH);
-    slice(c, 'rec', rec, rOff, 3 * BH);
-    slice(c, 'hPrev', hPrev, hpOff, BH);
-    slice(c, 'h', h, hOff, BH);
-    stepMask(c, m, mo, B);
-    return BH > 0;
-  },
-  gruResetForward(batch, units, gates, gOff, rec, rOff, hPrev, hpOff, rh, rhOff) {
-    const c = new Args('gruResetForward');
-    const [, , BH] = cellShape(c, batch, units);
-    slice(c, 'gates', gates, gOff, 3 * BH);
-    slice(c, 'rec', rec, rOff, 3 * BH);
-    slice(c, 'hPrev', hPrev, hpOff, BH);
-    slice(c, 'rh', rh, rhOff, BH);
-    return BH > 0;
-  },
-  gruCellBackward(resetAfter, batch, units, ...a) {
-    const c = new Args('gruCellBackward');
-    const after = c.flag('resetAfter', resetAfter);
-    const [B, , BH] = cellShape(c, batch, units);
-    const [gates, gOff, rec, rOff, hPrev, hpOff, dh, dhOff, dG, dgOff, dRec, drOff] = a;
-    slice(c, 'gates', gates, gOff, 3 * BH);
-    slice(c, 'rec', rec, rOff, 3 * BH);
-    slice(c, 'hPrev', hPrev, hpOff, BH);
-    slice(c, 'dh', dh, dhOff, BH);
-    slice(c, 'dGates', dG, dgOff, 3 * BH);
-    if (after && dRec === null) c.fail('resetAfter needs dRec');
-    optionalSlice(c, 'dRec', dRec, drOff, 3 * BH);
-    const [dhPrev, dpOff, mask, mOff] = a.slice(12);
-    optionalSlice(c, 'dhPrev', dhPrev, dpOff, BH);
-    stepMask(c, mask, mOff, B);
-    return BH > 0;
-  },
-  gruResetBackward(batch, units, gates, gOff, hPrev, hpOff, dRh, drhOff, dG, dgOff, dhPrev, dpOff) {
-    const c = new Args('gruResetBackward');
-    const [, , BH] = cellShape(c, batch, units);
-    slice(c, 'gates', gates, gOff, 3 * BH);
-    slice(c, 'hPrev', hPrev, hpOff, BH);
-    slice(c, 'dRh', dRh, drhOff, BH);
-    slice(c, 'dGates', dG, dgOff, 3 * BH);
-    optionalSlice(c, 'dhPrev', dhPrev, dpOff, BH);
-    return BH > 0;
-  },
+  ...stepChecks,
 };

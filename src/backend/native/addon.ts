@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
 import type { EmbeddingBagMode, EmbeddingOps } from '../embedding-ops.js';
-import type { CellOpName, RecurrentOps } from '../recurrent-ops.js';
+import type { CellOpName, RecurrentOps, TransposeShape } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
 /** Kernel variants of the addon, fastest first. */
@@ -41,12 +41,7 @@ export interface NativeAddon
   transposeSequence(
     batchMajor: FloatArray,
     timeMajor: FloatArray,
-    batch: number,
-    steps: number,
-    features: number,
-    reverse: boolean,
-    scale: FloatArray | null,
-    toTimeMajor: boolean,
+    ...rest: [...TransposeShape, toTimeMajor: boolean]
   ): void;
   sequenceForward(
     kind: number,
@@ -59,8 +54,8 @@ export interface NativeAddon
     ...rest: Tail<SequenceArgs<'sequenceBackward'>>
   ): void;
   sequenceLast(kind: number, option: number, ...rest: Tail<SequenceArgs<'sequenceLast'>>): void;
-  rnnCellForward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellForward']>>): void;
-  rnnCellBackward(kind: number, ...rest: Tail<Parameters<RecurrentOps['rnnCellBackward']>>): void;
+  rnnCellForward(step: ActivationAsNumber<Parameters<RecurrentOps['rnnCellForward']>[0]>): void;
+  rnnCellBackward(step: ActivationAsNumber<Parameters<RecurrentOps['rnnCellBackward']>[0]>): void;
   embeddingBag(...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBag']>>): void;
   embeddingBagBackward(
     ...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBagBackward']>>
@@ -127,6 +122,8 @@ export interface NativeAddon
 type ModeAsNumber<T extends unknown[]> = {
   [K in keyof T]: T[K] extends EmbeddingBagMode ? number : T[K];
 };
+/** A SimpleRNN step record with its activation as the addon's number. */
+type ActivationAsNumber<T> = Omit<T, 'activation'> & { readonly activation: number };
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 type SequenceArgs<K extends keyof RecurrentOps> = Parameters<NonNullable<RecurrentOps[K]>>;
 

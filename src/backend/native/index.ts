@@ -122,22 +122,21 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     embeddingBagBackward: (dOut, ids, offsets, weights, mode, dim, dTable) =>
       use().embeddingBagBackward(dOut, ids, offsets, weights, bagMode(mode), dim, dTable),
 
-    sequenceToTimeMajor: (x, y, batch, steps, features, reverse, scale) =>
-      use().transposeSequence(x, y, batch, steps, features, reverse, scale, true),
-    timeMajorToSequence: (y, x, batch, steps, features, reverse, scale) =>
-      use().transposeSequence(x, y, batch, steps, features, reverse, scale, false),
+    sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
+    timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
     multiplyAt: (...a) => use().multiplyAt(...a),
-    rnnCellForward: (kind, ...a) => use().rnnCellForward(KINDS[kind], ...a),
-    rnnCellBackward: (kind, ...a) => use().rnnCellBackward(KINDS[kind], ...a),
-    lstmCellForward: (...a) => use().lstmCellForward(...a),
-    lstmCellBackward: (...a) => use().lstmCellBackward(...a),
+    rnnCellForward: (step) => use().rnnCellForward({ ...step, activation: KINDS[step.activation] }),
+    rnnCellBackward: (step) =>
+      use().rnnCellBackward({ ...step, activation: KINDS[step.activation] }),
+    lstmCellForward: (step) => use().lstmCellForward(step),
+    lstmCellBackward: (step) => use().lstmCellBackward(step),
     sequenceForward: (cell, ...a) => use().sequenceForward(...cellCode(cell, KINDS), ...a),
     sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell, KINDS), ...a),
     sequenceLast: (cell, ...a) => use().sequenceLast(...cellCode(cell, KINDS), ...a),
-    gruCellForward: (...a) => use().gruCellForward(...a),
-    gruResetForward: (...a) => use().gruResetForward(...a),
-    gruCellBackward: (...a) => use().gruCellBackward(...a),
-    gruResetBackward: (...a) => use().gruResetBackward(...a),
+    gruCellForward: (step) => use().gruCellForward(step),
+    gruResetForward: (step) => use().gruResetForward(step),
+    gruCellBackward: (step) => use().gruCellBackward(step),
+    gruResetBackward: (step) => use().gruResetBackward(step),
 
     im2col1d: (x, w, cols) => use().im2col1d(x, ...win(w), cols),
     col2im1d: (dCols, w, dx) => use().col2im1d(dCols, ...win(w), dx),

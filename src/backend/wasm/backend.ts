@@ -1,6 +1,6 @@
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
-import { cellCode, gateCount } from '../recurrent-ops.js';
+import { cellCode, gateCount, type View } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 import { ACTIVATION_CODES, CTRL, TASK, TASK_SLOTS } from './codes.js';
 import { WasmHeap } from './heap.js';
@@ -112,6 +112,10 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
   const w = (a: FloatArray, offset = 0) => heap.f32(a, offset, true);
   const opt = (a: FloatArray | null, offset = 0, written = true) =>
     a === null ? 0 : heap.f32(a, offset, written);
+  /** A step view, read (in) or written (out; null: absent, 0), and a step mask (null: 0). */
+  const viewIn = (v: View) => heap.f32(v.data, v.offset);
+  const viewOut = (v: View | null) => (v === null ? 0 : heap.f32(v.data, v.offset, true));
+  const maskAt = (m: View<Uint8Array> | null) => (m === null ? 0 : heap.u8(m.data) + m.offset);
   const done = () => heap.done();
   /** An array the op uses only in some cases (checked non-null in those), else 0. */
   const when = (used: boolean, a: FloatArray | null, written = true) =>
@@ -228,33 +232,24 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
 
-    rnnCellForward(kind, batch, units, gates, gOff, hPrev, hpOff, h, hOff, mask, mOff) {
-      const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [w(gates, gOff), f(hPrev, hpOff), w(h, hOff), m];
-      k.rnnForward(ACTIVATION_CODES[kind], 0, batch, units, ...args);
+    rnnCellForward({ activation, batch, units, gates, hPrev, h, mask }) {
+      const args = [viewOut(gates), viewIn(hPrev), viewOut(h), maskAt(mask)];
+      k.rnnForward(ACTIVATION_CODES[activation], 0, batch, units, ...args);
       done();
     },
-    rnnCellBackward(kind, batch, units, ...a) {
-      const [gates, gOff, dh, dhOff, dG, dgOff, dhPrev, dpOff, mask, mOff] = a;
-      const args = [f(gates, gOff), f(dh, dhOff), w(dG, dgOff), opt(dhPrev, dpOff)];
-      const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      k.rnnBackward(ACTIVATION_CODES[kind], 0, batch, units, ...args, m);
+    rnnCellBackward({ activation, batch, units, gates, dh, dGates, dhPrev, mask }) {
+      const args = [viewIn(gates), viewIn(dh), viewOut(dGates), viewOut(dhPrev), maskAt(mask)];
+      k.rnnBackward(ACTIVATION_CODES[activation], 0, batch, units, ...args);
       done();
     },
-    lstmCellForward(batch, H, ...a) {
-      const [gates, gOff, cPrev, cpOff, c, cOff, hPrev, hpOff, h, hOff, mask, mOff] = a;
-      const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [w(gates, gOff), f(cPrev, cpOff), w(c, cOff), f(hPrev, hpOff), w(h, hOff), m];
-      k.lstmForward(0, batch, H, ...args);
+    lstmCellForward({ batch, units, gates, cPrev, c, hPrev, h, mask }) {
+      const args = [viewOut(gates), viewIn(cPrev), viewOut(c), viewIn(hPrev), viewOut(h)];
+      k.lstmForward(0, batch, units, ...args, maskAt(mask));
       done();
     },
-    lstmCellBackward(batch, H, ...a) {
-      const [gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dc, dcOff, dG, dgOff, ...tail] = a;
-      const [dhPrev, dpOff, mask, mOff] = tail;
-      const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [f(gates, gOff), f(cPrev, cpOff), f(c, cOff), f(dh, dhOff), w(dc, dcOff)];
-      const outs = [w(dG, dgOff), opt(dhPrev, dpOff), m];
-      k.lstmBackward(0, batch, H, ...args, ...outs);
+    lstmCellBackward({ batch, units, gates, cPrev, c, dh, dc, dGates, dhPrev, mask }) {
+      const args = [viewIn(gates), viewIn(cPrev), viewIn(c), viewIn(dh), viewOut(dc)];
+      k.lstmBackward(0, batch, units, ...args, viewOut(dGates), viewOut(dhPrev), maskAt(mask));
       done();
     },
     sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh) {
@@ -303,30 +298,26 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       pool.run(steps * batch * G * (D + H), 1, TASK.sequenceForward, ...args, ...input);
       done();
     },
-    gruCellForward(resetAfter, batch, H, ...a) {
-      const [gates, gOff, rec, rOff, hPrev, hpOff, h, hOff, mask, mOff] = a;
-      const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [w(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(h, hOff), m];
-      k.gruForward(+resetAfter, 0, batch, H, ...args);
+    gruCellForward({ resetAfter, batch, units, gates, rec, hPrev, h, mask }) {
+      const args = [viewOut(gates), viewIn(rec), viewIn(hPrev), viewOut(h), maskAt(mask)];
+      k.gruForward(+resetAfter, 0, batch, units, ...args);
       done();
     },
-    gruResetForward(batch, H, gates, gOff, rec, rOff, hPrev, hpOff, rh, rhOff) {
-      k.gruResetForward(0, batch, H, f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), w(rh, rhOff));
+    gruResetForward({ batch, units, gates, rec, hPrev, rh }) {
+      k.gruResetForward(0, batch, units, viewIn(gates), viewIn(rec), viewIn(hPrev), viewOut(rh));
       done();
     },
-    gruCellBackward(resetAfter, batch, H, ...a) {
-      const [gates, gOff, rec, rOff, hPrev, hpOff, dh, dhOff, dG, dgOff, dRec, drOff, ...tail] = a;
-      const [dhPrev, dpOff, mask, mOff] = tail;
+    gruCellBackward(step) {
+      const { resetAfter, batch, units, gates, rec, hPrev, dh, dGates, dRec, dhPrev, mask } = step;
       if (resetAfter && dRec === null) throw new Error('gruCellBackward: resetAfter needs dRec');
-      const m = mask === null ? 0 : heap.u8(mask) + mOff;
-      const args = [f(gates, gOff), f(rec, rOff), f(hPrev, hpOff), f(dh, dhOff)];
-      const outs = [w(dG, dgOff), resetAfter ? opt(dRec, drOff) : 0, opt(dhPrev, dpOff), m];
-      k.gruBackward(+resetAfter, 0, batch, H, ...args, ...outs);
+      const args = [viewIn(gates), viewIn(rec), viewIn(hPrev), viewIn(dh), viewOut(dGates)];
+      const outs = [resetAfter ? viewOut(dRec) : 0, viewOut(dhPrev), maskAt(mask)];
+      k.gruBackward(+resetAfter, 0, batch, units, ...args, ...outs);
       done();
     },
-    gruResetBackward(batch, H, gates, gOff, hPrev, hpOff, dRh, drhOff, dG, dgOff, dhPrev, dpOff) {
-      const args = [f(gates, gOff), f(hPrev, hpOff), f(dRh, drhOff), w(dG, dgOff)];
-      k.gruResetBackward(0, batch, H, ...args, opt(dhPrev, dpOff));
+    gruResetBackward({ batch, units, gates, hPrev, dRh, dGates, dhPrev }) {
+      const args = [viewIn(gates), viewIn(hPrev), viewIn(dRh), viewOut(dGates), viewOut(dhPrev)];
+      k.gruResetBackward(0, batch, units, ...args);
       done();
     },
 

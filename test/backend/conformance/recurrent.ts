@@ -42,6 +42,11 @@ function offsets(batch: number, units: number, gateCount: number) {
   };
 }
 
+/** The block of `data` from `offset` on: a step op's View. */
+function at<A>(data: A, offset: number): { data: A; offset: number } {
+  return { data, offset };
+}
+
 /** A step's buffer: `offset` guard values, then batch·width values, then a guard tail. */
 function stepBuffer(rng: Rng, offset: number, n: number, values?: Float64Array): Float64Array {
   const buf = uniform(rng, offset + n + GUARD);
@@ -125,19 +130,15 @@ function rnnCellForward(ctx: SuiteContext): void {
         const h = stepBuffer(rng, o.state, n);
         const mask = masked ? maskValues(rng, o.mask, batch) : null;
         check(ctx, `rnnCellForward ${activation} ${batch}×${units} masked=${masked}`, (run) => {
-          run.backend.rnnCellForward(
+          run.backend.rnnCellForward({
             activation,
             batch,
             units,
-            run.out('gates', gates, span(o.gates, n), rel(8)),
-            o.gates,
-            run.in('hPrev', hPrev),
-            o.prev,
-            run.out('h', h, span(o.state, n), rel(8)),
-            o.state,
-            mask && run.mask('mask', mask),
-            o.mask,
-          );
+            gates: at(run.out('gates', gates, span(o.gates, n), rel(8)), o.gates),
+            hPrev: at(run.in('hPrev', hPrev), o.prev),
+            h: at(run.out('h', h, span(o.state, n), rel(8)), o.state),
+            mask: mask && at(run.mask('mask', mask), o.mask),
+          });
         });
       }
     }
@@ -162,21 +163,18 @@ function rnnCellBackward(ctx: SuiteContext): void {
           const mask = masked ? maskValues(rng, o.mask, batch) : null;
           const name = `rnnCellBackward ${activation} ${batch}×${units} masked=${masked} dhPrev=${withPrev}`;
           check(ctx, name, (run) => {
-            run.backend.rnnCellBackward(
+            run.backend.rnnCellBackward({
               activation,
               batch,
               units,
-              run.in('gates', gates),
-              o.gates,
-              run.in('dh', dh),
-              o.state,
-              run.out('dGates', dGates, span(o.gates, n), rel(4)),
-              o.gates,
-              withPrev ? run.out('dhPrev', dhPrev, span(o.prev, n), rel(4)) : null,
-              o.prev,
-              mask && run.mask('mask', mask),
-              o.mask,
-            );
+              gates: at(run.in('gates', gates), o.gates),
+              dh: at(run.in('dh', dh), o.state),
+              dGates: at(run.out('dGates', dGates, span(o.gates, n), rel(4)), o.gates),
+              dhPrev: withPrev
+                ? at(run.out('dhPrev', dhPrev, span(o.prev, n), rel(4)), o.prev)
+                : null,
+              mask: mask && at(run.mask('mask', mask), o.mask),
+            });
           });
         }
       }
@@ -212,22 +210,16 @@ function lstmCellForward(ctx: SuiteContext): void {
       const h = stepBuffer(rng, o.state, n);
       const mask = masked ? maskValues(rng, o.mask, batch) : null;
       check(ctx, `lstmCellForward ${batch}×${units} masked=${masked}`, (run) => {
-        run.backend.lstmCellForward(
+        run.backend.lstmCellForward({
           batch,
           units,
-          run.out('gates', gates, span(o.gates, 4 * n), rel(16)),
-          o.gates,
-          run.in('cPrev', cPrev),
-          o.prev,
-          run.out('c', c, span(o.state, n), rel(16)),
-          o.state,
-          run.in('hPrev', hPrev),
-          o.prev,
-          run.out('h', h, span(o.state, n), rel(16)),
-          o.state,
-          mask && run.mask('mask', mask),
-          o.mask,
-        );
+          gates: at(run.out('gates', gates, span(o.gates, 4 * n), rel(16)), o.gates),
+          cPrev: at(run.in('cPrev', cPrev), o.prev),
+          c: at(run.out('c', c, span(o.state, n), rel(16)), o.state),
+          hPrev: at(run.in('hPrev', hPrev), o.prev),
+          h: at(run.out('h', h, span(o.state, n), rel(16)), o.state),
+          mask: mask && at(run.mask('mask', mask), o.mask),
+        });
       });
     }
   }
@@ -250,26 +242,20 @@ function lstmCellBackward(ctx: SuiteContext): void {
         const mask = masked ? maskValues(rng, o.mask, batch) : null;
         const name = `lstmCellBackward ${batch}×${units} masked=${masked} dhPrev=${withPrev}`;
         check(ctx, name, (run) => {
-          run.backend.lstmCellBackward(
+          run.backend.lstmCellBackward({
             batch,
             units,
-            run.in('gates', gates),
-            o.gates,
-            run.in('cPrev', cPrev),
-            o.prev,
-            run.in('c', c),
-            o.state,
-            run.in('dh', dh),
-            o.state,
-            run.out('dc', dc, span(o.state, n), rel(32)),
-            o.state,
-            run.out('dGates', dGates, span(o.gates, 4 * n), rel(32)),
-            o.gates,
-            withPrev ? run.out('dhPrev', dhPrev, span(o.prev, n), rel(32)) : null,
-            o.prev,
-            mask && run.mask('mask', mask),
-            o.mask,
-          );
+            gates: at(run.in('gates', gates), o.gates),
+            cPrev: at(run.in('cPrev', cPrev), o.prev),
+            c: at(run.in('c', c), o.state),
+            dh: at(run.in('dh', dh), o.state),
+            dc: at(run.out('dc', dc, span(o.state, n), rel(32)), o.state),
+            dGates: at(run.out('dGates', dGates, span(o.gates, 4 * n), rel(32)), o.gates),
+            dhPrev: withPrev
+              ? at(run.out('dhPrev', dhPrev, span(o.prev, n), rel(32)), o.prev)
+              : null,
+            mask: mask && at(run.mask('mask', mask), o.mask),
+          });
         });
       }
     }
@@ -290,21 +276,16 @@ function gruCellForward(ctx: SuiteContext): void {
         const mask = masked ? maskValues(rng, o.mask, batch) : null;
         const name = `gruCellForward resetAfter=${resetAfter} ${batch}×${units} masked=${masked}`;
         check(ctx, name, (run) => {
-          run.backend.gruCellForward(
+          run.backend.gruCellForward({
             resetAfter,
             batch,
             units,
-            run.out('gates', gates, span(o.gates, 3 * n), rel(16)),
-            o.gates,
-            run.in('rec', rec),
-            o.gates,
-            run.in('hPrev', hPrev),
-            o.prev,
-            run.out('h', h, span(o.state, n), rel(16)),
-            o.state,
-            mask && run.mask('mask', mask),
-            o.mask,
-          );
+            gates: at(run.out('gates', gates, span(o.gates, 3 * n), rel(16)), o.gates),
+            rec: at(run.in('rec', rec), o.gates),
+            hPrev: at(run.in('hPrev', hPrev), o.prev),
+            h: at(run.out('h', h, span(o.state, n), rel(16)), o.state),
+            mask: mask && at(run.mask('mask', mask), o.mask),
+          });
         });
       }
     }
@@ -321,18 +302,14 @@ function gruResetForward(ctx: SuiteContext): void {
     const hPrev = stepBuffer(rng, o.prev, n);
     const rh = stepBuffer(rng, o.state, n);
     check(ctx, `gruResetForward ${batch}×${units}`, (run) => {
-      run.backend.gruResetForward(
+      run.backend.gruResetForward({
         batch,
         units,
-        run.in('gates', gates),
-        o.gates,
-        run.in('rec', rec),
-        o.gates,
-        run.in('hPrev', hPrev),
-        o.prev,
-        run.out('rh', rh, span(o.state, n), rel(8)),
-        o.state,
-      );
+        gates: at(run.in('gates', gates), o.gates),
+        rec: at(run.in('rec', rec), o.gates),
+        hPrev: at(run.in('hPrev', hPrev), o.prev),
+        rh: at(run.out('rh', rh, span(o.state, n), rel(8)), o.state),
+      });
     });
   }
 }
@@ -357,27 +334,21 @@ function gruCellBackward(ctx: SuiteContext): void {
           const dRecRegion: Range[] = resetAfter ? span(o.gates, 3 * n) : [];
           const name = `gruCellBackward resetAfter=${resetAfter} ${batch}×${units} masked=${masked} dhPrev=${withPrev}`;
           check(ctx, name, (run) => {
-            run.backend.gruCellBackward(
+            run.backend.gruCellBackward({
               resetAfter,
               batch,
               units,
-              run.in('gates', gates),
-              o.gates,
-              run.in('rec', rec),
-              o.gates,
-              run.in('hPrev', hPrev),
-              o.prev,
-              run.in('dh', dh),
-              o.state,
-              run.out('dGates', dGates, span(o.gates, 3 * n), rel(32)),
-              o.gates,
-              run.out('dRec', dRec, dRecRegion, rel(32)),
-              o.gates,
-              withPrev ? run.out('dhPrev', dhPrev, span(o.prev, n), rel(32)) : null,
-              o.prev,
-              mask && run.mask('mask', mask),
-              o.mask,
-            );
+              gates: at(run.in('gates', gates), o.gates),
+              rec: at(run.in('rec', rec), o.gates),
+              hPrev: at(run.in('hPrev', hPrev), o.prev),
+              dh: at(run.in('dh', dh), o.state),
+              dGates: at(run.out('dGates', dGates, span(o.gates, 3 * n), rel(32)), o.gates),
+              dRec: at(run.out('dRec', dRec, dRecRegion, rel(32)), o.gates),
+              dhPrev: withPrev
+                ? at(run.out('dhPrev', dhPrev, span(o.prev, n), rel(32)), o.prev)
+                : null,
+              mask: mask && at(run.mask('mask', mask), o.mask),
+            });
           });
         }
       }
@@ -402,20 +373,15 @@ function gruResetBackward(ctx: SuiteContext): void {
         o.gates + (3 * b + 2) * units,
       ]);
       check(ctx, `gruResetBackward ${batch}×${units} dhPrev=${withPrev}`, (run) => {
-        run.backend.gruResetBackward(
+        run.backend.gruResetBackward({
           batch,
           units,
-          run.in('gates', gates),
-          o.gates,
-          run.in('hPrev', hPrev),
-          o.prev,
-          run.in('dRh', dRh),
-          o.state,
-          run.out('dGates', dGates, rBlocks, rel(8)),
-          o.gates,
-          withPrev ? run.out('dhPrev', dhPrev, span(o.prev, n), rel(8)) : null,
-          o.prev,
-        );
+          gates: at(run.in('gates', gates), o.gates),
+          hPrev: at(run.in('hPrev', hPrev), o.prev),
+          dRh: at(run.in('dRh', dRh), o.state),
+          dGates: at(run.out('dGates', dGates, rBlocks, rel(8)), o.gates),
+          dhPrev: withPrev ? at(run.out('dhPrev', dhPrev, span(o.prev, n), rel(8)), o.prev) : null,
+        });
       });
     }
   }

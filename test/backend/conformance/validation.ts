@@ -11,8 +11,8 @@ import { OP_CHECKS } from '../../../src/backend/checks/index.js';
 import type { Window1d } from '../../../src/backend/conv-ops.js';
 import type { SuiteContext } from './harness.js';
 
-/** An argument list and where its sizes are: an index, or [index, field] of a window object. */
-type Where = number | readonly [number, keyof Window1d];
+/** An argument list and where its sizes are: an index, or [index, field] of an object argument. */
+type Where = number | readonly [number, string];
 interface OpCall {
   args: (be: Backend) => unknown[];
   sizes: readonly Where[];
@@ -46,6 +46,23 @@ const clip = { scale: 1, clipValue: Infinity };
 const LSTM_C = { kind: 'lstm' };
 const GRU_A = { kind: 'gru', resetAfter: true };
 const GRU_R = { kind: 'gru', resetAfter: false };
+/**
+ * A valid step record of a cell op (batch 2, units 2): each of `views` a View of F() from 0, a
+ * mask, then `own` (fields, or replaced ones).
+ */
+const step = (be: Backend, views: string[], own: Record<string, unknown> = {}) => ({
+  batch: 2,
+  units: 2,
+  ...Object.fromEntries(views.map((name) => [name, { data: F(be), offset: 0 }])),
+  mask: { data: M(), offset: 0 },
+  ...own,
+});
+const STEP_SIZES = [
+  [0, 'batch'],
+  [0, 'units'],
+] as const;
+const LSTM_FORWARD = ['gates', 'cPrev', 'c', 'hPrev', 'h'];
+const GRU_BACKWARD = ['gates', 'rec', 'hPrev', 'dh', 'dGates', 'dRec', 'dhPrev'];
 
 /** A valid adamUpdate call (n = 4), or its v replaced. */
 const adamArgs = (be: Backend, v: unknown = F(be)): unknown[] => [
@@ -79,20 +96,17 @@ const OPS: Record<string, OpCall> = {
   timeMajorToSequence: { args: (b) => [F(b), F(b), 2, 2, 2, true, null], sizes: [2, 3, 4] },
   multiplyAt: { args: (b) => [4, F(b), 0, F(b), 1, F(b), 2, 1], sizes: [0] },
   rnnCellForward: {
-    args: (b) => ['tanh', 2, 2, F(b), 0, F(b), 0, F(b), 0, M(), 0],
-    sizes: [1, 2],
+    args: (b) => [step(b, ['gates', 'hPrev', 'h'], { activation: 'tanh' })],
+    sizes: STEP_SIZES,
   },
   rnnCellBackward: {
-    args: (b) => ['tanh', 2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
-    sizes: [1, 2],
+    args: (b) => [step(b, ['gates', 'dh', 'dGates', 'dhPrev'], { activation: 'tanh' })],
+    sizes: STEP_SIZES,
   },
-  lstmCellForward: {
-    args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
-    sizes: [0, 1],
-  },
+  lstmCellForward: { args: (b) => [step(b, LSTM_FORWARD)], sizes: STEP_SIZES },
   lstmCellBackward: {
-    args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
-    sizes: [0, 1],
+    args: (b) => [step(b, ['gates', 'cPrev', 'c', 'dh', 'dc', 'dGates', 'dhPrev'])],
+    sizes: STEP_SIZES,
   },
   sequenceForward: {
     args: (b) => [GRU_R, 2, 2, 2, F(b), F(b), F(b), F(b), F(b), M(), null, F(b), F(b)],
@@ -107,17 +121,17 @@ const OPS: Record<string, OpCall> = {
     sizes: [1, 2, 3, 4],
   },
   gruCellForward: {
-    args: (b) => [true, 2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, M(), 0],
-    sizes: [1, 2],
+    args: (b) => [step(b, ['gates', 'rec', 'hPrev', 'h'], { resetAfter: true })],
+    sizes: STEP_SIZES,
   },
-  gruResetForward: { args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0], sizes: [0, 1] },
+  gruResetForward: { args: (b) => [step(b, ['gates', 'rec', 'hPrev', 'rh'])], sizes: STEP_SIZES },
   gruCellBackward: {
-    args: (b) => [true, 2, 2, ...Array.from({ length: 7 }, () => [F(b), 0]).flat(), M(), 0],
-    sizes: [1, 2],
+    args: (b) => [step(b, GRU_BACKWARD, { resetAfter: true })],
+    sizes: STEP_SIZES,
   },
   gruResetBackward: {
-    args: (b) => [2, 2, F(b), 0, F(b), 0, F(b), 0, F(b), 0, F(b), 0],
-    sizes: [0, 1],
+    args: (b) => [step(b, ['gates', 'hPrev', 'dRh', 'dGates', 'dhPrev'])],
+    sizes: STEP_SIZES,
   },
   im2col1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
   col2im1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
@@ -155,12 +169,18 @@ const EXTREME = [2 ** 21, 2 ** 21, 2 ** 22, 2 ** 30, 2 ** 30, 2 ** 30];
 
 function setSize(args: unknown[], where: Where, value: number): void {
   if (typeof where === 'number') args[where] = value;
-  else args[where[0]] = { ...(args[where[0]] as Window1d), [where[1]]: value };
+  else args[where[0]] = { ...(args[where[0]] as object), [where[1]]: value };
 }
 
 type Arrays = (Float32Array | Float64Array | Int32Array | Uint8Array)[];
+/** The typed arrays among `args`, and inside their records (a step's views). */
 const arraysOf = (args: unknown[]): Arrays =>
-  args.filter((a): a is Arrays[number] => ArrayBuffer.isView(a) && !(a instanceof DataView));
+  args.flatMap((a): Arrays => {
+    if (ArrayBuffer.isView(a)) return a instanceof DataView ? [] : [a as Arrays[number]];
+    return a !== null && typeof a === 'object' && !Array.isArray(a)
+      ? arraysOf(Object.values(a))
+      : [];
+  });
 
 /** `args` with the given sizes must throw an Error and leave every array and a neighbour alone. */
 function rejects(be: Backend, op: string, args: unknown[], what: string): void {
@@ -279,29 +299,21 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'conv1dBackwardSparse', sparse('relu', Int32Array.of(-1)), 'a negative entry');
   rejects(be, 'im2col1d', [F(be), { ...win(), stride: 0 }, F(be)], 'stride 0');
   rejects(be, 'maxPool1d', [F(be), { ...win(), steps: 0 }, F(be), I()], 'no input steps');
-  rejects(
-    be,
-    'lstmCellForward',
-    [2, 2, F(be), 0, F(be), 0, F(be), 0, F(be), 0, F(be), 0, new Uint8Array(1), 0],
-    'a short mask',
-  );
-  rejects(
-    be,
-    'lstmCellForward',
-    [2, 2, F(be), 0, F(be), 0, F(be), 0, F(be), 0, F(be), 0, M(), 63],
-    'a mask offset past its end',
-  );
+  const lstmMask = (data: Uint8Array, offset: number) => [
+    step(be, LSTM_FORWARD, { mask: { data, offset } }),
+  ];
+  rejects(be, 'lstmCellForward', lstmMask(new Uint8Array(1), 0), 'a short mask');
+  rejects(be, 'lstmCellForward', lstmMask(M(), 63), 'a mask offset past its end');
   rejects(
     be,
     'rnnCellForward',
-    ['softmax', 2, 2, F(be), 0, F(be), 0, F(be), 0, null, 0],
+    [step(be, ['gates', 'hPrev', 'h'], { activation: 'softmax', mask: null })],
     'softmax in a cell',
   );
-  const gruArrays = Array.from({ length: 5 }, () => [F(be), 0]).flat();
   rejects(
     be,
     'gruCellBackward',
-    [true, 2, 2, ...gruArrays, null, 0, null, 0, null, 0],
+    [step(be, GRU_BACKWARD, { resetAfter: true, dRec: null, dhPrev: null, mask: null })],
     'resetAfter without dRec',
   );
   rejects(be, 'adamUpdate', adamArgs(be, null), 'no v');
