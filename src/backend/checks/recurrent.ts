@@ -92,11 +92,11 @@ const CELL_KINDS: readonly SequenceCell['kind'][] = ['simpleRnn', 'lstm', 'gru']
 
 /** The cell, batch, steps and units of a whole-sequence op; G is the cell's gates per unit. */
 function sequenceShape(c: Args, cell: unknown, batch: unknown, steps: unknown, units: unknown) {
-  const { kind, rnnKind, resetAfter } = c.record('cell', cell);
+  const { kind, activation, resetAfter } = c.record('cell', cell);
   const k = c.choice('cell.kind', kind, CELL_KINDS);
   const checked: SequenceCell =
     k === 'simpleRnn'
-      ? { kind: k, activation: c.choice('cell.activation', rnnKind, CELL_ACTIVATIONS) }
+      ? { kind: k, activation: c.choice('cell.activation', activation, CELL_ACTIVATIONS) }
       : k === 'gru'
         ? { kind: k, resetAfter: c.flag('cell.resetAfter', resetAfter) }
         : { kind: k };
