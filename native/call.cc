@@ -134,19 +134,24 @@ void Call::check(long len, const char* name, long off, long extent) const {
          std::to_string(off) + ", has " + std::to_string(len));
 }
 
-long Call::distinctIds(const Arr<int32_t>& ids, const char* name, long rows) const {
-  std::vector<uint8_t> seen(ids.len == 0 ? 0 : rows);
-  for (long i = 0; i < ids.len; i++) {
-    const int32_t id = ids.p[i];
-    const bool outside = id < 0 || id >= rows;
-    if (outside || seen[id]) {
-      const std::string at = "id " + std::to_string(id) + " at " + std::to_string(i);
-      fail(outside ? at + " is outside [0, " + std::to_string(rows) + ")"
-                   : std::string(name) + ": " + at + " occurs twice");
-    }
-    seen[id] = 1;
+long Call::ids(const Arr<int32_t>& list, long rows) const {
+  for (long i = 0; i < list.len; i++)
+    if (list.p[i] < 0 || list.p[i] >= rows)
+      fail("id " + std::to_string(list.p[i]) + " at " + std::to_string(i) + " is outside [0, " +
+           std::to_string(rows) + ")");
+  return list.len;
+}
+
+long Call::distinctIds(const Arr<int32_t>& list, const char* name, long rows) const {
+  const long n = ids(list, rows);
+  std::vector<uint8_t> seen(n == 0 ? 0 : rows);
+  for (long i = 0; i < n; i++) {
+    if (seen[list.p[i]])
+      fail(std::string(name) + ": id " + std::to_string(list.p[i]) + " at " + std::to_string(i) +
+           " occurs twice");
+    seen[list.p[i]] = 1;
   }
-  return ids.len;
+  return n;
 }
 
 long Call::product(std::initializer_list<long> sizes) const {

@@ -58,8 +58,10 @@ class Call {
   float* viewOrNull(size_t i, const char* name, long extent) const;
   const uint8_t* maskViewOrNull(size_t i, const char* name, long extent) const;
 
-  // ids.len after checking that every id is in [0, rows) and none occurs twice.
-  long distinctIds(const Arr<int32_t>& ids, const char* name, long rows) const;
+  // ids.len after checking that every id is in [0, rows) (indexes a row of a table), before any
+  // value moves; distinctIds also that none occurs twice.
+  long ids(const Arr<int32_t>& list, long rows) const;
+  long distinctIds(const Arr<int32_t>& list, const char* name, long rows) const;
 
   // The product of sizes (each ≥ 0), failing instead of wrapping when it does not fit a long:
   // every extent made of more than one size goes through here, so 2^21·2^21·2^22 cannot wrap

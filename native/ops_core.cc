@@ -157,20 +157,11 @@ napi_value sumSquares(Call& c) {
   return number(c.env, generic::sumSquares(c.span(c.f32(0, "x"), "x", 0, n), n));
 }
 
-// ids must index rows of the table: checked before any value moves.
-long checkIds(Call& c, const Arr<int32_t>& ids, long rows) {
-  for (long i = 0; i < ids.len; i++)
-    if (ids.p[i] < 0 || ids.p[i] >= rows)
-      c.fail("id " + std::to_string(ids.p[i]) + " at " + std::to_string(i) + " is outside [0, " +
-             std::to_string(rows) + ")");
-  return ids.len;
-}
-
 napi_value gather(Call& c) {
   const auto table = c.f32(0, "table");
   const long dim = c.size(1, "dim");
   const auto ids = c.i32(2, "ids");
-  const long count = checkIds(c, ids, dim == 0 ? 0 : table.len / dim);
+  const long count = c.ids(ids, dim == 0 ? 0 : table.len / dim);
   float* out = c.span(c.f32(3, "out"), "out", 0, c.product({count, dim}));
   forRanges(count, (double)count * dim, [&](long lo, long hi) {
     generic::gather(table.p, dim, ids.p, out, lo, hi);
@@ -182,7 +173,7 @@ napi_value scatterAdd(Call& c) {
   const auto ids = c.i32(1, "ids");
   const long dim = c.size(2, "dim");
   const auto table = c.f32(3, "dTable");
-  const long count = checkIds(c, ids, dim == 0 ? 0 : table.len / dim);
+  const long count = c.ids(ids, dim == 0 ? 0 : table.len / dim);
   const float* dOut = c.span(c.f32(0, "dOut"), "dOut", 0, c.product({count, dim}));
   forRanges(
       dim, (double)count * dim,
@@ -201,7 +192,7 @@ struct Bags {
 };
 Bags checkBags(Call& c, size_t at, long dim, long tableLen) {
   const auto ids = c.i32(at, "ids");
-  checkIds(c, ids, dim == 0 ? 0 : tableLen / dim);
+  c.ids(ids, dim == 0 ? 0 : tableLen / dim);
   const auto offsets = c.i32(at + 1, "offsets");
   if (offsets.len < 1) c.fail("offsets must hold at least one value (bags + 1)");
   if (offsets.p[0] != 0) c.fail("offsets[0] must be 0, got " + std::to_string(offsets.p[0]));
