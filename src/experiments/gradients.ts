@@ -1,4 +1,5 @@
 import { getLoss } from '../losses/index.js';
+import { zeroGrad } from '../layers/layer.js';
 import { RecurrentLayer, type RecurrentStep } from '../layers/recurrent.js';
 import type { Sequential } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -36,7 +37,7 @@ export function gradientFlow(model: Sequential, x: Tensor, y: Tensor): GradientF
   layer.recordStateGradients = true;
   layer.stepObserver = (step) => gates.add(step);
   try {
-    for (const p of model.params()) p.grad.data.fill(0);
+    for (const p of model.params()) zeroGrad(p);
     const yPred = model.forward(x, true);
     const dy = new Tensor(model.backend.alloc(yPred.size), yPred.shape);
     const loss = getLoss(model.lossName).compute(yPred, y, dy);
