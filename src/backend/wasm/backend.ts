@@ -283,9 +283,9 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const [kind, option] = cellCode(cell, ACTIVATION_CODES);
       const G = gateCount(cell) * H;
       const BH = batch * H;
-      // A chunk of steps of gates, one step of rec and rh, and two blocks of c and h (zeros: the
+      // A chunk of steps of gates (more than one step only when the batch is less than one row
+      // tile: a single review), one step of rec and rh, and two blocks of c and h (zeros: the
       // initial states).
-      // Chunks when the batch is less than one row tile (a single review).
       const chunk = batch < GEMM_TILE_ROWS ? Math.min(steps, INFERENCE_CHUNK) : 1;
       const gatesEnd = chunk * batch * G;
       const base = f(new Float32Array(gatesEnd + batch * G + 5 * BH));
