@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import type { Rng } from '../random/rng.js';
-import { Tensor, type SequenceMask, type Shape } from '../tensor/tensor.js';
+import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import {
   boolean,
   checkKeys,
@@ -11,6 +11,7 @@ import {
 } from './common.js';
 import { randomUniform } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+import type { TokenInput } from './token-projection.js';
 import { TouchedRows } from './touched-rows.js';
 
 export interface EmbeddingOptions {
@@ -68,10 +69,23 @@ export class Embedding extends Layer {
 
   backward(dy: Tensor): null {
     if (this.ids === null) throw new Error(`${layerLabel(this)}: backward called before forward`);
-    const table = this.builtEmbeddings();
-    table.touchedRows.add(this.ids);
-    this.backend.scatterAdd(dy.data, this.ids, this.outputDim, table.grad.data);
+    this.addRowGradients(this.ids, dy.data);
     return null;
+  }
+
+  /**
+   * The table and the checked ids of x, for a recurrent layer that projects the tokens itself
+   * (RecurrentLayer.forwardTokens); its backward then hands the rows' gradients to addRowGradients.
+   */
+  tokens(x: Tensor): TokenInput {
+    return { table: this.builtEmbeddings().value.data, ids: this.toIds(x) };
+  }
+
+  /** dTable[ids[k]] += dRows[k] (repeated ids add up), the ids listed as touched. */
+  addRowGradients(ids: Int32Array, dRows: FloatArray): void {
+    const table = this.builtEmbeddings();
+    table.touchedRows.add(ids);
+    this.backend.scatterAdd(dRows, ids, this.outputDim, table.grad.data);
   }
 
   override computeMask(x: Tensor): SequenceMask | null {

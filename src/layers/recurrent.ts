@@ -8,8 +8,10 @@ import {
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { createParam } from './common.js';
+import type { Embedding } from './embedding.js';
 import { glorotUniform, orthogonal } from './initializers.js';
 import { Layer, type ForwardContext, type LayerConfig, type Param } from './layer.js';
+import { TokenProjection } from './token-projection.js';
 
 /**
  * One step of a recurrent layer as an observer sees it (RecurrentLayer.stepObserver), right after
@@ -62,8 +64,10 @@ export interface SequencePass {
   readonly batch: number;
   readonly steps: number;
   readonly inputDim: number;
-  /** [T, B, D] inputs after input dropout. */
-  readonly x: FloatArray;
+  /** [T, B, D] inputs after input dropout; null when the layer projected an Embedding's tokens. */
+  readonly x: FloatArray | null;
+  /** The Embedding whose tokens the layer projected itself (forwardTokens), or null. */
+  readonly tokens: Embedding | null;
   /** [T, B, G·H] input projections, overwritten by the cell with the gate activations. */
   readonly gates: FloatArray;
   /** [T+1, B, H] hidden states; block 0 is the zero initial state, block s+1 the state after step s. */
@@ -167,6 +171,7 @@ export abstract class RecurrentLayer extends Layer {
   bias: Param | null = null;
   /** Uᵀ [G·H, H], refreshed at the start of each backward. */
   private Ut: FloatArray | null = null;
+  private tokenProjection: TokenProjection | null = null;
   protected pass: SequencePass | null = null;
 
   /** `extraKeys`: the option names the cell adds to RecurrentOptions. */
@@ -302,29 +307,78 @@ export abstract class RecurrentLayer extends Layer {
       training && this.dropout > 0
         ? drawDropout(ws.get('inputScale', B * D), this.dropout, ctx.rng)
         : null;
+    const x3 = ws.get('x', T * B * D);
+    be.sequenceToTimeMajor(x.data, x3, B, T, D, this.goBackwards, inputScale);
+    const gates = ws.get('gates', T * B * GH);
+    be.gemm(false, false, T * B, GH, D, x3, 0, D, W.value.data, 0, GH, gates, 0, GH, 0);
+    if (this.bias !== null) be.addRowVector(gates, T * B, GH, this.bias.value.data);
+    return this.recur(
+      { batch: B, steps: T, inputDim: D, x: x3, tokens: null, gates, inputScale },
+      ctx,
+    );
+  }
+
+  /**
+   * forward() on what `embedding` would output for the token ids x [B, T], without that output:
+   * the input projection runs once per distinct token (TokenProjection), and backward() hands the
+   * embedding its rows' gradients itself and returns null. Sequential.trainOnBatch runs an
+   * Embedding and the recurrent layer after it this way when the layer has no input dropout.
+   */
+  forwardTokens(embedding: Embedding, x: Tensor, ctx: ForwardContext): Tensor {
+    const W = this.W;
+    if (x.shape.length !== 2 || embedding.outputDim !== W.value.shape[0]) {
+      throw new Error(
+        `${this.className} '${this.name}': expected token ids [batch, steps] embedded in ` +
+          `${W.value.shape[0]} features, got [${x.shape.join(', ')}] embedded in ${embedding.outputDim}`,
+      );
+    }
+    if (ctx.training && this.dropout > 0) {
+      throw new Error(`${this.className} '${this.name}': input dropout needs the embedded input`);
+    }
+    const [B, T] = x.shape;
+    if (T < 1) throw new Error(`${this.className} '${this.name}': sequences must have ≥ 1 step`);
+    const gates = this.ws.get('gates', T * B * this.gateCount * this.units);
+    this.tokenProjection ??= new TokenProjection(this.backend, this.ws);
+    this.tokenProjection.forward(
+      embedding.tokens(x),
+      { batch: B, steps: T, goBackwards: this.goBackwards },
+      W.value.data,
+      this.bias === null ? null : this.bias.value.data,
+      gates,
+    );
+    const D = embedding.outputDim;
+    return this.recur(
+      { batch: B, steps: T, inputDim: D, x: null, tokens: embedding, gates, inputScale: null },
+      ctx,
+    );
+  }
+
+  /** The recurrence over the projected inputs and the layer's output, for both forwards. */
+  private recur(
+    input: Pick<
+      SequencePass,
+      'batch' | 'steps' | 'inputDim' | 'x' | 'tokens' | 'gates' | 'inputScale'
+    >,
+    ctx: ForwardContext,
+  ): Tensor {
+    const { batch: B, steps: T } = input;
+    const H = this.units;
+    const ws = this.ws;
     const recurrentScale =
-      training && this.recurrentDropout > 0
+      ctx.training && this.recurrentDropout > 0
         ? drawDropout(ws.get('recurrentScale', B * H), this.recurrentDropout, ctx.rng)
         : null;
     const h = ws.get('h', (T + 1) * B * H);
     const p: SequencePass = {
-      batch: B,
-      steps: T,
-      inputDim: D,
-      x: ws.get('x', T * B * D),
-      gates: ws.get('gates', T * B * GH),
+      ...input,
       h,
       hIn: recurrentScale === null ? h : ws.get('hIn', T * B * H),
       mask: ctx.mask === null ? null : this.processingMask(ctx.mask, B, T),
-      inputScale,
       recurrentScale,
       c: null,
       rec: null,
       rh: null,
     };
-    be.sequenceToTimeMajor(x.data, p.x, B, T, D, this.goBackwards, inputScale);
-    be.gemm(false, false, T * B, GH, D, p.x, 0, D, W.value.data, 0, GH, p.gates, 0, GH, 0);
-    if (this.bias !== null) be.addRowVector(p.gates, T * B, GH, this.bias.value.data);
     h.fill(0, 0, B * H);
     this.beginForward(p);
     this.runForward(p);
@@ -336,15 +390,63 @@ export abstract class RecurrentLayer extends Layer {
       return new Tensor(y, [B, H]);
     }
     const y = ws.get('y', B * T * H);
-    be.timeMajorToSequence(h.subarray(B * H), y, B, T, H, false, null);
+    this.backend.timeMajorToSequence(h.subarray(B * H), y, B, T, H, false, null);
     this.zeroMaskedRows(y, p.mask, B, T, (b, s) => (b * T + s) * H);
     return new Tensor(y, [B, T, H]);
   }
 
+  /** dL/dx [B, T, D] from dL/dy, accumulating the weights' gradients (after forward()). */
   override backward(dy: Tensor): Tensor {
+    const [p, dGates] = this.backwardThroughTime(dy);
+    const { batch: B, steps: T, inputDim: D } = p;
+    if (p.x === null) {
+      throw new Error(
+        `${this.className} '${this.name}': the last forward projected tokens: use backwardTokens`,
+      );
+    }
+    const GH = this.gateCount * this.units;
+    const be = this.backend;
+    const W = this.W;
+    be.gemm(true, false, D, GH, T * B, p.x, 0, D, dGates, 0, GH, W.grad.data, 0, GH, 1);
+    if (this.bias !== null) be.sumRows(dGates, T * B, GH, this.bias.grad.data, 1);
+    const dXt = this.ws.get('dX', T * B * D);
+    const Wt = this.transposed('Wt', W.value.data, D, GH);
+    be.gemm(false, false, T * B, D, GH, dGates, 0, GH, Wt, 0, D, dXt, 0, D, 0);
+    const dx = this.ws.get('dx', B * T * D);
+    be.timeMajorToSequence(dXt, dx, B, T, D, this.goBackwards, p.inputScale);
+    return new Tensor(dx, [B, T, D]);
+  }
+
+  /** Whether the last forward was forwardTokens (its backward is then backwardTokens). */
+  get projectedTokens(): boolean {
+    return this.pass !== null && this.pass.tokens !== null;
+  }
+
+  /**
+   * backward() after forwardTokens: the weights' gradients, and the embedding's rows' gradients
+   * added into the embedding's own gradient; the token ids have none to return.
+   */
+  backwardTokens(dy: Tensor): null {
+    const [p, dGates] = this.backwardThroughTime(dy);
+    if (p.tokens === null || this.tokenProjection === null) {
+      throw new Error(`${this.className} '${this.name}': the last forward did not project tokens`);
+    }
+    const W = this.W;
+    const Wt = this.transposed('Wt', W.value.data, p.inputDim, this.gateCount * this.units);
+    const dBias = this.bias === null ? null : this.bias.grad.data;
+    const { rows, dRows } = this.tokenProjection.backward(dGates, Wt, W.grad.data, dBias);
+    p.tokens.addRowGradients(rows, dRows);
+    return null;
+  }
+
+  /**
+   * The part of backward both inputs share: checks dy, runs the recurrence backward and the
+   * recurrent kernel's gradient; returns the pass and dL/d(gate pre-activations) [T·B, G·H].
+   */
+  private backwardThroughTime(dy: Tensor): [SequencePass, FloatArray] {
     const p = this.pass;
     if (p === null) throw new Error(`${this.className} '${this.name}': backward before forward`);
-    const { batch: B, steps: T, inputDim: D } = p;
+    const { batch: B, steps: T } = p;
     const H = this.units;
     const GH = this.gateCount * H;
     const BH = B * H;
@@ -373,16 +475,7 @@ export abstract class RecurrentLayer extends Layer {
     this.Ut = this.transposed('Ut', this.U.value.data, H, GH);
     this.runBackward(p, dGates, dH);
 
-    const W = this.W;
-    be.gemm(true, false, D, GH, T * B, p.x, 0, D, dGates, 0, GH, W.grad.data, 0, GH, 1);
-    if (this.bias !== null) be.sumRows(dGates, T * B, GH, this.bias.grad.data, 1);
     this.recurrentGradients(p, dGates);
-    const dXt = ws.get('dX', T * B * D);
-    const Wt = this.transposed('Wt', W.value.data, D, GH);
-    be.gemm(false, false, T * B, D, GH, dGates, 0, GH, Wt, 0, D, dXt, 0, D, 0);
-    const dx = ws.get('dx', B * T * D);
-    be.timeMajorToSequence(dXt, dx, B, T, D, this.goBackwards, p.inputScale);
-
     if (this.recordStateGradients) {
       const norms = new Float64Array(T);
       for (let s = 0; s < T; s++) {
@@ -391,7 +484,7 @@ export abstract class RecurrentLayer extends Layer {
       }
       this.stateGradientNorms = norms;
     }
-    return new Tensor(dx, [B, T, D]);
+    return [p, dGates];
   }
 
   /** A [rows, cols] matrix transposed into the workspace buffer `name`. */

@@ -1,6 +1,8 @@
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
+import { Embedding } from '../layers/embedding.js';
 import { defaultLayerName, zeroGrad, type Layer, type Param } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
 import type { LabelSet } from '../classify/task.js';
 import type { Vectorizer } from '../text/vectorizer.js';
 import { getLoss, type Loss } from '../losses/index.js';
@@ -305,18 +307,30 @@ export class Sequential {
 
   /**
    * Runs layers `from`… on x, the output of layer from−1 (with its mask): how `explain` feeds the
-   * layers after the embedding. The model must be built.
+   * layers after the embedding. The model must be built. With projectTokens (training), an
+   * Embedding followed by a recurrent layer without input dropout runs as that layer's
+   * forwardTokens: the recurrent layer's backward then fills the embedding's gradient itself.
    */
   forwardFrom(
     from: number,
     x: Tensor,
     mask: SequenceMask | null,
-    options: { training: boolean; keepForBackward?: boolean },
+    options: { training: boolean; keepForBackward?: boolean; projectTokens?: boolean },
   ): Tensor {
+    const { projectTokens = false, ...modes } = options;
     let out = x;
-    for (const layer of this.layers.slice(from)) {
+    for (let i = from; i < this.layers.length; i++) {
+      const layer = this.layers[i];
       const input = out;
-      out = layer.forward(input, { ...options, mask, rng: this.rng });
+      const next = this.layers[i + 1];
+      if (projectTokens && layer instanceof Embedding && projectsTokens(next)) {
+        const tokenMask = layer.computeMask(input);
+        out = next.forwardTokens(layer, input, { ...modes, mask: tokenMask, rng: this.rng });
+        mask = next.computeMask(input, tokenMask);
+        i++;
+        continue;
+      }
+      out = layer.forward(input, { ...modes, mask, rng: this.rng });
       mask = layer.computeMask(input, mask);
     }
     return out;
@@ -330,7 +344,12 @@ export class Sequential {
   backward(dy: Tensor, to = 0): Tensor | null {
     let grad: Tensor | null = dy;
     for (let i = this.layers.length - 1; i >= to && grad !== null; i--) {
-      grad = this.layers[i].backward(grad);
+      const layer = this.layers[i];
+      // After forwardTokens the recurrent layer fills its Embedding's gradient itself (null).
+      grad =
+        layer instanceof RecurrentLayer && layer.projectedTokens
+          ? layer.backwardTokens(grad)
+          : layer.backward(grad);
     }
     return grad;
   }
@@ -342,7 +361,7 @@ export class Sequential {
     this.ensureBuilt(x);
     const params = this.params();
     for (const p of params) zeroGrad(p);
-    const yPred = this.forward(x, true);
+    const yPred = this.forwardFrom(0, x, null, { training: true, projectTokens: true });
     const grad = this.lossGradFor(yPred);
     const logs: Logs = { loss: loss.compute(yPred, y, grad) };
     if (!Number.isFinite(logs.loss)) return logs;
@@ -590,4 +609,9 @@ function checkPair(x: Tensor, y: Tensor): void {
     throw new Error(`x has ${x.shape[0]} rows but y has ${y.shape[0]}: they must match`);
   }
   if (x.shape[0] === 0) throw new Error('no data: x has 0 rows');
+}
+
+/** Whether `layer` can take an Embedding's token ids in training (RecurrentLayer.forwardTokens). */
+function projectsTokens(layer: Layer | undefined): layer is RecurrentLayer {
+  return layer instanceof RecurrentLayer && layer.dropout === 0;
 }
