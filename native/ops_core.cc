@@ -175,10 +175,9 @@ napi_value scatterAdd(Call& c) {
   const auto table = c.f32(3, "dTable");
   const long count = c.ids(ids, dim == 0 ? 0 : table.len / dim);
   const float* dOut = c.span(c.f32(0, "dOut"), "dOut", 0, c.product({count, dim}));
-  forRanges(
-      dim, (double)count * dim,
-      [&](long lo, long hi) { generic::scatterAdd(dOut, ids.p, count, dim, table.p, lo, hi); },
-      16);
+  forRanges(dim == 0 ? 0 : table.len / dim, (double)count * dim, [&](long lo, long hi) {
+    generic::scatterAdd(dOut, ids.p, count, dim, table.p, lo, hi);
+  });
   return undefined(c.env);
 }
 
