@@ -32,19 +32,21 @@ export function gradientFlow(model: Sequential, x: Tensor, y: Tensor): GradientF
       'gradientFlow: the model has no SimpleRNN, LSTM or GRU layer (Bidirectional is not studied)',
     );
   const layer = model.layers[index] as RecurrentLayer;
-  const saved = [layer.recordStateGradients, layer.stepObserver] as const;
+  const saved = layer.observer;
   const gates = new GateMeans(layer.gateNames.length, x.shape[1], layer.units);
-  layer.recordStateGradients = true;
-  layer.stepObserver = (step) => gates.add(step);
+  const stateNorms: number[] = [];
+  layer.observer = {
+    step: (step) => gates.add(step),
+    stateGradients: (norms) => stateNorms.push(...norms),
+  };
   try {
     for (const p of model.params()) zeroGrad(p);
     const yPred = model.forward(x, true);
     const dy = new Tensor(model.backend.alloc(yPred.size), yPred.shape);
     const loss = getLoss(model.lossName).compute(yPred, y, dy);
     const grad = model.backward(dy, index);
-    if (grad === null || layer.stateGradientNorms === null)
+    if (grad === null || stateNorms.length === 0)
       throw new Error(`gradientFlow: no gradient reached layer '${layer.name}'`);
-    const stateNorms = Array.from(layer.stateGradientNorms);
     const means = gates.means();
     return {
       loss,
@@ -54,7 +56,7 @@ export function gradientFlow(model: Sequential, x: Tensor, y: Tensor): GradientF
       gateMeans: Object.fromEntries(layer.gateNames.map((name, g) => [name, means[g]])),
     };
   } finally {
-    [layer.recordStateGradients, layer.stepObserver] = saved;
+    layer.observer = saved;
   }
 }
 

@@ -60,7 +60,7 @@ function explainedOutput(model: Sequential, values: readonly number[]): Explaine
 /**
  * Looks inside one prediction of a built model that starts with an Embedding: per token how the
  * model saw it, every recurrent layer's gates and states (run step by step through the layers'
- * stepObserver), the running prediction, integrated-gradients attributions on the embeddings
+ * observer), the running prediction, integrated-gradients attributions on the embeddings
  * and, for the CNN, its top filters. `input` is a text (with options.vocabulary) or token ids;
  * either is padded and truncated to the model's length as predict does. Runs on the model's
  * backend, in inference mode (no dropout); the weights are not changed (their gradient buffers

@@ -23,7 +23,7 @@ function norm(v: ArrayLike<number>): number {
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
 /**
- * Records, through each layer's stepObserver, the gates and states of row 0 of the next forward
+ * Records, through each layer's observer, the gates and states of row 0 of the next forward
  * pass; `finish` detaches the observers and returns one trace per layer.
  */
 export function recordRecurrent(layers: readonly RecurrentLayer[]): () => RecurrentTrace[] {
@@ -34,7 +34,7 @@ export function recordRecurrent(layers: readonly RecurrentLayer[]): () => Recurr
     const gates: number[][][] = names.map(() => []);
     const h: number[][] = [];
     const c: number[][] = [];
-    layer.stepObserver = (step: RecurrentStep) => {
+    const step = (step: RecurrentStep) => {
       const t = step.time;
       names.forEach((_, g) => {
         const from = step.gatesOffset + g * H;
@@ -44,8 +44,9 @@ export function recordRecurrent(layers: readonly RecurrentLayer[]): () => Recurr
       if (step.c !== null)
         c[t] = Array.from(step.c.subarray(step.stateOffset, step.stateOffset + H));
     };
+    layer.observer = { step };
     return (): RecurrentTrace => {
-      layer.stepObserver = null;
+      layer.observer = null;
       return {
         layer: layer.name,
         cell,

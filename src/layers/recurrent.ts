@@ -14,7 +14,7 @@ import { Layer, type ForwardContext, type LayerConfig, type Param } from './laye
 import { TokenProjection } from './token-projection.js';
 
 /**
- * One step of a recurrent layer as an observer sees it (RecurrentLayer.stepObserver), right after
+ * One step of a recurrent layer as an observer sees it (RecurrentObserver.step), right after
  * the cell ran. Arrays are the layer's own time-major buffers: read them during the call only.
  */
 export interface RecurrentStep {
@@ -38,6 +38,23 @@ export interface RecurrentStep {
   /** 0 at mask[maskOffset + b] when row b is padding at this step (its state carried over); null: no mask. */
   readonly mask: Uint8Array | null;
   readonly maskOffset: number;
+}
+
+/**
+ * What a study sees of a recurrent layer (RecurrentLayer.observer): `explain` records the steps,
+ * the gradient study the state gradients, and finite differences perturb h_t in `step`.
+ */
+export interface RecurrentObserver {
+  /**
+   * Called after every step of forward with its gates and new state; forward and backward then
+   * run step by step over the per-step ops (never one fused whole-sequence call).
+   */
+  step?(step: RecurrentStep): void;
+  /**
+   * Called at the end of backward with ‖∂L/∂h_t‖ (over the batch, including the gradient carried
+   * from later steps) for each time t, in time order.
+   */
+  stateGradients?(norms: Float64Array): void;
 }
 
 /** Options shared by SimpleRNN, LSTM and GRU (Keras names, camel-cased). */
@@ -131,7 +148,7 @@ function drawDropout(out: FloatArray, rate: number, rng: Rng): FloatArray {
  * This base owns masking, dropout, goBackwards, returnSequences and the buffers; a cell
  * supplies its gate count, bias layout, its SequenceCell and its own buffers. The loop over
  * time is the backend's (RecurrentOps.sequenceForward/Backward: one call on a fast backend,
- * else the per-step ops, which a stepObserver also gets).
+ * else the per-step ops, which an observer of the steps also gets).
  *
  * Masks: at a masked step the states carry over unchanged, and with returnSequences the
  * output there is zeros. Recurrent dropout scales only the recurrent input h_{t−1}·U (and, for
@@ -145,19 +162,8 @@ export abstract class RecurrentLayer extends Layer {
   readonly goBackwards: boolean;
   readonly dropout: number;
   readonly recurrentDropout: number;
-  /**
-   * When set, backward() leaves ‖∂L/∂h_t‖ (over the batch, including the gradient carried from
-   * later steps) for each time t, in time order, in `stateGradientNorms` — for gradient-flow
-   * studies. Not part of the config.
-   */
-  recordStateGradients = false;
-  stateGradientNorms: Float64Array | null = null;
-  /**
-   * When set, forward() runs the recurrence step by step (never a fused whole-sequence call) and
-   * calls this after every step with its gates and new state: what `explain` records, and where
-   * finite differences perturb h_t. Not part of the config.
-   */
-  stepObserver: ((step: RecurrentStep) => void) | null = null;
+  /** A study's view of the steps and state gradients (not part of the config). */
+  observer: RecurrentObserver | null = null;
 
   /** G: gates per unit (1 SimpleRNN, 3 GRU, 4 LSTM). */
   protected abstract readonly gateCount: number;
@@ -295,7 +301,7 @@ export abstract class RecurrentLayer extends Layer {
     const ws = this.ws;
     const training = ctx.training;
     const lastOnly = !training && !ctx.keepForBackward && !this.returnSequences;
-    if (lastOnly && this.stepObserver === null) {
+    if (lastOnly && this.observer?.step === undefined) {
       const y = ws.get('y', B * H);
       const mask = ctx.mask === null ? null : this.processingMask(ctx.mask, B, T);
       if (this.forwardLastState(x, mask, y)) {
@@ -476,13 +482,13 @@ export abstract class RecurrentLayer extends Layer {
     this.runBackward(p, dGates, dH);
 
     this.recurrentGradients(p, dGates);
-    if (this.recordStateGradients) {
+    if (this.observer?.stateGradients !== undefined) {
       const norms = new Float64Array(T);
       for (let s = 0; s < T; s++) {
         const t = this.goBackwards ? T - 1 - s : s;
         norms[t] = Math.sqrt(be.sumSquares(dH.subarray(s * BH, (s + 1) * BH), BH));
       }
-      this.stateGradientNorms = norms;
+      this.observer.stateGradients(norms);
     }
     return [p, dGates];
   }
@@ -529,7 +535,7 @@ export abstract class RecurrentLayer extends Layer {
   /**
    * The recurrence over all steps in one backend call (a fast backend splits the batch between
    * threads for all steps at once); step by step, over the per-step ops that define it, only
-   * when a stepObserver must see every step.
+   * when an observer must see every step.
    */
   private runForward(p: SequencePass): void {
     const [cell, B, T, H, gates] = this.shapeOf(p);
@@ -537,11 +543,13 @@ export abstract class RecurrentLayer extends Layer {
     const U = this.U.value.data;
     const args = [cell, B, T, H, gates, U, p.h, hIn, p.recurrentScale, p.mask] as const;
     const own = [p.c, p.rec, p.rh] as const;
-    const observer = this.stepObserver;
-    if (observer === null) return sequenceOps(this.backend).sequenceForward(...args, ...own);
+    const observer = this.observer;
+    if (observer?.step === undefined) {
+      return sequenceOps(this.backend).sequenceForward(...args, ...own);
+    }
     const BH = B * H;
     const onStep = (s: number) =>
-      observer({
+      observer.step?.({
         time: this.goBackwards ? T - 1 - s : s,
         batch: B,
         units: H,
@@ -569,8 +577,9 @@ export abstract class RecurrentLayer extends Layer {
     const Ut = this.Ut as FloatArray;
     const args = [cell, B, T, H, gates, p.h, hIn, Ut, dH, dGates, dHIn, scale, p.mask] as const;
     const own = [p.c, dc, p.rec, dRec, dRh] as const;
-    if (this.stepObserver === null) sequenceOps(this.backend).sequenceBackward(...args, ...own);
-    else sequenceBackwardBySteps(this.backend, ...args, ...own);
+    if (this.observer?.step === undefined) {
+      sequenceOps(this.backend).sequenceBackward(...args, ...own);
+    } else sequenceBackwardBySteps(this.backend, ...args, ...own);
   }
 
   /** The first arguments of every sequence op: cell, batch, steps, units, gates. */

@@ -75,14 +75,16 @@ describe('gradientFlow', () => {
         let sq = 0;
         for (let k = 0; k < B * H; k++) {
           const shifted = (delta: number): number => {
-            layer.stepObserver = (step) => {
-              if (step.time === t) step.h[step.stateOffset + k] += delta;
+            layer.observer = {
+              step: (step) => {
+                if (step.time === t) step.h[step.stateOffset + k] += delta;
+              },
             };
             return loss();
           };
           sq += ((shifted(EPS) - shifted(-EPS)) / (2 * EPS)) ** 2;
         }
-        layer.stepObserver = null;
+        layer.observer = null;
         close(flow.stateNorms[t], Math.sqrt(sq), `${architecture} ‖∂L/∂h_${t + 1}‖`);
       }
 
@@ -134,8 +136,7 @@ describe('gradientFlow', () => {
       before,
     );
     const layer = model.layers[1] as RecurrentLayer;
-    assert.equal(layer.recordStateGradients, false);
-    assert.equal(layer.stepObserver, null);
+    assert.equal(layer.observer, null);
   });
 
   it('refuses a model without a recurrent layer', () => {

@@ -181,7 +181,7 @@ function layerPass(
   observed: boolean,
 ): FloatArray[] {
   const [B, T] = x.shape;
-  for (const r of recurrentLayers(layer)) r.stepObserver = observed ? () => {} : null;
+  for (const r of recurrentLayers(layer)) r.observer = observed ? { step: () => {} } : null;
   for (const p of layer.params()) p.grad.data.fill(0);
   const seqMask = mask === null ? null : { data: mask, batch: B, steps: T };
   const y = layer.forward(x, { training: true, mask: seqMask, rng: new Rng(9) });
