@@ -59,10 +59,12 @@ export class GRU extends RecurrentLayer {
     const rows = p.steps * p.batch;
     const H3 = 3 * this.units;
     p.rec = this.ws.get('rec', rows * H3);
-    // resetAfter: the recurrent projection accumulates onto the recurrent bias, broadcast here.
-    if (this.resetAfter) p.rec.fill(0);
+    // resetAfter: the recurrent projection accumulates onto the recurrent bias, broadcast here
+    // as a gather of its one row for every step and sample (one pass, split between threads).
     const recBias = this.recurrentBias('value');
-    if (recBias !== null) this.backend.addRowVector(p.rec, rows, H3, recBias);
+    if (recBias !== null)
+      this.backend.gather(recBias, H3, this.ws.int32('row0', rows).fill(0), p.rec);
+    else if (this.resetAfter) p.rec.fill(0);
     p.rh = this.resetAfter ? null : this.ws.get('rh', rows * this.units);
   }
 
