@@ -1,22 +1,28 @@
 // Embedding lookup and its sparse gradient. ids are int32 values at `ids`.
 import { ld, st } from './simd';
 
-export function gather(table: usize, dim: i32, ids: usize, count: i32, out: usize): void {
+/** Output rows [i0, i1): row i is the table row ids[i]. */
+export function gather(table: usize, dim: i32, ids: usize, out: usize, i0: i32, i1: i32): void {
   const rowBytes = <usize>dim << 2;
-  for (let i = 0; i < count; i++) {
+  for (let i = i0; i < i1; i++) {
     const id = load<i32>(ids + (<usize>i << 2));
     memory.copy(out + <usize>i * rowBytes, table + <usize>id * rowBytes, rowBytes);
   }
 }
 
-/** In id order, like the reference: repeated ids accumulate in the same sequence. */
-export function scatterAdd(dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize): void {
+/**
+ * Columns [d0, d1) of every id's row, in id order like the reference: repeated ids accumulate in
+ * the same sequence whoever owns the columns, and no two column ranges share a value.
+ */
+export function scatterAdd(
+  dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize, d0: i32, d1: i32,
+): void {
   const rowBytes = <usize>dim << 2;
   for (let i = 0; i < count; i++) {
     const dst = dTable + <usize>load<i32>(ids + (<usize>i << 2)) * rowBytes;
     const src = dOut + <usize>i * rowBytes;
-    for (let d = 0; d < dim; d += 4) {
-      const o = <usize>d << 2, cnt = min(4, dim - d);
+    for (let d = d0; d < d1; d += 4) {
+      const o = <usize>d << 2, cnt = min(4, d1 - d);
       st(dst + o, f32x4.add(ld(dst + o, cnt), ld(src + o, cnt)), cnt);
     }
   }

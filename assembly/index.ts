@@ -8,7 +8,8 @@ export {
   activation, activationBackward, addRowVector, axpy, expArray, maddLane0, multiplyAt, scale,
   sumRows, sumSquares, transposeSequence,
 } from './core';
-export { embeddingBag, embeddingBagBackward, gather, scatterAdd } from './embedding';
+export { embeddingBag, embeddingBagBackward } from './embedding';
+import { gather, scatterAdd } from './embedding';
 export {
   col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward,
 } from './conv';
@@ -36,6 +37,8 @@ const FMA_CHAINS = 5;
 const CONV_SPARSE_WEIGHTS = 6;
 const CONV_SPARSE_INPUT = 7;
 const ADAM_ROWS = 8;
+const GATHER = 9;
+const SCATTER_ADD = 10;
 
 @inline function arg(task: usize, i: i32): i32 {
   return load<i32>(task + (<usize>i << 2));
@@ -64,7 +67,8 @@ const ADAM_ROWS = 8;
 
 /**
  * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
- * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows. `scratch` is this
+ * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows; gather splits output
+ * rows and scatterAdd the table's columns. `scratch` is this
  * thread's gemmScratchBytes() area.
  */
 export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
@@ -114,6 +118,20 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
       const row = load<i32>(rows + (<usize>i << 2));
       adamPart(task, row * size, (row + 1) * size);
     }
+    return;
+  }
+  if (op == GATHER) {
+    // Output rows: [table, dim, ids, count, out].
+    const r = share(arg(task, 4), 1, part, parts);
+    gather(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 5), <i32>(r >> 32), <i32>r);
+    return;
+  }
+  if (op == SCATTER_ADD) {
+    // Columns in runs of 16 (64 bytes), each part walking every id: [dOut, ids, count, dim, dTable].
+    const r = share(arg(task, 4), 16, part, parts);
+    const d0 = <i32>(r >> 32), d1 = <i32>r;
+    if (d0 >= d1) return;
+    scatterAdd(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), d0, d1);
     return;
   }
   // SEQUENCE_FORWARD or SEQUENCE_BACKWARD: whole 6-row tiles per part, so every step's GEMM runs

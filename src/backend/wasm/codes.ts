@@ -19,6 +19,8 @@ export const TASK = {
   convSparseWeights: 6,
   convSparseInput: 7,
   adamRows: 8,
+  gather: 9,
+  scatterAdd: 10,
 } as const;
 
 /**

@@ -30,8 +30,6 @@ export interface Kernels {
     scale: number,
     toTimeMajor: number,
   ): void;
-  gather(table: number, dim: number, ids: number, count: number, out: number): void;
-  scatterAdd(dOut: number, ids: number, count: number, dim: number, dTable: number): void;
   embeddingBag(
     table: number,
     dim: number,
