@@ -1,5 +1,6 @@
 // Conv1D data movement and pooling over batch-major [batch, steps, channels] arrays. A window is
 // passed as its geometry (see Window1d in src/backend/conv-ops.ts).
+import { ACT_RELU, ACT_SIGMOID, ACT_TANH } from './codes';
 import { ld, st } from './simd';
 
 export function im2col(
@@ -132,11 +133,11 @@ export function globalAvgPoolBackward(
   }
 }
 
-/** dy·f'(y) for f given by its output y (activation codes of core.ts; not softmax). */
+/** dy·f'(y) for f given by its output y (not softmax). */
 @inline function activationGrad(kind: i32, y: f32, dy: f32): f32 {
-  if (kind == 1) return dy * y * (1 - y);
-  if (kind == 2) return dy * (1 - y * y);
-  if (kind == 3) return y > 0 ? dy : 0;
+  if (kind == ACT_SIGMOID) return dy * y * (1 - y);
+  if (kind == ACT_TANH) return dy * (1 - y * y);
+  if (kind == ACT_RELU) return y > 0 ? dy : 0;
   return dy;
 }
 

@@ -1,34 +1,28 @@
 // Elementwise maps, bias and reductions. Pointers are byte addresses of element 0; counts are
 // elements. Vector loops take 4 values at a time and the same body handles the tail (ld/st).
+import { ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH } from './codes';
 import { fmadd, ld, st, vexp, vsigmoid, vtanh } from './simd';
-
-// Activation codes shared with the host (src/backend/wasm/codes.ts).
-const LINEAR = 0;
-const SIGMOID = 1;
-const TANH = 2;
-const RELU = 3;
-const SOFTMAX = 4;
 
 /** f(x) for the activations that work value by value (everything but softmax). */
 @inline export function activate(kind: i32, x: v128): v128 {
-  if (kind == SIGMOID) return vsigmoid(x);
-  if (kind == TANH) return vtanh(x);
+  if (kind == ACT_SIGMOID) return vsigmoid(x);
+  if (kind == ACT_TANH) return vtanh(x);
   // The mask form maps NaN and −0 to +0, as the reference's x > 0 ? x : 0.
-  if (kind == RELU) return v128.and(x, f32x4.gt(x, f32x4.splat(0)));
+  if (kind == ACT_RELU) return v128.and(x, f32x4.gt(x, f32x4.splat(0)));
   return x;
 }
 
 /** f′ in terms of y = f(a). relu: 1 where y > 0 (y = 0 there gives 0, as the reference). */
 @inline export function derivative(kind: i32, y: v128): v128 {
   const one = f32x4.splat(1);
-  if (kind == SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
-  if (kind == TANH) return f32x4.sub(one, f32x4.mul(y, y));
-  if (kind == RELU) return v128.and(f32x4.gt(y, f32x4.splat(0)), one);
+  if (kind == ACT_SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
+  if (kind == ACT_TANH) return f32x4.sub(one, f32x4.mul(y, y));
+  if (kind == ACT_RELU) return v128.and(f32x4.gt(y, f32x4.splat(0)), one);
   return one;
 }
 
 export function activation(kind: i32, x: usize, y: usize, n: i32, cols: i32): void {
-  if (kind == SOFTMAX) {
+  if (kind == ACT_SOFTMAX) {
     for (let base = 0; base < n; base += cols) softmaxRow(x + (<usize>base << 2), y + (<usize>base << 2), cols);
     return;
   }
@@ -60,7 +54,7 @@ function softmaxRow(x: usize, y: usize, cols: i32): void {
 }
 
 export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, n: i32, cols: i32): void {
-  if (kind == SOFTMAX) {
+  if (kind == ACT_SOFTMAX) {
     for (let base = 0; base < n; base += cols) {
       let dot: f64 = 0;
       for (let c = 0; c < cols; c++) {
@@ -77,7 +71,7 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, n:
   for (let i = 0; i < n; i += 4) {
     const o = <usize>i << 2, cnt = min(4, n - i);
     const yv = ld(y + o, cnt), dyv = ld(dy + o, cnt);
-    const d = kind == RELU ? v128.and(dyv, f32x4.gt(yv, f32x4.splat(0))) : f32x4.mul(dyv, derivative(kind, yv));
+    const d = kind == ACT_RELU ? v128.and(dyv, f32x4.gt(yv, f32x4.splat(0))) : f32x4.mul(dyv, derivative(kind, yv));
     st(dx + o, d, cnt);
   }
 }

@@ -1,5 +1,9 @@
 // The kernel module's exports. The host owns all memory above heapBase(); work that threads share
 // is described by a task record in memory and run by runTask on each thread for its part.
+import {
+  TASK_ADAM, TASK_ADAM_ROWS, TASK_CONV_SPARSE_INPUT, TASK_CONV_SPARSE_WEIGHTS, TASK_FMA_CHAINS,
+  TASK_GATHER, TASK_GEMM, TASK_SCATTER_ADD, TASK_SEQUENCE_FORWARD,
+} from './codes';
 import { gemmPart } from './gemm';
 import { sequenceBackwardRows, sequenceForwardRows } from './sequence';
 
@@ -27,18 +31,6 @@ export {
 export function heapBase(): usize {
   return (__heap_base + 63) & ~63;
 }
-
-// Task op codes, shared with the host (src/backend/wasm/codes.ts).
-const GEMM = 1;
-const SEQUENCE_FORWARD = 2;
-const SEQUENCE_BACKWARD = 3;
-const ADAM = 4;
-const FMA_CHAINS = 5;
-const CONV_SPARSE_WEIGHTS = 6;
-const CONV_SPARSE_INPUT = 7;
-const ADAM_ROWS = 8;
-const GATHER = 9;
-const SCATTER_ADD = 10;
 
 @inline function arg(task: usize, i: i32): i32 {
   return load<i32>(task + (<usize>i << 2));
@@ -68,12 +60,11 @@ const SCATTER_ADD = 10;
 /**
  * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
  * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows; gather splits output
- * rows and scatterAdd the table's columns. `scratch` is this
- * thread's gemmScratchBytes() area.
+ * rows and scatterAdd the table's columns. `scratch` is this thread's gemmScratchBytes() area.
  */
 export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
   const op = arg(task, 0);
-  if (op == GEMM) {
+  if (op == TASK_GEMM) {
     const m = arg(task, 1), n = arg(task, 2), byRows = arg(task, 3);
     let i0 = 0, i1 = m, j0 = 0, j1 = n;
     if (byRows != 0) {
@@ -94,23 +85,23 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     );
     return;
   }
-  if (op == FMA_CHAINS) {
+  if (op == TASK_FMA_CHAINS) {
     // Each part runs its share of the steps; the sum goes to this thread's scratch.
     const r = share(arg(task, 1), 1, part, parts);
     fmaChains(<i32>r - <i32>(r >> 32), scratch);
     return;
   }
-  if (op == CONV_SPARSE_WEIGHTS || op == CONV_SPARSE_INPUT) {
-    conv1dSparsePart(task, op == CONV_SPARSE_INPUT, part, parts);
+  if (op == TASK_CONV_SPARSE_WEIGHTS || op == TASK_CONV_SPARSE_INPUT) {
+    conv1dSparsePart(task, op == TASK_CONV_SPARSE_INPUT, part, parts);
     return;
   }
-  if (op == ADAM) {
+  if (op == TASK_ADAM) {
     // Runs of 16 values (64 bytes): no two threads write one cache line.
     const r = share(arg(task, 3), 16, part, parts);
     adamPart(task, <i32>(r >> 32), <i32>r);
     return;
   }
-  if (op == ADAM_ROWS) {
+  if (op == TASK_ADAM_ROWS) {
     // Whole rows of the distinct list at arg 12 (arg 14 of them, arg 13 values each).
     const r = share(arg(task, 14), 1, part, parts);
     const rows = <usize>arg(task, 12), size = arg(task, 13);
@@ -120,13 +111,13 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     }
     return;
   }
-  if (op == GATHER) {
+  if (op == TASK_GATHER) {
     // Output rows: [table, dim, ids, count, out].
     const r = share(arg(task, 4), 1, part, parts);
     gather(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 5), <i32>(r >> 32), <i32>r);
     return;
   }
-  if (op == SCATTER_ADD) {
+  if (op == TASK_SCATTER_ADD) {
     // Columns in runs of 16 (64 bytes), each part walking every id: [dOut, ids, count, dim, dTable].
     const r = share(arg(task, 4), 16, part, parts);
     const d0 = <i32>(r >> 32), d1 = <i32>r;
@@ -134,11 +125,10 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     scatterAdd(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), d0, d1);
     return;
   }
-  // SEQUENCE_FORWARD or SEQUENCE_BACKWARD: whole 6-row tiles per part, so every step's GEMM runs
-  // full tiles.
+  // The sequence tasks: whole 6-row tiles per part, so every step's GEMM runs full tiles.
   const r = share(arg(task, 1), 6, part, parts);
   const r0 = <i32>(r >> 32), r1 = <i32>r;
   if (r0 >= r1) return;
-  if (op == SEQUENCE_FORWARD) sequenceForwardRows(task, r0, r1, scratch);
+  if (op == TASK_SEQUENCE_FORWARD) sequenceForwardRows(task, r0, r1, scratch);
   else sequenceBackwardRows(task, r0, r1, scratch);
 }

@@ -3,16 +3,13 @@
 // time, so threads meet once per pass instead of at every step, and each row is computed by
 // exactly the kernels the per-step ops run (gemmPart gives the same bits for any row range).
 // Arguments are read from the task record (layouts in src/backend/wasm/backend.ts).
+import { CELL_GRU, CELL_LSTM, CELL_SIMPLE_RNN } from './codes';
 import { addRowVector, multiplyAt } from './core';
 import { gemmPart } from './gemm';
 import {
   gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward,
   rnnForward,
 } from './recurrent';
-
-const RNN = 0;
-const LSTM = 1;
-const GRU = 2;
 
 @inline function arg(task: usize, i: i32): i32 {
   return load<i32>(task + (<usize>i << 2));
@@ -32,7 +29,7 @@ const GRU = 2;
 
 /** Gate blocks per unit of a cell kind. */
 @inline function gateCount(kind: i32): i32 {
-  return kind == RNN ? 1 : kind == LSTM ? 4 : 3;
+  return kind == CELL_SIMPLE_RNN ? 1 : kind == CELL_LSTM ? 4 : 3;
 }
 
 /**
@@ -90,7 +87,7 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
       const t0 = reverse != 0 ? T - s0 - n : s0;
       if (s == s0) projectChunk(gates, r0, r1, B, T, G, D, x, t0, n, W, bias, scratch);
       gates = block(gates, (reverse != 0 ? T - 1 - s : s) - t0, B * G);
-      if (kind == GRU && opt != 0) {
+      if (kind == CELL_GRU && opt != 0) {
         // The training path's zeros plus the recurrent bias (row 1 of the bias).
         const rRows = rec + (<usize>(r0 * G) << 2);
         memory.fill(rRows, 0, <usize>(rows * G) << 2);
@@ -100,7 +97,7 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
       rin = block(hIn, s, BH);
       multiplyAt(rows * H, hPrev + rowOff, scale + rowOff, rin + rowOff, 0);
     }
-    if (kind == GRU) {
+    if (kind == CELL_GRU) {
       if (opt != 0) {
         rowsGemm(r0, r1, G, H, rin, H, U, G, rec, G, 1, scratch);
       } else {
@@ -112,7 +109,7 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
       continue;
     }
     rowsGemm(r0, r1, G, H, rin, H, U, G, gates, G, 1, scratch);
-    if (kind == LSTM) lstmForward(r0, r1, H, gates, block(cs, from, BH), block(cs, to, BH), hPrev, h, m);
+    if (kind == CELL_LSTM) lstmForward(r0, r1, H, gates, block(cs, from, BH), block(cs, to, BH), hPrev, h, m);
     else rnnForward(opt, r0, r1, H, gates, hPrev, h, m);
   }
   if (x != 0) memory.copy(<usize>arg(task, 20) + rowOff, block(hs, T & 1, BH) + rowOff, <usize>(rows * H) << 2);
@@ -139,7 +136,7 @@ export function sequenceBackwardRows(task: usize, r0: i32, r1: i32, scratch: usi
     const m: usize = mask == 0 ? 0 : mask + <usize>(s * B);
     if (scale != 0 && prev != 0) memory.fill(dHIn + rowOff, 0, rowBytes);
     let dRecurrent = dg;
-    if (kind == GRU) {
+    if (kind == CELL_GRU) {
       const rec = block(recs, s, B * G), dRec = opt != 0 ? block(dRecs, s, B * G) : 0;
       gruBackward(opt, r0, r1, H, g, rec, block(hs, s, BH), dh, dg, dRec, prev, m);
       if (opt != 0) dRecurrent = dRec;
@@ -150,13 +147,13 @@ export function sequenceBackwardRows(task: usize, r0: i32, r1: i32, scratch: usi
         gruResetBackward(r0, r1, H, g, block(scale != 0 ? hIn : hs, s, BH), dRh, dg, into);
         if (into != 0) rowsGemm(r0, r1, H, 2 * H, dg, G, Ut, H, into, H, 1, scratch);
       }
-    } else if (kind == LSTM) {
+    } else if (kind == CELL_LSTM) {
       lstmBackward(r0, r1, H, g, block(cs, s, BH), block(cs, s + 1, BH), dh, dc, dg, prev, m);
     } else {
       rnnBackward(opt, r0, r1, H, g, dh, dg, prev, m);
     }
     if (into == 0) continue;
-    if (kind != GRU || opt != 0) rowsGemm(r0, r1, H, G, dRecurrent, G, Ut, H, into, H, 1, scratch);
+    if (kind != CELL_GRU || opt != 0) rowsGemm(r0, r1, H, G, dRecurrent, G, Ut, H, into, H, 1, scratch);
     if (scale != 0) multiplyAt((r1 - r0) * H, dHIn + rowOff, scale + rowOff, prev + rowOff, 1);
   }
 }

@@ -3,7 +3,12 @@
 #pragma once
 #include <cstdint>
 
-enum { ACT_LINEAR = 0, ACT_SIGMOID = 1, ACT_TANH = 2, ACT_RELU = 3, MATH_EXP = 4 };
+#include "codes.h"  // ACT_*, CELL_*: written by the build from src/backend/kernel-codes.json
+
+// The table lists softmax last: the codes below it are the elementwise activations.
+constexpr int ELEMENTWISE_ACT_COUNT = ACT_SOFTMAX;
+// math()'s code for exp: the one after the activations.
+constexpr int MATH_EXP = ACT_COUNT;
 
 // K and N blocking of the GEMM; scratch per thread holds GEMM_KC × GEMM_NC floats.
 constexpr long GEMM_KC = 256, GEMM_NC = 512;

@@ -92,7 +92,7 @@ napi_value maxPool1dBackward(Call& c) {
 // list in order, so every sum keeps the list's order whatever the thread count.
 napi_value conv1dBackwardSparse(Call& c) {
   generic::SparseConvGrad s;
-  s.kind = c.choice(0, "kind", 4);  // linear, sigmoid, tanh, relu: not softmax
+  s.kind = c.choice(0, "kind", ELEMENTWISE_ACT_COUNT);
   const Window1d w = window(c, 6);
   const WindowLens n = lens(c, w);
   s.filters = c.size(15, "filters");

@@ -60,15 +60,15 @@ napi_value multiplyAt(Call& c) {
 
 napi_value rnnCellForward(Call& c) {
   const StepRecord r(c);
-  const RnnStep s{r.get("activation").choice(0, "activation", 4), r.H, r.view("gates", 1),
-                  r.view("hPrev", 1), r.view("h", 1), r.mask()};
+  const RnnStep s{r.get("activation").choice(0, "activation", ELEMENTWISE_ACT_COUNT), r.H,
+                  r.view("gates", 1), r.view("hPrev", 1), r.view("h", 1), r.mask()};
   forRows(r.B, r.H, [&](long lo, long hi) { K->rnnForward(s, lo, hi); });
   return undefined(c.env);
 }
 
 napi_value rnnCellBackward(Call& c) {
   const StepRecord r(c);
-  const int act = r.get("activation").choice(0, "activation", 4);
+  const int act = r.get("activation").choice(0, "activation", ELEMENTWISE_ACT_COUNT);
   const float *gates = r.view("gates", 1), *dh = r.view("dh", 1);
   float *dG = r.view("dGates", 1), *dhPrev = r.viewOrNull("dhPrev", 1);
   const uint8_t* mask = r.mask();
@@ -143,8 +143,6 @@ napi_value gruResetBackward(Call& c) {
 // cell. Threads take whole batch rows for all steps: rows are independent through time, so there
 // is one handshake per sequence instead of one per step, and each row is computed exactly as by
 // the per-step ops (GEMM values do not depend on the row block).
-enum { CELL_RNN = 0, CELL_LSTM = 1, CELL_GRU = 2 };
-
 struct Sequence {
   int kind, act;
   bool resetAfter;
@@ -340,7 +338,7 @@ void forSequenceRows(const Sequence& q, double work, Rows rows) {
   const auto split = [&](auto cell) {
     forRanges(q.B, work, [&](long lo, long hi) { rows(cell, q, lo, hi); }, K->mr);
   };
-  if (q.kind == CELL_RNN) split(RnnCell{});
+  if (q.kind == CELL_SIMPLE_RNN) split(RnnCell{});
   else if (q.kind == CELL_LSTM) split(LstmCell{});
   else split(GruCell{});
 }
@@ -348,13 +346,13 @@ void forSequenceRows(const Sequence& q, double work, Rows rows) {
 // cell (kind, param), batch, steps, units: the first five arguments of every sequence op.
 Sequence sequenceShape(Call& c) {
   Sequence q{};
-  q.kind = c.choice(0, "cell", 3);
-  if (q.kind == CELL_RNN) q.act = c.choice(1, "activation", 4);
+  q.kind = c.choice(0, "cell", CELL_COUNT);
+  if (q.kind == CELL_SIMPLE_RNN) q.act = c.choice(1, "activation", ELEMENTWISE_ACT_COUNT);
   if (q.kind == CELL_GRU) q.resetAfter = c.flag(1, "resetAfter");
   q.B = c.size(2, "batch");
   q.T = c.size(3, "steps");
   q.H = c.size(4, "units");
-  q.G = c.product({q.kind == CELL_RNN ? 1 : q.kind == CELL_LSTM ? 4 : 3, q.H});
+  q.G = c.product({q.kind == CELL_SIMPLE_RNN ? 1 : q.kind == CELL_LSTM ? 4 : 3, q.H});
   return q;
 }
 

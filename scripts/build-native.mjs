@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeKernelCodes } from './kernel-codes.mjs';
 
 const prefix = join(dirname(process.execPath), '..');
 
@@ -25,6 +26,12 @@ function fallback(why) {
 if (process.env.GATED_SKIP_NATIVE) fallback('GATED_SKIP_NATIVE is set');
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   fallback(`no kernels for ${process.platform}-${process.arch}`);
+}
+try {
+  const constant = (name, value) => `constexpr int ${name} = ${value};`;
+  writeKernelCodes('native/codes.h', ['activations', 'cells'], constant, ['#pragma once']);
+} catch (err) {
+  fallback(`native/codes.h not written: ${err.message}`);
 }
 const gyp = nodeGyp();
 if (!gyp) fallback('node-gyp not found');

@@ -1,9 +1,14 @@
 /* global process, console */
 // Compiles the AssemblyScript kernels (assembly/) into the four builds of asconfig.json:
-// relaxed SIMD or plain SIMD, each on shared memory (threads) or private memory. The builds run
-// in parallel; any failure fails the build.
+// relaxed SIMD or plain SIMD, each on shared memory (threads) or private memory, after writing
+// the kernel codes they share with the host (assembly/codes.ts). The builds run in parallel; any
+// failure fails the build.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { writeKernelCodes } from './kernel-codes.mjs';
+
+const constant = (name, value) => `export const ${name}: i32 = ${value};`;
+writeKernelCodes('assembly/codes.ts', ['activations', 'cells', 'tasks'], constant);
 
 const asc = createRequire(import.meta.url).resolve('assemblyscript/bin/asc.js');
 const targets = ['relaxed-mt', 'simd-mt', 'relaxed', 'simd'];

@@ -26,18 +26,6 @@ export function gateCount(cell: SequenceCell): number {
   return cell.kind === 'simpleRnn' ? 1 : cell.kind === 'lstm' ? 4 : 3;
 }
 
-/**
- * A cell as the kernels' two integers (native/ops_recurrent.cc, assembly/sequence.ts): kind
- * (0 SimpleRNN, 1 LSTM, 2 GRU), then the activation's code or resetAfter.
- */
-export function cellCode(
-  cell: SequenceCell,
-  activationCodes: Record<RecurrentActivation, number>,
-): [number, number] {
-  if (cell.kind === 'simpleRnn') return [0, activationCodes[cell.activation]];
-  return cell.kind === 'lstm' ? [1, 0] : [2, +cell.resetAfter];
-}
-
 /** What both sequence transposes take after their two arrays. */
 export type TransposeShape = [
   batch: number,

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ACTIVATION_CODES as ACT, cellCode } from '../../src/backend/kernel-codes.js';
 import { loadNativeAddon } from '../../src/backend/native/index.js';
 
 const { addon, error } = loadNativeAddon();
@@ -62,9 +63,9 @@ const OPS: Record<string, OpCall> = {
   },
   addRowVector: { args: () => [F(), 2, 2, F()], sizes: [1, 2] },
   sumRows: { args: () => [F(), 2, 2, F(), 0], sizes: [1, 2] },
-  activation: { args: () => [5, F(), F(), 4, 2], sizes: [3, 4] },
-  activationBackward: { args: () => [5, F(), F(), F(), 4, 2], sizes: [4, 5] },
-  math: { args: () => [1, F(), F(), 4], sizes: [3] },
+  activation: { args: () => [ACT.softmax, F(), F(), 4, 2], sizes: [3, 4] },
+  activationBackward: { args: () => [ACT.softmax, F(), F(), F(), 4, 2], sizes: [4, 5] },
+  math: { args: () => [ACT.sigmoid, F(), F(), 4], sizes: [3] },
   multiply: { args: () => [F(), F(), F(), 4], sizes: [3] },
   axpy: { args: () => [1, F(), F(), 4], sizes: [3] },
   scale: { args: () => [F(), 2, 4], sizes: [2] },
@@ -77,11 +78,11 @@ const OPS: Record<string, OpCall> = {
   transposeSequence: { args: () => [F(), F(), 2, 2, 2, false, F(), true], sizes: [2, 3, 4] },
   multiplyAt: { args: () => [4, F(), 0, F(), 0, F(), 0, 0], sizes: [0] },
   rnnCellForward: {
-    args: () => step(['gates', 'hPrev', 'h'], { activation: 1 }),
+    args: () => step(['gates', 'hPrev', 'h'], { activation: ACT.sigmoid }),
     sizes: STEP_SIZES,
   },
   rnnCellBackward: {
-    args: () => step(['gates', 'dh', 'dGates', 'dhPrev'], { activation: 1 }),
+    args: () => step(['gates', 'dh', 'dGates', 'dhPrev'], { activation: ACT.sigmoid }),
     sizes: STEP_SIZES,
   },
   lstmCellForward: { args: () => step(['gates', 'cPrev', 'c', 'hPrev', 'h']), sizes: STEP_SIZES },
@@ -104,13 +105,26 @@ const OPS: Record<string, OpCall> = {
     sizes: STEP_SIZES,
   },
   sequenceForward: {
-    args: () => [2, 0, 2, 2, 2, F(), F(), F(), F(), F(), M(), null, F(), F()],
+    args: () => [
+      ...cellCode({ kind: 'gru', resetAfter: false }),
+      2,
+      2,
+      2,
+      F(),
+      F(),
+      F(),
+      F(),
+      F(),
+      M(),
+      null,
+      F(),
+      F(),
+    ],
     sizes: [2, 3, 4],
   },
   sequenceBackward: {
     args: () => [
-      1,
-      0,
+      ...cellCode({ kind: 'lstm' }),
       2,
       2,
       2,
@@ -132,7 +146,20 @@ const OPS: Record<string, OpCall> = {
     sizes: [2, 3, 4],
   },
   sequenceLast: {
-    args: () => [2, 1, 2, 2, 2, 2, F(), false, F(), F(), F(), M(), F()],
+    args: () => [
+      ...cellCode({ kind: 'gru', resetAfter: true }),
+      2,
+      2,
+      2,
+      2,
+      F(),
+      false,
+      F(),
+      F(),
+      F(),
+      M(),
+      F(),
+    ],
     sizes: [2, 3, 4, 5],
   },
   im2col1d: { args: () => [F(), ...win, F()], sizes: winSizes(1), free: winFree(1) },
@@ -146,7 +173,20 @@ const OPS: Record<string, OpCall> = {
   // (kind, y, dy, at, count, x, window, kernel, filters, dKernel, dBias, dx): four distinct
   // entries of the 2×2×2 output with 2 filters.
   conv1dBackwardSparse: {
-    args: () => [3, F(), F(), Int32Array.of(6, 1, 3, 4), 4, F(), ...win, F(), 2, F(), F(), F()],
+    args: () => [
+      ACT.relu,
+      F(),
+      F(),
+      Int32Array.of(6, 1, 3, 4),
+      4,
+      F(),
+      ...win,
+      F(),
+      2,
+      F(),
+      F(),
+      F(),
+    ],
     sizes: [4, ...poolSizes(6), 9, 15],
     free: winFree(6),
   },

@@ -34,7 +34,7 @@ export interface NativeAddon
     variants: NativeVariant[];
   };
   noop(): void;
-  /** fn: 1 sigmoid, 2 tanh, 4 exp over x[0, n) into y. */
+  /** fn: sigmoid or tanh (their activation codes) or exp (the code after the activations). */
   math(fn: number, x: Float32Array, y: Float32Array, n: number): void;
   activation(kind: number, ...rest: Tail<Parameters<CoreOps['activation']>>): void;
   activationBackward(kind: number, ...rest: Tail<Parameters<CoreOps['activationBackward']>>): void;

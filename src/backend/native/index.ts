@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Backend } from '../backend.js';
-import type { ActivationKind } from '../core-ops.js';
 import type { Window1d } from '../conv-ops.js';
 import { EMBEDDING_BAG_MODES } from '../embedding-ops.js';
-import { cellCode } from '../recurrent-ops.js';
+import { ACTIVATION_CODES, cellCode } from '../kernel-codes.js';
 import { BackendSettingsError, resolveThreads } from '../settings.js';
 import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
 
@@ -37,14 +36,6 @@ export interface NativeBackend extends Backend {
   readonly variant: NativeVariant;
   readonly threads: number;
 }
-
-const KINDS: Record<ActivationKind, number> = {
-  linear: 0,
-  sigmoid: 1,
-  tanh: 2,
-  relu: 3,
-  softmax: 5,
-};
 
 /** The addon's mode number (-1 for an unknown name, which the addon rejects). */
 const bagMode = (mode: string): number => (EMBEDDING_BAG_MODES as readonly string[]).indexOf(mode);
@@ -108,8 +99,8 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     gemm: (...a) => use().gemm(...a),
     addRowVector: (...a) => use().addRowVector(...a),
     sumRows: (...a) => use().sumRows(...a),
-    activation: (kind, ...a) => use().activation(KINDS[kind], ...a),
-    activationBackward: (kind, ...a) => use().activationBackward(KINDS[kind], ...a),
+    activation: (kind, ...a) => use().activation(ACTIVATION_CODES[kind], ...a),
+    activationBackward: (kind, ...a) => use().activationBackward(ACTIVATION_CODES[kind], ...a),
     multiply: (...a) => use().multiply(...a),
     axpy: (...a) => use().axpy(...a),
     scale: (...a) => use().scale(...a),
@@ -125,14 +116,15 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
     timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
     multiplyAt: (...a) => use().multiplyAt(...a),
-    rnnCellForward: (step) => use().rnnCellForward({ ...step, activation: KINDS[step.activation] }),
+    rnnCellForward: (step) =>
+      use().rnnCellForward({ ...step, activation: ACTIVATION_CODES[step.activation] }),
     rnnCellBackward: (step) =>
-      use().rnnCellBackward({ ...step, activation: KINDS[step.activation] }),
+      use().rnnCellBackward({ ...step, activation: ACTIVATION_CODES[step.activation] }),
     lstmCellForward: (step) => use().lstmCellForward(step),
     lstmCellBackward: (step) => use().lstmCellBackward(step),
-    sequenceForward: (cell, ...a) => use().sequenceForward(...cellCode(cell, KINDS), ...a),
-    sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell, KINDS), ...a),
-    sequenceLast: (cell, ...a) => use().sequenceLast(...cellCode(cell, KINDS), ...a),
+    sequenceForward: (cell, ...a) => use().sequenceForward(...cellCode(cell), ...a),
+    sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell), ...a),
+    sequenceLast: (cell, ...a) => use().sequenceLast(...cellCode(cell), ...a),
     gruCellForward: (step) => use().gruCellForward(step),
     gruResetForward: (step) => use().gruResetForward(step),
     gruCellBackward: (step) => use().gruCellBackward(step),
@@ -143,7 +135,7 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     maxPool1d: (x, w, y, argmax) => use().maxPool1d(x, ...win(w), y, argmax),
     maxPool1dBackward: (dy, argmax, w, dx) => use().maxPool1dBackward(dy, argmax, ...win(w), dx),
     conv1dBackwardSparse: (kind, y, dy, at, count, x, w, ...rest) =>
-      use().conv1dBackwardSparse(KINDS[kind], y, dy, at, count, x, ...win(w), ...rest),
+      use().conv1dBackwardSparse(ACTIVATION_CODES[kind], y, dy, at, count, x, ...win(w), ...rest),
     globalAvgPool1d: (...a) => use().globalAvgPool1d(...a),
     globalAvgPool1dBackward: (...a) => use().globalAvgPool1dBackward(...a),
 

@@ -1,8 +1,9 @@
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
-import { cellCode, gateCount, type View } from '../recurrent-ops.js';
+import { ACTIVATION_CODES, cellCode, TASK } from '../kernel-codes.js';
+import { gateCount, type View } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
-import { ACTIVATION_CODES, CTRL, TASK, TASK_SLOTS } from './codes.js';
+import { CTRL, TASK_SLOTS } from './codes.js';
 import { WasmHeap } from './heap.js';
 import type { Kernels } from './kernels.js';
 import { ThreadPool, type SpawnHelper } from './pool.js';
@@ -259,7 +260,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
     sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh) {
-      const [kind, option] = cellCode(cell, ACTIVATION_CODES);
+      const [kind, option] = cellCode(cell);
       const m = mask === null ? 0 : heap.u8(mask);
       const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
       const own = [when(lstm, c), when(gru, rec), when(gru && !option, rh)];
@@ -272,7 +273,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     },
     sequenceBackward(cell, batch, steps, H, gates, h, hIn, Ut, dH, dG, dHIn, scale, mask, ...a) {
       const [c, dc, rec, dRec, dRh] = a;
-      const [kind, option] = cellCode(cell, ACTIVATION_CODES);
+      const [kind, option] = cellCode(cell);
       const m = mask === null ? 0 : heap.u8(mask);
       const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
       const shape = [batch, steps, H, kind, option];
@@ -286,7 +287,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
     sequenceLast(cell, batch, steps, H, D, x, reverse, W, bias, U, mask, out) {
-      const [kind, option] = cellCode(cell, ACTIVATION_CODES);
+      const [kind, option] = cellCode(cell);
       const G = gateCount(cell) * H;
       const BH = batch * H;
       // A chunk of steps of gates (more than one step only when the batch is less than one row

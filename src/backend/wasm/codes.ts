@@ -1,28 +1,3 @@
-import type { ActivationKind } from '../core-ops.js';
-
-/** Activation codes of the kernel module (assembly/core.ts). */
-export const ACTIVATION_CODES: Record<ActivationKind, number> = {
-  linear: 0,
-  sigmoid: 1,
-  tanh: 2,
-  relu: 3,
-  softmax: 4,
-};
-
-/** Task op codes of runTask (assembly/index.ts). */
-export const TASK = {
-  gemm: 1,
-  sequenceForward: 2,
-  sequenceBackward: 3,
-  adam: 4,
-  fmaChains: 5,
-  convSparseWeights: 6,
-  convSparseInput: 7,
-  adamRows: 8,
-  gather: 9,
-  scatterAdd: 10,
-} as const;
-
 /**
  * Int32 slots of the control block the caller and the helper threads share (in wasm memory).
  * READY + i is 1 once helper i (1-based) runs its loop. CLAIM (two slots, 8-byte aligned) is the

@@ -1,5 +1,6 @@
 import { claimPart, claimView, claimWord, MAX_PARTS } from './claim.js';
-import { CTRL, TASK, TASK_SLOTS } from './codes.js';
+import { TASK } from '../kernel-codes.js';
+import { CTRL, TASK_SLOTS } from './codes.js';
 import type { HelperSetup } from './helper-loop.js';
 import type { Kernels } from './kernels.js';
 
