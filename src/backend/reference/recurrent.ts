@@ -230,7 +230,6 @@ export const referenceRecurrentOps: RecurrentOps = {
 
   gruCellBackward(step) {
     const { resetAfter, batch, units: H, gates, rec, hPrev, dh, dGates, dRec, dhPrev } = step;
-    if (resetAfter && dRec === null) throw new Error('gruCellBackward: resetAfter needs dRec');
     const dG = dGates.data;
     for (let b = 0; b < batch; b++) {
       if (isMasked(step.mask, b)) {

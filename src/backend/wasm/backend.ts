@@ -316,7 +316,6 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     },
     gruCellBackward(step) {
       const { resetAfter, batch, units, gates, rec, hPrev, dh, dGates, dRec, dhPrev, mask } = step;
-      if (resetAfter && dRec === null) throw new Error('gruCellBackward: resetAfter needs dRec');
       const args = [viewIn(gates), viewIn(rec), viewIn(hPrev), viewIn(dh), viewOut(dGates)];
       const outs = [resetAfter ? viewOut(dRec) : 0, viewOut(dhPrev), maskAt(mask)];
       k.gruBackward(+resetAfter, 0, batch, units, ...args, ...outs);
