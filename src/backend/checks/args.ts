@@ -4,6 +4,12 @@ import type { FloatArray } from '../../tensor/tensor.js';
 const LIMIT = 2 ** 31;
 
 /**
+ * distinctIds' row marks, kept between calls (a table-sized array per Adam step was garbage) and
+ * all zero between them: each call clears the entries it set.
+ */
+let rowMarks = new Uint8Array(0);
+
+/**
  * The argument checks of one op call, the TypeScript twin of native/call.h: every array's type,
  * every size and offset (integers, within the array), so a bad call throws an Error naming the op
  * instead of writing outside its arrays (wasm memory holds other tensors) or looping forever.
@@ -148,10 +154,16 @@ export class Args {
   /** ids() and no id twice (a row updated twice, or by two threads at once, would differ). */
   distinctIds(name: string, ids: Int32Array, rows: number): void {
     this.ids(name, ids, rows);
-    const seen = new Uint8Array(ids.length === 0 ? 0 : rows);
-    for (let i = 0; i < ids.length; i++) {
-      if (seen[ids[i]]) this.fail(`${name}: id ${ids[i]} at ${i} occurs twice`);
-      seen[ids[i]] = 1;
+    if (ids.length === 0) return;
+    if (rowMarks.length < rows) rowMarks = new Uint8Array(rows);
+    const seen = rowMarks;
+    try {
+      for (let i = 0; i < ids.length; i++) {
+        if (seen[ids[i]]) this.fail(`${name}: id ${ids[i]} at ${i} occurs twice`);
+        seen[ids[i]] = 1;
+      }
+    } finally {
+      for (let i = 0; i < ids.length; i++) seen[ids[i]] = 0;
     }
   }
 }

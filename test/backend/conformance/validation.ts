@@ -320,6 +320,7 @@ function specific(ctx: SuiteContext): void {
   const adamRows = (rows: unknown) => [...adamArgs(be), 2, rows];
   rejects(be, 'adamUpdateRows', adamRows(Int32Array.of(0, 2)), 'a row past the table');
   rejects(be, 'adamUpdateRows', adamRows(Int32Array.of(1, 0, 1)), 'a row listed twice');
+  fn('adamUpdateRows', ...adamRows(Int32Array.of(1, 0))); // the refused call's rows are free again
   rejects(be, 'adamUpdateRows', adamRows(Float32Array.of(1)), 'float rows');
   fn('activation', 'softmax', F(be), F(be), 0, 0); // no rows: nothing to do, and no error
 }
