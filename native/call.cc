@@ -101,11 +101,10 @@ Call Call::field(size_t i, const char* object, const char* name) const {
   napi_valuetype t = napi_undefined;
   if (i < argc_) napi_typeof(env, argv_[i], &t);
   if (t != napi_object) fail(std::string(object) + " must be an object");
-  Call f = *this;
-  f.argc_ = 1;
-  if (napi_get_named_property(env, argv_[i], name, &f.argv_[0]) != napi_ok)
+  napi_value value;
+  if (napi_get_named_property(env, argv_[i], name, &value) != napi_ok)
     fail(std::string("cannot read ") + object + "." + name);
-  return f;
+  return Call(*this, value);
 }
 
 template <class E>

@@ -94,6 +94,11 @@ class Call {
   }
 
  private:
+  // A record field's Call (field()): one argument, the op's env and entry; the other argument
+  // slots are never read, so they are not copied.
+  Call(const Call& record, napi_value value) : env(record.env), entry(record.entry), argc_(1) {
+    argv_[0] = value;
+  }
   void check(long len, const char* name, long off, long extent) const;
   template <class E>
   Arr<E> typedArray(size_t i, const char* name, napi_typedarray_type want,
