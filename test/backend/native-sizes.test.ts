@@ -15,6 +15,10 @@ const F = () => new Float32Array(256);
 const I = () => new Int32Array(64);
 const M = () => new Uint8Array(64).fill(1);
 const BAGS = () => Int32Array.of(0, 30, 30, 64);
+/** A sequence op's first two arguments: the cell's kind and option codes. */
+const LSTM = cellCode({ kind: 'lstm' });
+const GRU = cellCode({ kind: 'gru', resetAfter: false });
+const GRU_AFTER = cellCode({ kind: 'gru', resetAfter: true });
 
 /** Where a size is: an argument's index, or [index, field] of a record argument (a step). */
 type Where = number | readonly [number, string];
@@ -105,26 +109,12 @@ const OPS: Record<string, OpCall> = {
     sizes: STEP_SIZES,
   },
   sequenceForward: {
-    args: () => [
-      ...cellCode({ kind: 'gru', resetAfter: false }),
-      2,
-      2,
-      2,
-      F(),
-      F(),
-      F(),
-      F(),
-      F(),
-      M(),
-      null,
-      F(),
-      F(),
-    ],
+    args: () => [...GRU, 2, 2, 2, F(), F(), F(), F(), F(), M(), null, F(), F()],
     sizes: [2, 3, 4],
   },
   sequenceBackward: {
     args: () => [
-      ...cellCode({ kind: 'lstm' }),
+      ...LSTM,
       2,
       2,
       2,
@@ -146,20 +136,7 @@ const OPS: Record<string, OpCall> = {
     sizes: [2, 3, 4],
   },
   sequenceLast: {
-    args: () => [
-      ...cellCode({ kind: 'gru', resetAfter: true }),
-      2,
-      2,
-      2,
-      2,
-      F(),
-      false,
-      F(),
-      F(),
-      F(),
-      M(),
-      F(),
-    ],
+    args: () => [...GRU_AFTER, 2, 2, 2, 2, F(), false, F(), F(), F(), M(), F()],
     sizes: [2, 3, 4, 5],
   },
   im2col1d: { args: () => [F(), ...win, F()], sizes: winSizes(1), free: winFree(1) },
