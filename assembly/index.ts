@@ -60,7 +60,7 @@ export function heapBase(): usize {
 /**
  * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
  * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows; gather splits output
- * rows and scatterAdd the table's columns. `scratch` is this thread's gemmScratchBytes() area.
+ * rows and scatterAdd the table's rows. `scratch` is this thread's gemmScratchBytes() area.
  */
 export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
   const op = arg(task, 0);
@@ -118,11 +118,11 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     return;
   }
   if (op == TASK_SCATTER_ADD) {
-    // Columns in runs of 16 (64 bytes), each part walking every id: [dOut, ids, count, dim, dTable].
-    const r = share(arg(task, 4), 16, part, parts);
-    const d0 = <i32>(r >> 32), d1 = <i32>r;
-    if (d0 >= d1) return;
-    scatterAdd(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), d0, d1);
+    // Table rows, each part walking every id: [dOut, ids, count, dim, dTable, rows].
+    const r = share(arg(task, 6), 1, part, parts);
+    const r0 = <i32>(r >> 32), r1 = <i32>r;
+    if (r0 >= r1) return;
+    scatterAdd(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), r0, r1);
     return;
   }
   // The sequence tasks: whole 6-row tiles per part, so every step's GEMM runs full tiles.

@@ -1,7 +1,7 @@
 /**
  * wasm gather and scatterAdd split across threads (gather by output rows, scatterAdd by table
- * columns, each part walking every id in order) give the bits of one thread, with repeated ids
- * and values whose sums depend on their order; an invalid call is refused before any part runs.
+ * rows, each part walking every id in order) give the bits of one thread, with repeated ids and
+ * values whose sums depend on their order; an invalid call is refused before any part runs.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -33,7 +33,7 @@ describe('wasm gather and scatterAdd on the thread pool', () => {
   const two = wasm(2);
 
   // A batch's embedding (64 × 200 ids of dim 128), a recurrent layer's gates (dim 256), and an
-  // odd width whose last column run is short (still above the pool's threshold).
+  // odd width with few rows (still above the pool's threshold).
   for (const [vocab, dim, count] of [
     [10000, 128, 12800],
     [10000, 256, 12800],

@@ -56,10 +56,10 @@ export interface WasmSetup {
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
 /**
- * Parts per thread of a pointwise task (Adam, gather), so a late thread's share is taken by the
- * others. GEMMs, whole sequences and scatterAdd take one part per thread (each part rereads an
- * operand). The per-step cell kernels run on the caller: only the per-step loops (reference, step observers)
- * use them.
+ * Parts per thread of a pointwise task (Adam, gather, scatterAdd), so a late thread's share is
+ * taken by the others. GEMMs and whole sequences take one part per thread (each part rereads an
+ * operand). The per-step cell kernels run on the caller: only the per-step loops (reference,
+ * step observers) use them.
  */
 const POINTWISE_SPLIT = 4;
 /**
@@ -207,10 +207,9 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
     scatterAdd(dOut, ids, dim, dTable) {
-      const args = [f(dOut), heap.i32(ids), ids.length, dim, w(dTable)];
-      // One column range per thread: each part walks every id through a slice of every row, and
-      // 8 slices of 16 columns, run in turn, took 1.5–2.5 times as long as whole rows.
-      pool.run(ids.length * dim, 1, TASK.scatterAdd, ...args);
+      const rows = Math.floor(dTable.length / dim);
+      const args = [f(dOut), heap.i32(ids), ids.length, dim, w(dTable), rows];
+      pool.run(ids.length * dim, POINTWISE_SPLIT, TASK.scatterAdd, ...args);
       done();
     },
     embeddingBag(table, dim, ids, offsets, weights, mode, out) {
