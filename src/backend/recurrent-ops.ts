@@ -35,6 +35,31 @@ export type TransposeShape = [
   scale: FloatArray | null,
 ];
 
+/**
+ * Blocks [s, s + count) of a time-major sequence buffer of `width`-value blocks, as a view: what
+ * a sequence op takes to start at step s (null stays null).
+ */
+export function sequenceBlocks<A extends FloatArray | Uint8Array>(
+  a: A,
+  s: number,
+  width: number,
+  count?: number,
+): A;
+export function sequenceBlocks<A extends FloatArray | Uint8Array>(
+  a: A | null,
+  s: number,
+  width: number,
+  count?: number,
+): A | null;
+export function sequenceBlocks<A extends FloatArray | Uint8Array>(
+  a: A | null,
+  s: number,
+  width: number,
+  count = 1,
+): A | null {
+  return a && (a.subarray(s * width, (s + count) * width) as A);
+}
+
 /** `data` from `offset` on: one step's block of a sequence buffer (or of a mask). */
 export interface View<A extends FloatArray | Uint8Array = FloatArray> {
   readonly data: A;

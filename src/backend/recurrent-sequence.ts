@@ -23,7 +23,7 @@ export function sequenceOps(be: Backend): SequenceOps {
   if (ops === undefined) {
     const { sequenceForward: fwd, sequenceBackward: bwd } = be;
     ops = {
-      sequenceForward: fwd ? fwd.bind(be) : (...a) => sequenceForwardBySteps(be, null, ...a),
+      sequenceForward: fwd ? fwd.bind(be) : (...a) => sequenceForwardBySteps(be, ...a),
       sequenceBackward: bwd ? bwd.bind(be) : (...a) => sequenceBackwardBySteps(be, ...a),
     };
     sequenceOpsOf.set(be, ops);
@@ -42,13 +42,11 @@ function at<A extends FloatArray | Uint8Array>(data: A, offset: number): View<A>
 }
 
 /**
- * RecurrentOps.sequenceForward as the loop over the per-step ops: its definition, the
- * implementation of every backend without a fused one (the reference backend), and the path of
- * a layer whose step observer must see every step (`onStep(s)` runs after step s).
+ * RecurrentOps.sequenceForward as the loop over the per-step ops: its definition, and the
+ * implementation of every backend without a fused one (the reference backend).
  */
 export function sequenceForwardBySteps(
   ops: StepOps,
-  onStep: ((s: number) => void) | null,
   ...[cell, B, steps, H, gates, U, h, hIn, recurrentScale, mask, c, rec, rh]: Forward
 ): void {
   const op = 'sequenceForward';
@@ -83,7 +81,6 @@ export function sequenceForwardBySteps(
         ops.rnnCellForward({ ...step, activation: cell.activation });
       }
     }
-    onStep?.(s);
   }
 }
 
@@ -165,6 +162,6 @@ export function sequenceLastBySteps(
   const c = cell.kind === 'lstm' ? ops.alloc((steps + 1) * BH) : null;
   const h = ops.alloc((steps + 1) * BH);
   const fwd = [cell, batch, steps, units, gates, U, h, null, null, mask, c, rec, rh] as const;
-  sequenceForwardBySteps(ops, null, ...fwd);
+  sequenceForwardBySteps(ops, ...fwd);
   out.set(h.subarray(steps * BH, (steps + 1) * BH));
 }

@@ -1,10 +1,6 @@
 import type { Backend } from '../backend/backend.js';
-import type { SequenceCell } from '../backend/recurrent-ops.js';
-import {
-  sequenceBackwardBySteps,
-  sequenceForwardBySteps,
-  sequenceOps,
-} from '../backend/recurrent-sequence.js';
+import { sequenceBlocks, type SequenceCell } from '../backend/recurrent-ops.js';
+import { sequenceOps } from '../backend/recurrent-sequence.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { createParam } from './common.js';
@@ -46,8 +42,9 @@ export interface RecurrentStep {
  */
 export interface RecurrentObserver {
   /**
-   * Called after every step of forward with its gates and new state; forward and backward then
-   * run step by step over the per-step ops (never one fused whole-sequence call).
+   * Called after every step of forward with its gates and new state, which it may change before
+   * the next step reads it: forward then runs as one backend call per step (the same bits as one
+   * call for the whole sequence). Backward is unchanged.
    */
   step?(step: RecurrentStep): void;
   /**
@@ -147,8 +144,8 @@ function drawDropout(out: FloatArray, rate: number, rng: Rng): FloatArray {
  *   dW = Xᵀ·dG, dU = H_prevᵀ·dG as GEMMs over all steps, db by sumRows, dX = dG·Wᵀ.
  * This base owns masking, dropout, goBackwards, returnSequences and the buffers; a cell
  * supplies its gate count, bias layout, its SequenceCell and its own buffers. The loop over
- * time is the backend's (RecurrentOps.sequenceForward/Backward: one call on a fast backend,
- * else the per-step ops, which an observer of the steps also gets).
+ * time is the backend's (RecurrentOps.sequenceForward/Backward: one call per pass, or per step
+ * of forward when an observer must see every step).
  *
  * Masks: at a masked step the states carry over unchanged, and with returnSequences the
  * output there is zeros. Recurrent dropout scales only the recurrent input h_{t−1}·U (and, for
@@ -534,40 +531,49 @@ export abstract class RecurrentLayer extends Layer {
 
   /**
    * The recurrence over all steps in one backend call (a fast backend splits the batch between
-   * threads for all steps at once); step by step, over the per-step ops that define it, only
-   * when an observer must see every step.
+   * threads for all steps at once), or, when an observer must see every step, one call per step
+   * on views from block s of each buffer (the call reads block s of h and c as its initial state
+   * and writes block s + 1), the observer running between them.
    */
   private runForward(p: SequencePass): void {
     const [cell, B, T, H, gates] = this.shapeOf(p);
     const hIn = p.recurrentScale === null ? null : p.hIn;
     const U = this.U.value.data;
-    const args = [cell, B, T, H, gates, U, p.h, hIn, p.recurrentScale, p.mask] as const;
-    const own = [p.c, p.rec, p.rh] as const;
+    const { sequenceForward } = sequenceOps(this.backend);
     const observer = this.observer;
     if (observer?.step === undefined) {
-      return sequenceOps(this.backend).sequenceForward(...args, ...own);
+      const state = [p.h, hIn, p.recurrentScale, p.mask] as const;
+      sequenceForward(cell, B, T, H, gates, U, ...state, p.c, p.rec, p.rh);
+      return;
     }
     const BH = B * H;
-    const onStep = (s: number) =>
-      observer.step?.({
+    const GBH = this.gateCount * BH;
+    for (let s = 0; s < T; s++) {
+      const at = (a: FloatArray | null, width: number, count = 1) =>
+        sequenceBlocks(a, s, width, count);
+      const state = [sequenceBlocks(p.h, s, BH, 2), at(hIn, BH), p.recurrentScale] as const;
+      const own = [at(p.c, BH, 2), at(p.rec, GBH), at(p.rh, BH)] as const;
+      const [stepGates, mask] = [sequenceBlocks(gates, s, GBH), sequenceBlocks(p.mask, s, B)];
+      sequenceForward(cell, B, 1, H, stepGates, U, ...state, mask, ...own);
+      observer.step({
         time: this.goBackwards ? T - 1 - s : s,
         batch: B,
         units: H,
         gateCount: this.gateCount,
         gates: p.gates,
-        gatesOffset: s * this.gateCount * BH,
+        gatesOffset: s * GBH,
         h: p.h,
         c: p.c,
         stateOffset: (s + 1) * BH,
         mask: p.mask,
         maskOffset: s * B,
       });
-    sequenceForwardBySteps(this.backend, onStep, ...args, ...own);
+    }
   }
 
   /**
-   * Backward through time (as runForward: one call, or the per-step ops with an observer):
-   * fills dGates and completes dH (dL/dh per step, output gradients on entry).
+   * Backward through time in one backend call (an observer watches forward steps only): fills
+   * dGates and completes dH (dL/dh per step, output gradients on entry).
    */
   private runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
     const [cell, B, T, H, gates] = this.shapeOf(p);
@@ -576,10 +582,7 @@ export abstract class RecurrentLayer extends Layer {
     const { dc, dRec, dRh } = this.beginBackward(p);
     const Ut = this.Ut as FloatArray;
     const args = [cell, B, T, H, gates, p.h, hIn, Ut, dH, dGates, dHIn, scale, p.mask] as const;
-    const own = [p.c, dc, p.rec, dRec, dRh] as const;
-    if (this.observer?.step === undefined) {
-      sequenceOps(this.backend).sequenceBackward(...args, ...own);
-    } else sequenceBackwardBySteps(this.backend, ...args, ...own);
+    sequenceOps(this.backend).sequenceBackward(...args, p.c, dc, p.rec, dRec, dRh);
   }
 
   /** The first arguments of every sequence op: cell, batch, steps, units, gates. */

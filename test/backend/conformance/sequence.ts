@@ -2,13 +2,18 @@
  * The whole-sequence ops (RecurrentOps.sequenceForward/Backward/Last) against the per-step loops
  * that define them (src/backend/recurrent-sequence.ts), on the tested backend itself: the same
  * bits, for every cell, with masks, recurrent dropout and odd sizes. A backend without the fused
- * ops (the reference) runs those loops, so there the checks hold trivially. Then the recurrent
- * layers: the fused path against the per-step path a step observer forces (outputs, final
- * states, every gradient), and inference's last state against the training forward.
+ * ops (the reference) runs those loops, so there the checks hold trivially. sequenceForward of T
+ * steps against T calls of one step on views. Then the recurrent layers: with a step observer
+ * (forward one call per step) against without (outputs, final states, every gradient), and
+ * inference's last state against the training forward.
  */
 import assert from 'node:assert/strict';
 import type { Backend } from '../../../src/backend/backend.js';
-import { gateCount, type SequenceCell } from '../../../src/backend/recurrent-ops.js';
+import {
+  gateCount,
+  sequenceBlocks,
+  type SequenceCell,
+} from '../../../src/backend/recurrent-ops.js';
 import {
   sequenceBackwardBySteps,
   sequenceForwardBySteps,
@@ -22,7 +27,7 @@ import { LSTM } from '../../../src/layers/lstm.js';
 import type { RecurrentLayer, RecurrentOptions } from '../../../src/layers/recurrent.js';
 import { SimpleRNN } from '../../../src/layers/simple-rnn.js';
 import { Rng } from '../../../src/random/rng.js';
-import { Tensor, type FloatArray } from '../../../src/tensor/tensor.js';
+import { floatArray, Tensor, type FloatArray } from '../../../src/tensor/tensor.js';
 import type { SuiteContext } from './harness.js';
 
 const CELLS: SequenceCell[] = [
@@ -95,7 +100,7 @@ function runPass(
   const bwd = [cell, B, T, H, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask] as const;
   const ops = fused ? sequenceOps(be) : null;
   if (ops !== null) ops.sequenceForward(...fwd);
-  else sequenceForwardBySteps(be, null, ...fwd);
+  else sequenceForwardBySteps(be, ...fwd);
   if (ops !== null) ops.sequenceBackward(...bwd, c, dc, rec, dRec, dRh);
   else sequenceBackwardBySteps(be, ...bwd, c, dc, rec, dRec, dRh);
   const written = [gates, h, hIn, c, rec, rh, dH, dGates, dc, dRec];
@@ -111,6 +116,91 @@ function sequenceForwardBackward(ctx: SuiteContext): void {
           const want = runPass(be, false, cell, shape, masked, dropout);
           const got = runPass(be, true, cell, shape, masked, dropout);
           assertSameBits(got, want, JSON.stringify({ cell, shape, masked, dropout }));
+        }
+      }
+    }
+  }
+}
+
+/** Zero-filled arrays of n values: the backend's own, or ordinary ones of its dtype. */
+type Alloc = (n: number) => FloatArray;
+
+/** The arguments of a sequenceForward over whole buffers, drawn from `rng`. */
+function forwardArgs(
+  alloc: Alloc,
+  rng: Rng,
+  cell: SequenceCell,
+  [B, T, H]: number[],
+  masked: boolean,
+  dropout: boolean,
+) {
+  const G = gateCount(cell) * H;
+  const BH = B * H;
+  const random = (n: number, scale = 1) => {
+    const a = alloc(n);
+    for (let i = 0; i < n; i++) a[i] = (rng.next() * 2 - 1) * scale;
+    return a;
+  };
+  const gates = random(T * B * G, 2);
+  const U = random(H * G, 0.5);
+  const h = random((T + 1) * BH);
+  const gru = cell.kind === 'gru';
+  const c = cell.kind === 'lstm' ? random((T + 1) * BH) : null;
+  const rec = gru ? random(T * B * G) : null;
+  const rh = gru && !cell.resetAfter ? alloc(T * BH) : null;
+  const scale = dropout ? alloc(BH) : null;
+  for (let i = 0; scale !== null && i < BH; i++) scale[i] = rng.next() < 0.3 ? 0 : 1 / 0.7;
+  const hIn = dropout ? alloc(T * BH) : null;
+  const mask = masked ? Uint8Array.from({ length: T * B }, () => (rng.next() < 0.3 ? 0 : 1)) : null;
+  return [cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] as const;
+}
+
+/** The arrays a sequenceForward writes. */
+function forwardOutputs(args: ReturnType<typeof forwardArgs>): FloatArray[] {
+  const [, , , , gates, , h, hIn, , , c, rec, rh] = args;
+  return [gates, h, hIn, c, rec, rh].filter((a): a is FloatArray => a !== null);
+}
+
+/**
+ * sequenceForward of T steps against T calls of one step on views from block s of each buffer
+ * (the path of a layer whose observer sees every step): the same bits. Views into the backend's
+ * own memory, and into ordinary arrays (which a wasm backend copies in and out).
+ */
+function forwardStepByStep(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  const { sequenceForward } = sequenceOps(be);
+  const allocs: Alloc[] = [(n) => be.alloc(n), (n) => floatArray(be.dtype, n)];
+  for (const cell of CELLS) {
+    for (const shape of SHAPES) {
+      for (const masked of [false, true]) {
+        for (const dropout of [false, true]) {
+          for (const alloc of allocs) {
+            const seed = shape[0] * 31 + shape[1];
+            const want = forwardArgs(allocs[0], new Rng(seed), cell, shape, masked, dropout);
+            const got = forwardArgs(alloc, new Rng(seed), cell, shape, masked, dropout);
+            sequenceForward(...want);
+            const [, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] = got;
+            const [BH, BG] = [B * H, B * gateCount(cell) * H];
+            for (let s = 0; s < T; s++) {
+              const at = (a: FloatArray | null, width: number, count = 1) =>
+                sequenceBlocks(a, s, width, count);
+              const state = [sequenceBlocks(h, s, BH, 2), at(hIn, BH), scale] as const;
+              const own = [at(c, BH, 2), at(rec, BG), at(rh, BH)] as const;
+              const [stepGates, stepMask] = [
+                sequenceBlocks(gates, s, BG),
+                sequenceBlocks(mask, s, B),
+              ];
+              sequenceForward(cell, B, 1, H, stepGates, U, ...state, stepMask, ...own);
+            }
+            const what = JSON.stringify({
+              cell,
+              shape,
+              masked,
+              dropout,
+              plain: alloc !== allocs[0],
+            });
+            assertSameBits(forwardOutputs(got), forwardOutputs(want), what);
+          }
         }
       }
     }
@@ -170,8 +260,8 @@ function recurrentLayers(layer: Layer): RecurrentLayer[] {
 
 /**
  * Forward (training, dropout included), then backward, of a built layer; with `observed`, a step
- * observer on every recurrent layer forces the per-step path. Returns output, final states (the
- * output at the last step), dx and every parameter gradient.
+ * observer on every recurrent layer makes forward one backend call per step. Returns output,
+ * final states (the output at the last step), dx and every parameter gradient.
  */
 function layerPass(
   be: Backend,
@@ -191,7 +281,7 @@ function layerPass(
   return [out, dx, ...layer.params().map((p) => Float64Array.from(p.grad.data))];
 }
 
-function layersFusedAgainstSteps(ctx: SuiteContext): void {
+function layersObservedAgainstNot(ctx: SuiteContext): void {
   const be = ctx.tested();
   const [B, T, D, H] = [7, 6, 5, 9];
   const rng = new Rng(3);
@@ -244,8 +334,8 @@ function inferenceAgainstTraining(ctx: SuiteContext): void {
 
 export const sequenceCases = {
   'sequenceForward / sequenceBackward: the per-step loop, bit for bit': sequenceForwardBackward,
+  'sequenceForward: one call per step on views, bit for bit': forwardStepByStep,
   'sequenceLast: the training path, bit for bit': sequenceLast,
-  'layers: the fused path equals the per-step path (outputs, states, gradients)':
-    layersFusedAgainstSteps,
+  'layers: a step observer changes no bit (outputs, states, gradients)': layersObservedAgainstNot,
   'layers: inference equals the training forward': inferenceAgainstTraining,
 };
