@@ -9,8 +9,7 @@ import type { RecurrentOps } from './recurrent-ops.js';
  * The op set every backend implements. Layers call only these; a backend knows nothing of layers.
  * Each group lives in its own file so a fast backend can be written (and tested) group by group.
  * Arrays are row-major; offsets and leading dimensions let an op read a slice (one timestep of a
- * [batch, steps, features] array) without copying. A recurrent step op takes one record whose
- * arrays are Views: { data, offset }.
+ * [batch, steps, features] array) without copying, and so does a view (subarray) of an array.
  *
  * Argument contract, the same on every backend (the TypeScript checks in ./checks/ for wasm and
  * reference, native/call.h in the addon), tested by test/backend/conformance/validation.ts:
@@ -19,7 +18,7 @@ import type { RecurrentOps } from './recurrent-ops.js';
  * - every array has the type its parameter says (float arrays: Float32Array, or Float64Array on
  *   the float64 reference; ids and argmax Int32Array; masks Uint8Array or null), and holds every
  *   value the op reads or writes: [offset, offset + extent), a matrix's last row through its
- *   leading dimension (≥ its columns); a record (a step, a View) is an object with its fields;
+ *   leading dimension (≥ its columns); a record (a cell, a window) is an object with its fields;
  * - ids and argmax index inside their table or input; softmax rows have cols ≥ 1 dividing n; a
  *   window's size, stride and dilation are ≥ 1; enums are one of their names;
  * - a violation throws an Error "op: what" before anything is written; an op whose outputs are

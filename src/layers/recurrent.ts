@@ -1,6 +1,5 @@
 import type { Backend } from '../backend/backend.js';
 import { sequenceBlocks, type SequenceCell } from '../backend/recurrent-ops.js';
-import { sequenceOps } from '../backend/recurrent-sequence.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { createParam } from './common.js';
@@ -301,10 +300,9 @@ export abstract class RecurrentLayer extends Layer {
     if (lastOnly && this.observer?.step === undefined) {
       const y = ws.get('y', B * H);
       const mask = ctx.mask === null ? null : this.processingMask(ctx.mask, B, T);
-      if (this.forwardLastState(x, mask, y)) {
-        this.pass = null;
-        return new Tensor(y, [B, H]);
-      }
+      this.forwardLastState(x, mask, y);
+      this.pass = null;
+      return new Tensor(y, [B, H]);
     }
     const inputScale =
       training && this.dropout > 0
@@ -539,11 +537,11 @@ export abstract class RecurrentLayer extends Layer {
     const [cell, B, T, H, gates] = this.shapeOf(p);
     const hIn = p.recurrentScale === null ? null : p.hIn;
     const U = this.U.value.data;
-    const { sequenceForward } = sequenceOps(this.backend);
+    const be = this.backend;
     const observer = this.observer;
     if (observer?.step === undefined) {
       const state = [p.h, hIn, p.recurrentScale, p.mask] as const;
-      sequenceForward(cell, B, T, H, gates, U, ...state, p.c, p.rec, p.rh);
+      be.sequenceForward(cell, B, T, H, gates, U, ...state, p.c, p.rec, p.rh);
       return;
     }
     const BH = B * H;
@@ -554,7 +552,7 @@ export abstract class RecurrentLayer extends Layer {
       const state = [sequenceBlocks(p.h, s, BH, 2), at(hIn, BH), p.recurrentScale] as const;
       const own = [at(p.c, BH, 2), at(p.rec, GBH), at(p.rh, BH)] as const;
       const [stepGates, mask] = [sequenceBlocks(gates, s, GBH), sequenceBlocks(p.mask, s, B)];
-      sequenceForward(cell, B, 1, H, stepGates, U, ...state, mask, ...own);
+      be.sequenceForward(cell, B, 1, H, stepGates, U, ...state, mask, ...own);
       observer.step({
         time: this.goBackwards ? T - 1 - s : s,
         batch: B,
@@ -582,7 +580,7 @@ export abstract class RecurrentLayer extends Layer {
     const { dc, dRec, dRh } = this.beginBackward(p);
     const Ut = this.Ut as FloatArray;
     const args = [cell, B, T, H, gates, p.h, hIn, Ut, dH, dGates, dHIn, scale, p.mask] as const;
-    sequenceOps(this.backend).sequenceBackward(...args, p.c, dc, p.rec, dRec, dRh);
+    this.backend.sequenceBackward(...args, p.c, dc, p.rec, dRec, dRh);
   }
 
   /** The first arguments of every sequence op: cell, batch, steps, units, gates. */
@@ -592,16 +590,13 @@ export abstract class RecurrentLayer extends Layer {
 
   /**
    * Inference when only the last state is wanted: one backend call that keeps only the current
-   * step (RecurrentOps.sequenceLast; the same bits as the training path) into y [B, H]; false
-   * when the backend has none (the training path runs).
+   * step (RecurrentOps.sequenceLast; the same bits as the training path) into y [B, H].
    */
-  private forwardLastState(x: Tensor, mask: Uint8Array | null, y: FloatArray): boolean {
-    const be = this.backend;
-    if (be.sequenceLast === undefined) return false;
+  private forwardLastState(x: Tensor, mask: Uint8Array | null, y: FloatArray): void {
     const [B, T, D] = x.shape;
     const W = this.W.value.data;
     const bias = this.bias === null ? null : this.bias.value.data;
-    be.sequenceLast(
+    this.backend.sequenceLast(
       this.cell,
       B,
       T,
@@ -615,7 +610,6 @@ export abstract class RecurrentLayer extends Layer {
       mask,
       y,
     );
-    return true;
   }
 
   /** The cell the sequence ops run. */

@@ -6,8 +6,10 @@
  *   import { runConformance } from './conformance.js';
  *   runConformance('native', () => createNativeBackend());
  *
- * The sequence group (conformance/sequence.ts) checks the whole-sequence ops and the recurrent
- * layers' fused path against the per-step loops on the tested backend itself, bit for bit.
+ * The sequence group (conformance/sequence.ts) checks the whole-sequence ops against themselves
+ * on the tested backend, bit for bit: one call against a call per step, against one thread, and
+ * sequenceLast against the training path; and the recurrent layers with a step observer against
+ * without.
  * The validation group (conformance/validation.ts) checks the argument contract instead: every
  * op, given negative, fractional or overflowing sizes or short arrays, throws and writes nothing.
  *
@@ -23,19 +25,23 @@
  * | sequenceToTimeMajor, timeMajorToSequence  |    every order of summation is exact)           |
  * | im2col1d, col2im1d, maxPool1d (+argmax),  |                                                 |
  * | maxPool1dBackward, addRowVector, multiply,|    one correctly rounded IEEE op per value      |
- * | multiplyAt (β=0), relu, linear            |                                                 |
+ * | relu, linear                              |                                                 |
  * | gemm                                      | 4·√k·u·(‖op(A)ᵢ‖₂·‖op(B)ⱼ‖₂ + β·|Cᵢⱼ|)          |
  * | sumRows                                   | 4·√rows·u·(Σᵣ|xᵣ| + β·|out|)                    |
  * | sumSquares (float64 accumulation)         | 2·u·Σx² (float32 accumulation fails at large n) |
- * | axpy, multiplyAt (β=1) / scale            | 4 / 2 ·u·max(1, |want|)                         |
+ * | axpy / scale                              | 4 / 2 ·u·max(1, |want|)                         |
  * | activation sigmoid, tanh                  | 8·u·max(1, |want|)                              |
  * | activation softmax                        | (16 + 4·√cols)·u·max(1, |want|)                 |
  * | activationBackward sigmoid, tanh          | 4·u·max(1, |want|)                              |
  * | activationBackward softmax                | (8 + 4·√cols)·u·max(1, |want|)                  |
- * | rnnCellForward / rnnCellBackward          | 8 / 4 ·u·max(1, |want|)                         |
- * | lstmCellForward / lstmCellBackward        | 16 / 32 ·u·max(1, |want|)                       |
- * | gruCellForward / gruCellBackward          | 16 / 32 ·u·max(1, |want|)                       |
- * | gruResetForward, gruResetBackward         | 8·u·max(1, |want|)                              |
+ * | sequenceForward, one step: SimpleRNN /    | 8 / 16 ·u·max(1, |want|): the cell kernel (the  |
+ * |   LSTM, GRU (rh: 8)                       |   recurrent GEMM is exact on 1/64-grid inputs)  |
+ * | sequenceBackward, one step: SimpleRNN /   | 4 / 32 ·u·max(1, |want|)                        |
+ * |   LSTM, GRU                               |                                                 |
+ * |   GRU resetAfter=false                    |   plus the GEMM bound of the (r ⊙ hIn)·U_h      |
+ * |                                           |   (forward) or dG_h·U_hᵀ (backward) it reads    |
+ * | sequenceForward + sequenceBackward,       | 1024·u·max(1, |want|): rounding carried through |
+ * |   several steps                           |   the steps (about 250 on the float32 backends) |
  * | globalAvgPool1d / its backward            | (4 + 4·√steps) / 2 ·u·max(1, |want|)            |
  * | sgdUpdate, rmspropUpdate, adamUpdate      | 16·u·max(1, |want|) on weights and slots        |
  *
@@ -61,6 +67,8 @@ export interface ConformanceOptions {
   oracle?: () => Backend;
   /** Run the seed-shape cases (about 1 GFLOP of GEMM, ~2 s on the reference). Default: true. */
   seedShapes?: boolean;
+  /** The tested backend on one thread, when it runs on more. Default: none. */
+  oneThread?: () => Backend;
 }
 
 /**
@@ -74,10 +82,13 @@ export function runConformance(
 ): void {
   let tested: Backend | null = null;
   let oracle: Backend | null = null;
+  let single: Backend | null = null;
+  const { oneThread } = options;
   const ctx: SuiteContext = {
     tested: () => (tested ??= create()),
     oracle: () => (oracle ??= (options.oracle ?? (() => createReferenceBackend('float64')))()),
     seedShapes: options.seedShapes ?? true,
+    oneThread: oneThread && (() => (single ??= oneThread())),
   };
   describe(`${label} conforms to the reference backend`, () => {
     for (const [group, cases] of Object.entries({

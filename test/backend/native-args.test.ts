@@ -98,91 +98,93 @@ describe(
       );
     });
 
-    test('recurrent cells check every slice, masks and null-able outputs', () => {
-      const [B, H] = [3, 5];
-      const view = (data: Float32Array) => ({ data, offset: 0 });
-      const lstm = (gates: Float32Array, mask: Uint8Array | null, mOff: number) =>
-        be.lstmCellForward({
-          batch: B,
-          units: H,
-          gates: view(gates),
-          cPrev: view(f32(B * H)),
-          c: view(f32(B * H)),
-          hPrev: view(f32(B * H)),
-          h: view(f32(B * H)),
-          mask: mask && { data: mask, offset: mOff },
-        });
-      lstm(f32(B * 4 * H), null, -7);
-      assert.throws(() => lstm(f32(B * 4 * H - 1), null, 0), /lstmCellForward: gates: needs 60/);
-      assert.throws(
-        () => lstm(f32(B * 4 * H), new Uint8Array(2), 0),
-        /lstmCellForward: mask: needs 3/,
-      );
-      assert.throws(() => lstm(f32(B * 4 * H), new Uint8Array(3), 1), /lstmCellForward: mask/);
-      assert.throws(
-        () => lstm(f32(B * 4 * H), new Uint8Array(3), 0.5),
-        /lstmCellForward: mask.offset must be an integer/,
-      );
-      assert.throws(
-        () => be.lstmCellForward(null as never),
-        /lstmCellForward: step must be an object/,
-      );
-      assert.throws(
-        () =>
-          be.gruCellBackward({
-            resetAfter: true,
-            batch: B,
-            units: H,
-            gates: view(f32(45)),
-            rec: view(f32(45)),
-            hPrev: view(f32(15)),
-            dh: view(f32(15)),
-            dGates: view(f32(45)),
-            dRec: null,
-            dhPrev: null,
-            mask: null,
-          }),
-        /gruCellBackward: resetAfter needs dRec/,
-      );
-      const [T, G] = [4, 4 * H];
-      const seq = (gates: Float32Array, hIn: Float32Array | null, scale: Float32Array | null) =>
-        be.sequenceForward?.(
+    test('sequence ops check every buffer, masks, cells and the buffers a cell needs', () => {
+      const [B, T, H] = [3, 4, 5];
+      const [G, BH] = [4 * H, B * H];
+      const lstm = (
+        gates: Float32Array,
+        hIn: Float32Array | null,
+        scale: Float32Array | null,
+        mask: Uint8Array | null = null,
+      ) =>
+        be.sequenceForward(
           { kind: 'lstm' },
           B,
           T,
           H,
           gates,
           f32(H * G),
-          f32((T + 1) * B * H),
+          f32((T + 1) * BH),
           hIn,
           scale,
-          null,
-          f32((T + 1) * B * H),
+          mask,
+          f32((T + 1) * BH),
           null,
           null,
         );
-      seq(f32(T * B * G), null, null);
-      assert.throws(() => seq(f32(T * B * G - 1), null, null), /sequenceForward: gates: needs 240/);
+      lstm(f32(T * B * G), null, null);
+      lstm(f32(T * B * G), null, null, new Uint8Array(T * B));
       assert.throws(
-        () => seq(f32(T * B * G), null, f32(B * H)),
+        () => lstm(f32(T * B * G - 1), null, null),
+        /sequenceForward: gates: needs 240/,
+      );
+      assert.throws(
+        () => lstm(f32(T * B * G), null, f32(BH)),
         /sequenceForward: hIn must be a Float32Array/,
       );
       assert.throws(
+        () => lstm(f32(T * B * G), null, null, new Uint8Array(T * B - 1)),
+        /sequenceForward: mask: needs 12/,
+      );
+      // A view is bounded by itself, not by the buffer behind it.
+      assert.throws(
+        () => lstm(f32(T * B * G + 1).subarray(1, T * B * G), null, null),
+        /sequenceForward: gates: needs 240 values from offset 0, has 239/,
+      );
+      const rnn = (activation: string) =>
+        be.sequenceForward(
+          { kind: 'simpleRnn', activation: activation as never },
+          B,
+          1,
+          H,
+          f32(BH),
+          f32(H * H),
+          f32(2 * BH),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+        );
+      rnn('relu');
+      assert.throws(() => rnn('selu'), /sequenceForward: activation must be a number/);
+      const gruBackward = (dRec: Float32Array | null) =>
+        be.sequenceBackward(
+          { kind: 'gru', resetAfter: true },
+          B,
+          1,
+          H,
+          f32(3 * BH),
+          f32(2 * BH),
+          null,
+          f32(3 * H * H),
+          f32(BH),
+          f32(3 * BH),
+          null,
+          null,
+          null,
+          null,
+          null,
+          f32(3 * BH),
+          dRec,
+          null,
+        );
+      gruBackward(f32(3 * BH));
+      assert.throws(() => gruBackward(null), /sequenceBackward: dRec must be a Float32Array/);
+      assert.throws(
         () => be.sequenceToTimeMajor(f32(10), f32(12), 2, 3, 2, false, null),
         /transposeSequence: batchMajor/,
-      );
-      assert.throws(
-        () =>
-          be.rnnCellForward({
-            activation: 'selu' as never,
-            batch: B,
-            units: H,
-            gates: view(f32(15)),
-            hPrev: view(f32(15)),
-            h: view(f32(15)),
-            mask: null,
-          }),
-        /rnnCellForward: activation must be a number/,
       );
     });
 

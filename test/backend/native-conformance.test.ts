@@ -25,7 +25,10 @@ if (addon === null) {
       runConformance(
         `native ${variant} ×${threads}`,
         () => createNativeBackend({ variant, threads, parallelWork: 0 }),
-        { seedShapes: variant === variants[0] && threads === 2 },
+        {
+          seedShapes: variant === variants[0] && threads === 2,
+          oneThread: threads === 2 ? () => createNativeBackend({ variant, threads: 1 }) : undefined,
+        },
       );
     }
   }

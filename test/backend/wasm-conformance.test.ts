@@ -10,17 +10,17 @@ for (const simd of ['relaxed', 'plain'] as const) {
   for (const threads of [1, 2]) {
     // The seed shapes (big GEMMs) once per build: the kernels are the same code at every size.
     const seedShapes = threads === 2;
-    runConformance(
-      `wasm ${simd} SIMD, ${threads} thread(s)`,
-      () => {
-        const backend = createWasmBackend({ simd, threads, quiet: true });
-        if (backend.waitForThreads() !== backend.threads)
-          throw new Error('helper threads did not start');
-        made.push(backend);
-        return backend;
-      },
-      { seedShapes },
-    );
+    const create = (count: number) => () => {
+      const backend = createWasmBackend({ simd, threads: count, quiet: true });
+      if (backend.waitForThreads() !== backend.threads)
+        throw new Error('helper threads did not start');
+      made.push(backend);
+      return backend;
+    };
+    runConformance(`wasm ${simd} SIMD, ${threads} thread(s)`, create(threads), {
+      seedShapes,
+      oneThread: threads === 2 ? create(1) : undefined,
+    });
   }
 }
 // A browser page without cross-origin isolation: one thread on a private, reserved memory.

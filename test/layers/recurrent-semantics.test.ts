@@ -132,7 +132,7 @@ describe('recurrent layers: buffers, dropout, state gradients, float32', () => {
     const norms: number[] = [];
     layer.observer = { stateGradients: (n) => norms.push(...n) };
     const mask = { data: Uint8Array.from([0, 0, 1, 1, 1]), batch: 1, steps: 5 };
-    layer.forward(randomTensor([1, 5, 2], new Rng(5)), ctx(mask));
+    layer.forward(randomTensor([1, 5, 2], new Rng(5)), ctx(mask, true));
     const dy = new Tensor(Float64Array.from([0.3, -0.4, 1.2]), [1, 3]);
     layer.backward(dy);
     assert.equal(norms.length, 5);

@@ -86,24 +86,10 @@ export class Args {
     }
   }
 
-  /** An object: a record argument (a cell step, a View), its fields checked by the caller. */
+  /** An object: a record argument (a sequence op's cell), its fields checked by the caller. */
   record(name: string, v: unknown): Record<string, unknown> {
     if (typeof v !== 'object' || v === null) this.fail(`${name} must be an object`);
     return v as Record<string, unknown>;
-  }
-
-  /** A View { data, offset } of floats holding [offset, offset + extent). */
-  floatView(name: string, v: unknown, extent: number): void {
-    const { data, offset } = this.record(name, v);
-    this.floatSpan(name, data, this.offset(`${name}.offset`, offset), extent);
-  }
-
-  /** A View { data, offset } of a Uint8Array mask holding [offset, offset + extent), or null. */
-  maskView(name: string, v: unknown, extent: number): void {
-    if (v === null) return;
-    const { data, offset } = this.record(name, v);
-    if (!(data instanceof Uint8Array)) this.fail(`${name} must be a Uint8Array view or null`);
-    this.span(name, data, this.offset(`${name}.offset`, offset), extent);
   }
 
   /** A float array holding [off, off + extent). */

@@ -23,8 +23,7 @@ export const OP_CHECKS: { readonly [K in OpName]: Check<K> } = {
 export function withArgumentChecks<B extends Backend>(backend: B, onThrow?: () => void): B {
   const checked = { ...backend } as Record<string, unknown>;
   for (const name of Object.keys(OP_CHECKS) as OpName[]) {
-    const op = backend[name] as ((...args: unknown[]) => unknown) | undefined;
-    if (op === undefined) continue; // an optional op the backend does not have
+    const op = backend[name] as (...args: unknown[]) => unknown;
     const check = OP_CHECKS[name] as (...args: unknown[]) => boolean;
     checked[name] = (...args: unknown[]) => {
       if (!check(...args)) return;

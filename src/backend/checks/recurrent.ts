@@ -1,6 +1,5 @@
 import {
   gateCount,
-  type CellOpName,
   type RecurrentActivation,
   type RecurrentOps,
   type SequenceCell,
@@ -9,69 +8,6 @@ import { Args } from './args.js';
 import type { Checks } from './types.js';
 
 const CELL_ACTIVATIONS: readonly RecurrentActivation[] = ['linear', 'sigmoid', 'tanh', 'relu'];
-
-/** batch and units of a cell step, and their product (the width of one state block). */
-function cellShape(c: Args, batch: unknown, units: unknown): [number, number, number] {
-  const B = c.size('batch', batch);
-  const H = c.size('units', units);
-  return [B, H, B * H];
-}
-
-/** A multiplyAt operand: `extent` values of `a` from its offset argument. */
-function slice(c: Args, name: string, a: unknown, offset: unknown, extent: number): void {
-  c.floatSpan(name, a, c.offset(`${name}Offset`, offset), extent);
-}
-
-/** Widths of a step record's views in [batch, units] blocks (an LSTM's gates: 4). */
-type Widths = Readonly<Record<string, number>>;
-/** The check of a step record's other fields (s), given its batch. */
-type FieldCheck = (c: Args, s: Record<string, unknown>, batch: number) => void;
-
-/**
- * The check of a step op's record: batch, units, each view of `widths` (a name ending in '?' may
- * be null), then the `fields` checks.
- */
-function stepCheck(op: string, widths: Widths, ...fields: FieldCheck[]) {
-  return (step: unknown): boolean => {
-    const c = new Args(op);
-    const s = c.record('step', step);
-    const [B, , BH] = cellShape(c, s.batch, s.units);
-    for (const [key, width] of Object.entries(widths)) {
-      const name = key.replace('?', '');
-      if (name === key || s[name] !== null) c.floatView(name, s[name], width * BH);
-    }
-    for (const check of fields) check(c, s, B);
-    return BH > 0;
-  };
-}
-
-const masked: FieldCheck = (c, s, batch) => c.maskView('mask', s.mask, batch);
-const rnnKind: FieldCheck = (c, s) => c.choice('activation', s.activation, CELL_ACTIVATIONS);
-const gruKind: FieldCheck = (c, s) => c.flag('resetAfter', s.resetAfter);
-
-/** Each step op's views with their widths ('?': may be null), then its other fields' checks. */
-const STEP_RECORDS: Record<CellOpName, [Widths, ...FieldCheck[]]> = {
-  rnnCellForward: [{ gates: 1, hPrev: 1, h: 1 }, rnnKind, masked],
-  rnnCellBackward: [{ gates: 1, dh: 1, dGates: 1, 'dhPrev?': 1 }, rnnKind, masked],
-  lstmCellForward: [{ gates: 4, cPrev: 1, c: 1, hPrev: 1, h: 1 }, masked],
-  lstmCellBackward: [{ gates: 4, cPrev: 1, c: 1, dh: 1, dc: 1, dGates: 4, 'dhPrev?': 1 }, masked],
-  gruCellForward: [{ gates: 3, rec: 3, hPrev: 1, h: 1 }, gruKind, masked],
-  gruResetForward: [{ gates: 3, rec: 3, hPrev: 1, rh: 1 }],
-  gruCellBackward: [
-    { gates: 3, rec: 3, hPrev: 1, dh: 1, dGates: 3, 'dRec?': 3, 'dhPrev?': 1 },
-    (c, s) => {
-      if (c.flag('resetAfter', s.resetAfter) && s.dRec === null) c.fail('resetAfter needs dRec');
-    },
-    masked,
-  ],
-  gruResetBackward: [{ gates: 3, hPrev: 1, dRh: 1, dGates: 3, 'dhPrev?': 1 }],
-};
-const stepChecks = Object.fromEntries(
-  Object.entries(STEP_RECORDS).map(([op, [widths, ...fields]]) => [
-    op,
-    stepCheck(op, widths, ...fields),
-  ]),
-) as Checks<CellOpName>;
 
 function transpose(
   op: string,
@@ -100,8 +36,8 @@ function sequenceShape(c: Args, cell: unknown, batch: unknown, steps: unknown, u
       : k === 'gru'
         ? { kind: k, resetAfter: c.flag('cell.resetAfter', resetAfter) }
         : { kind: k };
-  const [B, H, BH] = cellShape(c, batch, units);
-  return { cell: checked, B, H, BH, T: c.size('steps', steps), G: gateCount(checked) };
+  const [B, H] = [c.size('batch', batch), c.size('units', units)];
+  return { cell: checked, B, H, BH: B * H, T: c.size('steps', steps), G: gateCount(checked) };
 }
 
 /** With a recurrent-dropout scale [batch, units], its scratch `name` of `extent` values. */
@@ -114,15 +50,6 @@ function dropout(c: Args, scale: unknown, name: string, a: unknown, extent: numb
 export const recurrentChecks: Checks<keyof RecurrentOps> = {
   sequenceToTimeMajor: (x, y, ...rest) => transpose('sequenceToTimeMajor', x, y, ...rest),
   timeMajorToSequence: (y, x, ...rest) => transpose('timeMajorToSequence', x, y, ...rest),
-  multiplyAt(n, a, aOffset, b, bOffset, out, outOffset, beta) {
-    const c = new Args('multiplyAt');
-    const count = c.size('n', n);
-    slice(c, 'a', a, aOffset, count);
-    slice(c, 'b', b, bOffset, count);
-    slice(c, 'out', out, outOffset, count);
-    c.flag('beta', beta);
-    return count > 0;
-  },
 
   sequenceForward(cell, batch, steps, units, gates, U, h, hIn, scale, mask, cc, rec, rh) {
     const c = new Args('sequenceForward');
@@ -175,5 +102,4 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     c.floatSpan('out', out, 0, BH);
     return BH > 0;
   },
-  ...stepChecks,
 };

@@ -8,6 +8,6 @@ export type OpName = Exclude<keyof Backend, 'name' | 'dtype' | 'alloc'>;
  * else says whether there is anything to compute (false when every output is empty, so that no
  * backend loops over a huge size whose product with another is 0).
  */
-export type Check<K extends OpName> = (...args: Parameters<NonNullable<Backend[K]>>) => boolean;
+export type Check<K extends OpName> = (...args: Parameters<Backend[K]>) => boolean;
 
 export type Checks<K extends OpName> = { readonly [P in K]: Check<P> };

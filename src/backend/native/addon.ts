@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
 import type { EmbeddingBagMode, EmbeddingOps } from '../embedding-ops.js';
-import type { CellOpName, RecurrentOps, TransposeShape } from '../recurrent-ops.js';
+import type { RecurrentOps, TransposeShape } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
 /** Kernel variants of the addon, fastest first. */
@@ -10,7 +10,7 @@ export const NATIVE_VARIANTS = ['avx512', 'avx2', 'baseline'] as const;
 export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
 
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
-type Same<O, K extends keyof O> = { [P in K]-?: Flat<NonNullable<O[P]>> };
+type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
 /** A Window1d passed as its 8 fields in declaration order. */
 type Win = [number, number, number, number, number, number, number, number];
 
@@ -24,8 +24,7 @@ export interface NativeAddon
       CoreOps,
       'gemm' | 'addRowVector' | 'sumRows' | 'multiply' | 'axpy' | 'scale' | 'sumSquares'
     >,
-    Same<EmbeddingOps, 'gather' | 'scatterAdd'>,
-    Same<RecurrentOps, 'multiplyAt' | Exclude<CellOpName, 'rnnCellForward' | 'rnnCellBackward'>> {
+    Same<EmbeddingOps, 'gather' | 'scatterAdd'> {
   configure(variant: string, threads: number, parallelWork: number): void;
   info(): {
     variant: NativeVariant;
@@ -54,8 +53,6 @@ export interface NativeAddon
     ...rest: Tail<SequenceArgs<'sequenceBackward'>>
   ): void;
   sequenceLast(kind: number, option: number, ...rest: Tail<SequenceArgs<'sequenceLast'>>): void;
-  rnnCellForward(step: ActivationAsNumber<Parameters<RecurrentOps['rnnCellForward']>[0]>): void;
-  rnnCellBackward(step: ActivationAsNumber<Parameters<RecurrentOps['rnnCellBackward']>[0]>): void;
   embeddingBag(...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBag']>>): void;
   embeddingBagBackward(
     ...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBagBackward']>>
@@ -122,10 +119,8 @@ export interface NativeAddon
 type ModeAsNumber<T extends unknown[]> = {
   [K in keyof T]: T[K] extends EmbeddingBagMode ? number : T[K];
 };
-/** A SimpleRNN step record with its activation as the addon's number. */
-type ActivationAsNumber<T> = Omit<T, 'activation'> & { readonly activation: number };
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
-type SequenceArgs<K extends keyof RecurrentOps> = Parameters<NonNullable<RecurrentOps[K]>>;
+type SequenceArgs<K extends keyof RecurrentOps> = Parameters<RecurrentOps[K]>;
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
 

@@ -115,20 +115,9 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
 
     sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
     timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
-    multiplyAt: (...a) => use().multiplyAt(...a),
-    rnnCellForward: (step) =>
-      use().rnnCellForward({ ...step, activation: ACTIVATION_CODES[step.activation] }),
-    rnnCellBackward: (step) =>
-      use().rnnCellBackward({ ...step, activation: ACTIVATION_CODES[step.activation] }),
-    lstmCellForward: (step) => use().lstmCellForward(step),
-    lstmCellBackward: (step) => use().lstmCellBackward(step),
     sequenceForward: (cell, ...a) => use().sequenceForward(...cellCode(cell), ...a),
     sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell), ...a),
     sequenceLast: (cell, ...a) => use().sequenceLast(...cellCode(cell), ...a),
-    gruCellForward: (step) => use().gruCellForward(step),
-    gruResetForward: (step) => use().gruResetForward(step),
-    gruCellBackward: (step) => use().gruCellBackward(step),
-    gruResetBackward: (step) => use().gruResetBackward(step),
 
     im2col1d: (x, w, cols) => use().im2col1d(x, ...win(w), cols),
     col2im1d: (dCols, w, dx) => use().col2im1d(dCols, ...win(w), dx),

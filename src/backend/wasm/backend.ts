@@ -1,7 +1,7 @@
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
 import { ACTIVATION_CODES, cellCode, TASK } from '../kernel-codes.js';
-import { gateCount, type View } from '../recurrent-ops.js';
+import { gateCount } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 import { CTRL, TASK_SLOTS } from './codes.js';
 import { WasmHeap } from './heap.js';
@@ -58,8 +58,7 @@ const SPIN = 20000;
 /**
  * Parts per thread of a pointwise task (Adam, gather, scatterAdd), so a late thread's share is
  * taken by the others. GEMMs and whole sequences take one part per thread (each part rereads an
- * operand). The per-step cell kernels run on the caller: only the per-step loops (reference,
- * step observers) use them.
+ * operand).
  */
 const POINTWISE_SPLIT = 4;
 /**
@@ -113,10 +112,6 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
   const w = (a: FloatArray, offset = 0) => heap.f32(a, offset, true);
   const opt = (a: FloatArray | null, offset = 0, written = true) =>
     a === null ? 0 : heap.f32(a, offset, written);
-  /** A step view, read (in) or written (out; null: absent, 0), and a step mask (null: 0). */
-  const viewIn = (v: View) => heap.f32(v.data, v.offset);
-  const viewOut = (v: View | null) => (v === null ? 0 : heap.f32(v.data, v.offset, true));
-  const maskAt = (m: View<Uint8Array> | null) => (m === null ? 0 : heap.u8(m.data) + m.offset);
   const done = () => heap.done();
   /** An array the op uses only in some cases (checked non-null in those), else 0. */
   const when = (used: boolean, a: FloatArray | null, written = true) =>
@@ -233,31 +228,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       k.transposeSequence(w(x), f(y), batch, steps, features, +reverse, opt(scale, 0, false), 0);
       done();
     },
-    multiplyAt(n, a, aOff, b, bOff, out, outOff, beta) {
-      k.multiplyAt(n, f(a, aOff), f(b, bOff), w(out, outOff), beta);
-      done();
-    },
 
-    rnnCellForward({ activation, batch, units, gates, hPrev, h, mask }) {
-      const args = [viewOut(gates), viewIn(hPrev), viewOut(h), maskAt(mask)];
-      k.rnnForward(ACTIVATION_CODES[activation], 0, batch, units, ...args);
-      done();
-    },
-    rnnCellBackward({ activation, batch, units, gates, dh, dGates, dhPrev, mask }) {
-      const args = [viewIn(gates), viewIn(dh), viewOut(dGates), viewOut(dhPrev), maskAt(mask)];
-      k.rnnBackward(ACTIVATION_CODES[activation], 0, batch, units, ...args);
-      done();
-    },
-    lstmCellForward({ batch, units, gates, cPrev, c, hPrev, h, mask }) {
-      const args = [viewOut(gates), viewIn(cPrev), viewOut(c), viewIn(hPrev), viewOut(h)];
-      k.lstmForward(0, batch, units, ...args, maskAt(mask));
-      done();
-    },
-    lstmCellBackward({ batch, units, gates, cPrev, c, dh, dc, dGates, dhPrev, mask }) {
-      const args = [viewIn(gates), viewIn(cPrev), viewIn(c), viewIn(dh), viewOut(dc)];
-      k.lstmBackward(0, batch, units, ...args, viewOut(dGates), viewOut(dhPrev), maskAt(mask));
-      done();
-    },
     sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh) {
       const [kind, option] = cellCode(cell);
       const m = mask === null ? 0 : heap.u8(mask);
@@ -302,27 +273,6 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const args = [batch, steps, H, kind, option, gates, f(U), h, 0, 0, m, c, rec, rh];
       const input = [f(x), D, +reverse, f(W), opt(bias, 0, false), w(out), chunk];
       pool.run(steps * batch * G * (D + H), 1, TASK.sequenceForward, ...args, ...input);
-      done();
-    },
-    gruCellForward({ resetAfter, batch, units, gates, rec, hPrev, h, mask }) {
-      const args = [viewOut(gates), viewIn(rec), viewIn(hPrev), viewOut(h), maskAt(mask)];
-      k.gruForward(+resetAfter, 0, batch, units, ...args);
-      done();
-    },
-    gruResetForward({ batch, units, gates, rec, hPrev, rh }) {
-      k.gruResetForward(0, batch, units, viewIn(gates), viewIn(rec), viewIn(hPrev), viewOut(rh));
-      done();
-    },
-    gruCellBackward(step) {
-      const { resetAfter, batch, units, gates, rec, hPrev, dh, dGates, dRec, dhPrev, mask } = step;
-      const args = [viewIn(gates), viewIn(rec), viewIn(hPrev), viewIn(dh), viewOut(dGates)];
-      const outs = [resetAfter ? viewOut(dRec) : 0, viewOut(dhPrev), maskAt(mask)];
-      k.gruBackward(+resetAfter, 0, batch, units, ...args, ...outs);
-      done();
-    },
-    gruResetBackward({ batch, units, gates, hPrev, dRh, dGates, dhPrev }) {
-      const args = [viewIn(gates), viewIn(hPrev), viewIn(dRh), viewOut(dGates), viewOut(dhPrev)];
-      k.gruResetBackward(0, batch, units, ...args);
       done();
     },
 

@@ -29,6 +29,8 @@ export interface SuiteContext {
   oracle(): Backend;
   /** Whether to run the seed-shape cases (the big ones). */
   seedShapes: boolean;
+  /** The tested backend on one thread, when it runs on more (its ops must give the same bits). */
+  oneThread?: () => Backend;
 }
 
 interface Output {

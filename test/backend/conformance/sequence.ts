@@ -1,11 +1,10 @@
 /**
- * The whole-sequence ops (RecurrentOps.sequenceForward/Backward/Last) against the per-step loops
- * that define them (src/backend/recurrent-sequence.ts), on the tested backend itself: the same
- * bits, for every cell, with masks, recurrent dropout and odd sizes. A backend without the fused
- * ops (the reference) runs those loops, so there the checks hold trivially. sequenceForward of T
- * steps against T calls of one step on views. Then the recurrent layers: with a step observer
- * (forward one call per step) against without (outputs, final states, every gradient), and
- * inference's last state against the training forward.
+ * The whole-sequence ops against themselves on the tested backend, bit for bit (their values
+ * against the reference are the recurrent group's): sequenceForward of T steps against T calls
+ * of one step on views, the same ops on one thread, sequenceLast against the training path's
+ * ops. Then the recurrent layers: with a step observer (forward one call per step) against
+ * without (one call per pass): outputs, final states, every gradient; and inference's last state
+ * against the training forward.
  */
 import assert from 'node:assert/strict';
 import type { Backend } from '../../../src/backend/backend.js';
@@ -14,12 +13,7 @@ import {
   sequenceBlocks,
   type SequenceCell,
 } from '../../../src/backend/recurrent-ops.js';
-import {
-  sequenceBackwardBySteps,
-  sequenceForwardBySteps,
-  sequenceLastBySteps,
-  sequenceOps,
-} from '../../../src/backend/recurrent-sequence.js';
+import { sequenceLastByTrainingPath } from '../../../src/backend/reference/sequence.js';
 import { Bidirectional } from '../../../src/layers/bidirectional.js';
 import { GRU } from '../../../src/layers/gru.js';
 import type { Layer } from '../../../src/layers/layer.js';
@@ -63,63 +57,6 @@ function assertSameBits(got: FloatArray[], want: FloatArray[], what: string): vo
     const at = firstDifference(a, want[i]);
     assert.equal(at, -1, `${what}: output ${i} differs at ${at} (${a[at]} vs ${want[i][at]})`);
   });
-}
-
-/** Forward then backward through the fused ops or the loops; returns every array written. */
-function runPass(
-  be: Backend,
-  fused: boolean,
-  cell: SequenceCell,
-  [B, T, H]: number[],
-  masked: boolean,
-  dropout: boolean,
-): FloatArray[] {
-  const rng = new Rng(B * 31 + T);
-  const G = gateCount(cell) * H;
-  const BH = B * H;
-  const gates = random(be, rng, T * B * G, 2);
-  const U = random(be, rng, H * G, 0.5);
-  const Ut = be.alloc(G * H);
-  be.sequenceToTimeMajor(U, Ut, H, G, 1, false, null);
-  const h = random(be, rng, (T + 1) * BH);
-  const gru = cell.kind === 'gru';
-  const c = cell.kind === 'lstm' ? random(be, rng, (T + 1) * BH) : null;
-  const rec = gru ? random(be, rng, T * B * G) : null;
-  const rh = gru && !cell.resetAfter ? be.alloc(T * BH) : null;
-  const scale = dropout ? be.alloc(BH) : null;
-  for (let i = 0; scale !== null && i < BH; i++) scale[i] = rng.next() < 0.3 ? 0 : 1 / 0.7;
-  const hIn = dropout ? be.alloc(T * BH) : null;
-  const mask = masked ? Uint8Array.from({ length: T * B }, () => (rng.next() < 0.3 ? 0 : 1)) : null;
-  const dH = random(be, rng, T * BH);
-  const dGates = be.alloc(T * B * G);
-  const dHIn = dropout ? be.alloc(BH) : null;
-  const dc = c === null ? null : be.alloc(BH);
-  const dRec = gru && cell.resetAfter ? be.alloc(T * B * G) : null;
-  const dRh = gru && !cell.resetAfter ? be.alloc(BH) : null;
-  const fwd = [cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] as const;
-  const bwd = [cell, B, T, H, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask] as const;
-  const ops = fused ? sequenceOps(be) : null;
-  if (ops !== null) ops.sequenceForward(...fwd);
-  else sequenceForwardBySteps(be, ...fwd);
-  if (ops !== null) ops.sequenceBackward(...bwd, c, dc, rec, dRec, dRh);
-  else sequenceBackwardBySteps(be, ...bwd, c, dc, rec, dRec, dRh);
-  const written = [gates, h, hIn, c, rec, rh, dH, dGates, dc, dRec];
-  return written.filter((a): a is FloatArray => a !== null);
-}
-
-function sequenceForwardBackward(ctx: SuiteContext): void {
-  const be = ctx.tested();
-  for (const cell of CELLS) {
-    for (const shape of SHAPES) {
-      for (const masked of [false, true]) {
-        for (const dropout of [false, true]) {
-          const want = runPass(be, false, cell, shape, masked, dropout);
-          const got = runPass(be, true, cell, shape, masked, dropout);
-          assertSameBits(got, want, JSON.stringify({ cell, shape, masked, dropout }));
-        }
-      }
-    }
-  }
 }
 
 /** Zero-filled arrays of n values: the backend's own, or ordinary ones of its dtype. */
@@ -168,7 +105,6 @@ function forwardOutputs(args: ReturnType<typeof forwardArgs>): FloatArray[] {
  */
 function forwardStepByStep(ctx: SuiteContext): void {
   const be = ctx.tested();
-  const { sequenceForward } = sequenceOps(be);
   const allocs: Alloc[] = [(n) => be.alloc(n), (n) => floatArray(be.dtype, n)];
   for (const cell of CELLS) {
     for (const shape of SHAPES) {
@@ -178,7 +114,7 @@ function forwardStepByStep(ctx: SuiteContext): void {
             const seed = shape[0] * 31 + shape[1];
             const want = forwardArgs(allocs[0], new Rng(seed), cell, shape, masked, dropout);
             const got = forwardArgs(alloc, new Rng(seed), cell, shape, masked, dropout);
-            sequenceForward(...want);
+            be.sequenceForward(...want);
             const [, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] = got;
             const [BH, BG] = [B * H, B * gateCount(cell) * H];
             for (let s = 0; s < T; s++) {
@@ -190,7 +126,7 @@ function forwardStepByStep(ctx: SuiteContext): void {
                 sequenceBlocks(gates, s, BG),
                 sequenceBlocks(mask, s, B),
               ];
-              sequenceForward(cell, B, 1, H, stepGates, U, ...state, stepMask, ...own);
+              be.sequenceForward(cell, B, 1, H, stepGates, U, ...state, stepMask, ...own);
             }
             const what = JSON.stringify({
               cell,
@@ -207,6 +143,55 @@ function forwardStepByStep(ctx: SuiteContext): void {
   }
 }
 
+/** Forward then backward over a sequence on `be`; returns every array written. */
+function forwardBackward(
+  be: Backend,
+  cell: SequenceCell,
+  shape: number[],
+  masked: boolean,
+  dropout: boolean,
+): FloatArray[] {
+  const rng = new Rng(shape[0] * 31 + shape[1]);
+  const fwd = forwardArgs((n) => be.alloc(n), rng, cell, shape, masked, dropout);
+  const [, B, T, H, gates, U, h, hIn, scale, mask, c, rec] = fwd;
+  const G = gateCount(cell) * H;
+  const BH = B * H;
+  const Ut = be.alloc(G * H);
+  be.sequenceToTimeMajor(U, Ut, H, G, 1, false, null);
+  const dH = random(be, rng, T * BH);
+  const dGates = be.alloc(T * B * G);
+  const dHIn = dropout ? be.alloc(BH) : null;
+  const dc = c === null ? null : be.alloc(BH);
+  const gru = cell.kind === 'gru';
+  const dRec = gru && cell.resetAfter ? be.alloc(T * B * G) : null;
+  const dRh = gru && !cell.resetAfter ? be.alloc(BH) : null;
+  be.sequenceForward(...fwd);
+  const grads = [dH, dGates, dHIn, scale, mask, c, dc, rec, dRec, dRh] as const;
+  be.sequenceBackward(cell, B, T, H, gates, h, hIn, Ut, ...grads);
+  const written = [...forwardOutputs(fwd), dH, dGates, dc, dRec];
+  return written.filter((a): a is FloatArray => a !== null);
+}
+
+/**
+ * sequenceForward and sequenceBackward on the tested backend and on the same backend on one
+ * thread: the same bits (threads own whole batch rows for every step).
+ */
+function oneThread(ctx: SuiteContext): void {
+  if (ctx.oneThread === undefined) return; // the backend has no threads
+  const [be, single] = [ctx.tested(), ctx.oneThread()];
+  for (const cell of CELLS) {
+    for (const shape of SHAPES) {
+      for (const masked of [false, true]) {
+        for (const dropout of [false, true]) {
+          const got = forwardBackward(be, cell, shape, masked, dropout);
+          const want = forwardBackward(single, cell, shape, masked, dropout);
+          assertSameBits(got, want, JSON.stringify({ cell, shape, masked, dropout }));
+        }
+      }
+    }
+  }
+}
+
 /**
  * sequenceLast's shapes: also sequences longer than the steps a fast backend projects per GEMM
  * (native: 32), and a lone row whose gates span several full column tiles.
@@ -215,7 +200,6 @@ const LAST_SHAPES = [...SHAPES, [9, 70, 33, 11], [1, 40, 40, 12]];
 
 function sequenceLast(ctx: SuiteContext): void {
   const be = ctx.tested();
-  if (be.sequenceLast === undefined) return; // the layers then run the training path
   for (const cell of CELLS) {
     for (const [B, T, H, D] of LAST_SHAPES) {
       for (const [masked, reverse, withBias] of [
@@ -233,7 +217,7 @@ function sequenceLast(ctx: SuiteContext): void {
         const mask = masked ? Uint8Array.from({ length: T * B }, () => +(rng.next() >= 0.3)) : null;
         const args = [cell, B, T, H, D, x, reverse, W, bias, U, mask] as const;
         const [want, got] = [be.alloc(B * H), be.alloc(B * H)];
-        sequenceLastBySteps(be, ...args, want);
+        sequenceLastByTrainingPath(be, ...args, want);
         be.sequenceLast(...args, got);
         assertSameBits([got], [want], JSON.stringify({ cell, B, T, H, D, masked, reverse }));
       }
@@ -333,8 +317,8 @@ function inferenceAgainstTraining(ctx: SuiteContext): void {
 }
 
 export const sequenceCases = {
-  'sequenceForward / sequenceBackward: the per-step loop, bit for bit': sequenceForwardBackward,
   'sequenceForward: one call per step on views, bit for bit': forwardStepByStep,
+  'sequenceForward / sequenceBackward: the bits of one thread': oneThread,
   'sequenceLast: the training path, bit for bit': sequenceLast,
   'layers: a step observer changes no bit (outputs, states, gradients)': layersObservedAgainstNot,
   'layers: inference equals the training forward': inferenceAgainstTraining,

@@ -46,24 +46,6 @@ const clip = { scale: 1, clipValue: Infinity };
 const LSTM_C = { kind: 'lstm' };
 const GRU_A = { kind: 'gru', resetAfter: true };
 const GRU_R = { kind: 'gru', resetAfter: false };
-/**
- * A valid step record of a cell op (batch 2, units 2): each of `views` a View of F() from 0, a
- * mask, then `own` (fields, or replaced ones).
- */
-const step = (be: Backend, views: string[], own: Record<string, unknown> = {}) => ({
-  batch: 2,
-  units: 2,
-  ...Object.fromEntries(views.map((name) => [name, { data: F(be), offset: 0 }])),
-  mask: { data: M(), offset: 0 },
-  ...own,
-});
-const STEP_SIZES = [
-  [0, 'batch'],
-  [0, 'units'],
-] as const;
-const LSTM_FORWARD = ['gates', 'cPrev', 'c', 'hPrev', 'h'];
-const GRU_BACKWARD = ['gates', 'rec', 'hPrev', 'dh', 'dGates', 'dRec', 'dhPrev'];
-
 /** A valid adamUpdate call (n = 4), or its v replaced. */
 const adamArgs = (be: Backend, v: unknown = F(be)): unknown[] => [
   F(be),
@@ -94,20 +76,6 @@ const OPS: Record<string, OpCall> = {
   embeddingBagBackward: { args: (b) => [F(b), I(), BAGS(), null, 'sum', 2, F(b)], sizes: [5] },
   sequenceToTimeMajor: { args: (b) => [F(b), F(b), 2, 2, 2, false, F(b)], sizes: [2, 3, 4] },
   timeMajorToSequence: { args: (b) => [F(b), F(b), 2, 2, 2, true, null], sizes: [2, 3, 4] },
-  multiplyAt: { args: (b) => [4, F(b), 0, F(b), 1, F(b), 2, 1], sizes: [0] },
-  rnnCellForward: {
-    args: (b) => [step(b, ['gates', 'hPrev', 'h'], { activation: 'tanh' })],
-    sizes: STEP_SIZES,
-  },
-  rnnCellBackward: {
-    args: (b) => [step(b, ['gates', 'dh', 'dGates', 'dhPrev'], { activation: 'tanh' })],
-    sizes: STEP_SIZES,
-  },
-  lstmCellForward: { args: (b) => [step(b, LSTM_FORWARD)], sizes: STEP_SIZES },
-  lstmCellBackward: {
-    args: (b) => [step(b, ['gates', 'cPrev', 'c', 'dh', 'dc', 'dGates', 'dhPrev'])],
-    sizes: STEP_SIZES,
-  },
   sequenceForward: {
     args: (b) => [GRU_R, 2, 2, 2, F(b), F(b), F(b), F(b), F(b), M(), null, F(b), F(b)],
     sizes: [1, 2, 3],
@@ -119,19 +87,6 @@ const OPS: Record<string, OpCall> = {
   sequenceLast: {
     args: (b) => [GRU_A, 2, 2, 2, 2, F(b), false, F(b), F(b), F(b), M(), F(b)],
     sizes: [1, 2, 3, 4],
-  },
-  gruCellForward: {
-    args: (b) => [step(b, ['gates', 'rec', 'hPrev', 'h'], { resetAfter: true })],
-    sizes: STEP_SIZES,
-  },
-  gruResetForward: { args: (b) => [step(b, ['gates', 'rec', 'hPrev', 'rh'])], sizes: STEP_SIZES },
-  gruCellBackward: {
-    args: (b) => [step(b, GRU_BACKWARD, { resetAfter: true })],
-    sizes: STEP_SIZES,
-  },
-  gruResetBackward: {
-    args: (b) => [step(b, ['gates', 'hPrev', 'dRh', 'dGates', 'dhPrev'])],
-    sizes: STEP_SIZES,
   },
   im2col1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
   col2im1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
@@ -173,14 +128,9 @@ function setSize(args: unknown[], where: Where, value: number): void {
 }
 
 type Arrays = (Float32Array | Float64Array | Int32Array | Uint8Array)[];
-/** The typed arrays among `args`, and inside their records (a step's views). */
+/** The typed arrays among `args` (records, a window or a cell, hold none). */
 const arraysOf = (args: unknown[]): Arrays =>
-  args.flatMap((a): Arrays => {
-    if (ArrayBuffer.isView(a)) return a instanceof DataView ? [] : [a as Arrays[number]];
-    return a !== null && typeof a === 'object' && !Array.isArray(a)
-      ? arraysOf(Object.values(a))
-      : [];
-  });
+  args.filter((a): a is Arrays[number] => ArrayBuffer.isView(a) && !(a instanceof DataView));
 
 /** `args` with the given sizes must throw an Error and leave every array and a neighbour alone. */
 function rejects(be: Backend, op: string, args: unknown[], what: string): void {
@@ -299,23 +249,24 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'conv1dBackwardSparse', sparse('relu', Int32Array.of(-1)), 'a negative entry');
   rejects(be, 'im2col1d', [F(be), { ...win(), stride: 0 }, F(be)], 'stride 0');
   rejects(be, 'maxPool1d', [F(be), { ...win(), steps: 0 }, F(be), I()], 'no input steps');
-  const lstmMask = (data: Uint8Array, offset: number) => [
-    step(be, LSTM_FORWARD, { mask: { data, offset } }),
-  ];
-  rejects(be, 'lstmCellForward', lstmMask(new Uint8Array(1), 0), 'a short mask');
-  rejects(be, 'lstmCellForward', lstmMask(M(), 63), 'a mask offset past its end');
-  rejects(
-    be,
-    'rnnCellForward',
-    [step(be, ['gates', 'hPrev', 'h'], { activation: 'softmax', mask: null })],
-    'softmax in a cell',
-  );
-  rejects(
-    be,
-    'gruCellBackward',
-    [step(be, GRU_BACKWARD, { resetAfter: true, dRec: null, dhPrev: null, mask: null })],
-    'resetAfter without dRec',
-  );
+  const floats = (n: number) => Array.from({ length: n }, () => F(be));
+  const nulls = (n: number) => new Array<null>(n).fill(null);
+  // sequenceForward's gates, U and h, then hIn and recurrentScale (none).
+  const forward = (cell: unknown) => [cell, 2, 2, 2, ...floats(3), null, null];
+  const lstm = (mask: unknown) => [...forward(LSTM_C), mask, F(be), null, null];
+  rejects(be, 'sequenceForward', lstm(new Uint8Array(3)), 'a short mask');
+  rejects(be, 'sequenceForward', lstm(Int32Array.of(1, 1, 1, 1)), 'an Int32Array mask');
+  rejects(be, 'sequenceForward', lstm(M().subarray(61)), 'a short view of a mask');
+  rejects(be, 'sequenceForward', [...forward(LSTM_C), ...nulls(4)], 'an LSTM without c');
+  const rnn = (cell: unknown) => [...forward(cell), ...nulls(4)];
+  const softmax = { kind: 'simpleRnn', activation: 'softmax' };
+  rejects(be, 'sequenceForward', rnn(softmax), 'softmax in a cell');
+  rejects(be, 'sequenceForward', rnn({ kind: 'transformer' }), 'an unknown cell');
+  rejects(be, 'sequenceForward', rnn(null), 'no cell');
+  // sequenceBackward's gates, h, hIn, Ut, dH and dGates, no dropout, mask or c, then rec.
+  const gru = (dRec: unknown) => [GRU_A, 2, 2, 2, ...floats(6), ...nulls(5), F(be), dRec, null];
+  rejects(be, 'sequenceBackward', gru(null), 'resetAfter without dRec');
+  rejects(be, 'sequenceBackward', gru(be.alloc(7)), 'a short dRec');
   rejects(be, 'adamUpdate', adamArgs(be, null), 'no v');
   const adamRows = (rows: unknown) => [...adamArgs(be), 2, rows];
   rejects(be, 'adamUpdateRows', adamRows(Int32Array.of(0, 2)), 'a row past the table');

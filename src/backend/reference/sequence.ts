@@ -1,52 +1,54 @@
-import type { FloatArray } from '../tensor/tensor.js';
-import type { Backend } from './backend.js';
+import type { FloatArray } from '../../tensor/tensor.js';
+import type { Backend } from '../backend.js';
+import { gateCount, type RecurrentOps, type SequenceCell } from '../recurrent-ops.js';
 import {
-  gateCount,
-  type CellOpName,
-  type RecurrentOps,
-  type SequenceCell,
+  gruCellBackward,
+  gruCellForward,
+  gruResetBackward,
+  gruResetForward,
+  lstmCellBackward,
+  lstmCellForward,
+  rnnCellBackward,
+  rnnCellForward,
   type View,
-} from './recurrent-ops.js';
+} from './cells.js';
+import { gemm } from './gemm.js';
 
-type SequenceOps = Required<Pick<RecurrentOps, 'sequenceForward' | 'sequenceBackward'>>;
-type Forward = Parameters<SequenceOps['sequenceForward']>;
-type Backward = Parameters<SequenceOps['sequenceBackward']>;
+// The whole-sequence ops as loops over the per-step cell kernels (./cells.ts) and gemm: the
+// definition every fast backend's fused version is tested against, and what the reference
+// backend runs. Arguments were checked by the backend's op (../checks/recurrent.ts).
 
-/** The per-step ops the whole-sequence loops are made of. */
-export type StepOps = Pick<Backend, 'gemm' | 'multiplyAt' | CellOpName>;
-
-const sequenceOpsOf = new WeakMap<Backend, SequenceOps>();
-
-/** The backend's fused whole-sequence ops, or else the loops over its per-step ops. */
-export function sequenceOps(be: Backend): SequenceOps {
-  let ops = sequenceOpsOf.get(be);
-  if (ops === undefined) {
-    const { sequenceForward: fwd, sequenceBackward: bwd } = be;
-    ops = {
-      sequenceForward: fwd ? fwd.bind(be) : (...a) => sequenceForwardBySteps(be, ...a),
-      sequenceBackward: bwd ? bwd.bind(be) : (...a) => sequenceBackwardBySteps(be, ...a),
-    };
-    sequenceOpsOf.set(be, ops);
-  }
-  return ops;
-}
+type Forward = Parameters<RecurrentOps['sequenceForward']>;
+type Backward = Parameters<RecurrentOps['sequenceBackward']>;
 
 function needed(op: string, cell: SequenceCell, name: string, a: FloatArray | null): FloatArray {
   if (a === null) throw new Error(`${op}: ${cell.kind} needs ${name}`);
   return a;
 }
 
-/** The block of `data` from `offset` on, as a step op takes it. */
+/** The block of `data` from `offset` on, as a cell kernel takes it. */
 function at<A extends FloatArray | Uint8Array>(data: A, offset: number): View<A> {
   return { data, offset };
 }
 
-/**
- * RecurrentOps.sequenceForward as the loop over the per-step ops: its definition, and the
- * implementation of every backend without a fused one (the reference backend).
- */
-export function sequenceForwardBySteps(
-  ops: StepOps,
+/** out[outOffset + i] = beta·out[outOffset + i] + a[aOffset + i]·b[i] for i < n. */
+function multiplyAt(
+  n: number,
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  out: FloatArray,
+  outOffset: number,
+  beta: 0 | 1,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v = a[aOffset + i] * b[i];
+    out[outOffset + i] = beta === 0 ? v : out[outOffset + i] + v;
+  }
+}
+
+/** RecurrentOps.sequenceForward: per step the recurrent projection, then the cell's kernel. */
+export function sequenceForward(
   ...[cell, B, steps, H, gates, U, h, hIn, recurrentScale, mask, c, rec, rh]: Forward
 ): void {
   const op = 'sequenceForward';
@@ -56,7 +58,7 @@ export function sequenceForwardBySteps(
   for (let s = 0; s < steps; s++) {
     const [sH, sG] = [s * BH, s * B * G];
     if (recurrentScale !== null && scaled !== null) {
-      ops.multiplyAt(BH, h, sH, recurrentScale, 0, scaled, sH, 0);
+      multiplyAt(BH, h, sH, recurrentScale, scaled, sH, 0);
     }
     const rin = scaled ?? h;
     const shape = { batch: B, units: H, gates: at(gates, sG) };
@@ -64,29 +66,31 @@ export function sequenceForwardBySteps(
     if (cell.kind === 'gru') {
       const r = needed(op, cell, 'rec', rec);
       if (cell.resetAfter) {
-        ops.gemm(false, false, B, G, H, rin, sH, H, U, 0, G, r, sG, G, 1);
+        gemm(false, false, B, G, H, rin, sH, H, U, 0, G, r, sG, G, 1);
       } else {
         const rhs = needed(op, cell, 'rh', rh);
-        ops.gemm(false, false, B, 2 * H, H, rin, sH, H, U, 0, G, r, sG, G, 0);
-        ops.gruResetForward({ ...shape, rec: at(r, sG), hPrev: at(rin, sH), rh: at(rhs, sH) });
-        ops.gemm(false, false, B, H, H, rhs, sH, H, U, 2 * H, G, r, sG + 2 * H, G, 0);
+        gemm(false, false, B, 2 * H, H, rin, sH, H, U, 0, G, r, sG, G, 0);
+        gruResetForward({ ...shape, rec: at(r, sG), hPrev: at(rin, sH), rh: at(rhs, sH) });
+        gemm(false, false, B, H, H, rhs, sH, H, U, 2 * H, G, r, sG + 2 * H, G, 0);
       }
-      ops.gruCellForward({ ...step, resetAfter: cell.resetAfter, rec: at(r, sG) });
+      gruCellForward({ ...step, resetAfter: cell.resetAfter, rec: at(r, sG) });
     } else {
-      ops.gemm(false, false, B, G, H, rin, sH, H, U, 0, G, gates, sG, G, 1);
+      gemm(false, false, B, G, H, rin, sH, H, U, 0, G, gates, sG, G, 1);
       if (cell.kind === 'lstm') {
         const cs = needed(op, cell, 'c', c);
-        ops.lstmCellForward({ ...step, cPrev: at(cs, sH), c: at(cs, sH + BH) });
+        lstmCellForward({ ...step, cPrev: at(cs, sH), c: at(cs, sH + BH) });
       } else {
-        ops.rnnCellForward({ ...step, activation: cell.activation });
+        rnnCellForward({ ...step, activation: cell.activation });
       }
     }
   }
 }
 
-/** RecurrentOps.sequenceBackward as the loop over the per-step ops (see above). */
-export function sequenceBackwardBySteps(
-  ops: StepOps,
+/**
+ * RecurrentOps.sequenceBackward: per step, last first, the cell's backward kernel, then dL/dh of
+ * the step before through U (and the recurrent-dropout scale).
+ */
+export function sequenceBackward(
   ...[cell, B, steps, H, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask, ...rest]: Backward
 ): void {
   const op = 'sequenceBackward';
@@ -109,40 +113,46 @@ export function sequenceBackwardBySteps(
       const r = needed(op, cell, 'rec', rec);
       const dr = cell.resetAfter ? needed(op, cell, 'dRec', dRec) : null;
       const gru = { resetAfter: cell.resetAfter, rec: at(r, sG), hPrev: at(h, sH) };
-      ops.gruCellBackward({ ...step, ...gru, dRec: dr && at(dr, sG) });
+      gruCellBackward({ ...step, ...gru, dRec: dr && at(dr, sG) });
       if (dr !== null) dRecurrent = dr;
       else {
         // The r gradient needs dL/d(r⊙hIn) = dG_h·U_hᵀ first, even at s = 0.
         const drh = needed(op, cell, 'dRh', dRh);
-        ops.gemm(false, false, B, H, H, dGates, sG + 2 * H, G, Ut, 2 * H * H, H, drh, 0, H, 0);
+        gemm(false, false, B, H, H, dGates, sG + 2 * H, G, Ut, 2 * H * H, H, drh, 0, H, 0);
         const hPrev = at(rin, sH);
-        ops.gruResetBackward({ ...step, hPrev, dRh: at(drh, 0), dhPrev: into && at(into, intoAt) });
+        gruResetBackward({ ...step, hPrev, dRh: at(drh, 0), dhPrev: into && at(into, intoAt) });
         if (into !== null) {
-          ops.gemm(false, false, B, H, 2 * H, dGates, sG, G, Ut, 0, H, into, intoAt, H, 1);
+          gemm(false, false, B, H, 2 * H, dGates, sG, G, Ut, 0, H, into, intoAt, H, 1);
         }
       }
     } else if (cell.kind === 'lstm') {
       const [cs, dcs] = [needed(op, cell, 'c', c), needed(op, cell, 'dc', dc)];
-      ops.lstmCellBackward({ ...step, cPrev: at(cs, sH), c: at(cs, sH + BH), dc: at(dcs, 0) });
+      lstmCellBackward({ ...step, cPrev: at(cs, sH), c: at(cs, sH + BH), dc: at(dcs, 0) });
     } else {
-      ops.rnnCellBackward({ ...step, activation: cell.activation });
+      rnnCellBackward({ ...step, activation: cell.activation });
     }
     if (into === null) continue;
     if (cell.kind !== 'gru' || cell.resetAfter) {
-      ops.gemm(false, false, B, H, G, dRecurrent, sG, G, Ut, 0, H, into, intoAt, H, 1);
+      gemm(false, false, B, H, G, dRecurrent, sG, G, Ut, 0, H, into, intoAt, H, 1);
     }
-    if (scale !== null) ops.multiplyAt(BH, into, 0, scale, 0, dH, sH - BH, 1);
+    if (scale !== null) multiplyAt(BH, into, 0, scale, dH, sH - BH, 1);
   }
 }
+
+/** The ops sequenceLast is written over: any backend's, so a fast one can be checked by it. */
+export type TrainingPathOps = Pick<
+  Backend,
+  'alloc' | 'sequenceToTimeMajor' | 'gemm' | 'addRowVector' | 'sequenceForward'
+>;
 
 /**
  * RecurrentOps.sequenceLast as the training path's ops (its definition): the input projection
  * over all steps, then sequenceForward, keeping only the last state.
  */
-export function sequenceLastBySteps(
-  ops: StepOps & Pick<Backend, 'alloc' | 'sequenceToTimeMajor' | 'addRowVector'>,
+export function sequenceLastByTrainingPath(
+  ops: TrainingPathOps,
   ...[cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out]: Parameters<
-    Required<RecurrentOps>['sequenceLast']
+    RecurrentOps['sequenceLast']
   >
 ): void {
   const BH = batch * units;
@@ -161,7 +171,6 @@ export function sequenceLastBySteps(
   const rh = gru && !cell.resetAfter ? ops.alloc(rows * units) : null;
   const c = cell.kind === 'lstm' ? ops.alloc((steps + 1) * BH) : null;
   const h = ops.alloc((steps + 1) * BH);
-  const fwd = [cell, batch, steps, units, gates, U, h, null, null, mask, c, rec, rh] as const;
-  sequenceForwardBySteps(ops, ...fwd);
+  ops.sequenceForward(cell, batch, steps, units, gates, U, h, null, null, mask, c, rec, rh);
   out.set(h.subarray(steps * BH, (steps + 1) * BH));
 }
