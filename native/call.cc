@@ -97,36 +97,6 @@ bool Call::flag(size_t i, const char* name) const {
   return v == 1;
 }
 
-Call Call::field(size_t i, const char* object, const char* name) const {
-  napi_valuetype t = napi_undefined;
-  if (i < argc_) napi_typeof(env, argv_[i], &t);
-  if (t != napi_object) fail(std::string(object) + " must be an object");
-  napi_value value;
-  if (napi_get_named_property(env, argv_[i], name, &value) != napi_ok)
-    fail(std::string("cannot read ") + object + "." + name);
-  return Call(*this, value);
-}
-
-template <class E>
-E* Call::viewOf(size_t i, const char* name, long extent,
-                Arr<E> (Call::*read)(size_t, const char*) const) const {
-  const Arr<E> data = (field(i, name, "data").*read)(0, name);
-  const long off = field(i, name, "offset").offset(0, (std::string(name) + ".offset").c_str());
-  return span(data, name, off, extent);
-}
-
-float* Call::view(size_t i, const char* name, long extent) const {
-  return viewOf(i, name, extent, &Call::f32);
-}
-
-float* Call::viewOrNull(size_t i, const char* name, long extent) const {
-  return isNull(i) ? nullptr : view(i, name, extent);
-}
-
-const uint8_t* Call::maskViewOrNull(size_t i, const char* name, long extent) const {
-  return isNull(i) ? nullptr : viewOf(i, name, extent, &Call::u8);
-}
-
 void Call::check(long len, const char* name, long off, long extent) const {
   if (off < 0 || extent < 0 || off > len || extent > len - off)
     fail(std::string(name) + ": needs " + std::to_string(extent) + " values from offset " +

@@ -48,16 +48,6 @@ class Call {
   double number(size_t i, const char* name) const;
   int choice(size_t i, const char* name, int count) const;  // an integer in [0, count)
 
-  // Records (src/backend/recurrent-ops.ts: a cell step and its Views). field: field `name` of
-  // the object argument i (whose name is `object`) as argument 0 of a Call, to be checked like
-  // any argument. view: argument i as a View {data, offset}: data + offset after checking that
-  // [offset, offset + extent) lies inside data, a Float32Array (mask: a Uint8Array; the OrNull
-  // forms take null as nullptr).
-  Call field(size_t i, const char* object, const char* name) const;
-  float* view(size_t i, const char* name, long extent) const;
-  float* viewOrNull(size_t i, const char* name, long extent) const;
-  const uint8_t* maskViewOrNull(size_t i, const char* name, long extent) const;
-
   // ids.len after checking that every id is in [0, rows) (indexes a row of a table), before any
   // value moves; distinctIds also that none occurs twice.
   long ids(const Arr<int32_t>& list, long rows) const;
@@ -94,19 +84,11 @@ class Call {
   }
 
  private:
-  // A record field's Call (field()): one argument, the op's env and entry; the other argument
-  // slots are never read, so they are not copied.
-  Call(const Call& record, napi_value value) : env(record.env), entry(record.entry), argc_(1) {
-    argv_[0] = value;
-  }
   void check(long len, const char* name, long off, long extent) const;
   template <class E>
   Arr<E> typedArray(size_t i, const char* name, napi_typedarray_type want,
                     const char* wantName) const;
   bool isNull(size_t i) const;
-  template <class E>
-  E* viewOf(size_t i, const char* name, long extent,
-            Arr<E> (Call::*read)(size_t, const char*) const) const;
 
   napi_value argv_[kMaxArgs];
   size_t argc_ = kMaxArgs;

@@ -50,7 +50,7 @@ struct LstmStep {
   const uint8_t* mask;
 };
 
-// gruCellForward (h = new state) or gruResetForward (h = r ⊙ hPrev).
+// gruForward (h = new state) or gruResetForward (h = r ⊙ hPrev).
 struct GruStep {
   bool resetAfter;
   long units;

@@ -101,7 +101,7 @@ static void k_softmax_rows(const float* x, float* y, long rows, long cols) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Recurrent cells, rows [b0, b1) of one step (see src/backend/recurrent-ops.ts for the contracts).
+// Recurrent cells, rows [b0, b1) of one step (contracts: src/backend/reference/cells.ts).
 
 static inline void copy_row(const float* s, float* d, long n) {
   for (long j = 0; j < n; j++) d[j] = s[j];

@@ -1,36 +1,11 @@
-// RecurrentOps (src/backend/recurrent-ops.ts): sequence transposes and the fused cell kernels,
-// split between threads by batch rows (rows are independent within a step).
+// RecurrentOps (src/backend/recurrent-ops.ts): the sequence transposes and the whole-sequence
+// ops over the fused cell kernels (kernels.h, generic.cc).
 #include <vector>
 
 #include "generic.h"
 #include "ops.h"
 
 namespace {
-
-// Per-step cell work is small (B·H values, a few transcendental functions each).
-template <class F>
-void forRows(long batch, long units, F&& f) {
-  if (batch == 0 || units == 0) return;  // no empty loop over a huge batch
-  forRanges(batch, (double)batch * units * 16, f);
-}
-
-// A step op's record (argument 0, src/backend/recurrent-ops.ts): batch, units, and its fields
-// by name, each view checked to hold `blocks` [batch, units] blocks (src/backend/checks/).
-struct StepRecord {
-  const Call& c;
-  long B, H, BH;
-  explicit StepRecord(const Call& call)
-      : c(call), B(get("batch").size(0, "batch")), H(get("units").size(0, "units")),
-        BH(c.product({B, H})) {}
-  Call get(const char* name) const { return c.field(0, "step", name); }
-  float* view(const char* name, long blocks) const {
-    return get(name).view(0, name, c.product({blocks, BH}));
-  }
-  float* viewOrNull(const char* name, long blocks) const {
-    return get(name).viewOrNull(0, name, c.product({blocks, BH}));
-  }
-  const uint8_t* mask() const { return get("mask").maskViewOrNull(0, "mask", B); }
-};
 
 napi_value transposeSequence(Call& c) {
   const long batch = c.size(2, "batch"), steps = c.size(3, "steps"), f = c.size(4, "features");
@@ -44,97 +19,6 @@ napi_value transposeSequence(Call& c) {
   if (n == 0) return undefined(c.env);
   forRanges(steps, n, [&](long lo, long hi) {
     generic::transposeSequence(bm, tm, batch, steps, f, reverse, scale, toTimeMajor, lo, hi);
-  });
-  return undefined(c.env);
-}
-
-napi_value multiplyAt(Call& c) {
-  const long n = c.size(0, "n");
-  const float* a = c.span(c.f32(1, "a"), "a", c.offset(2, "aOffset"), n);
-  const float* b = c.span(c.f32(3, "b"), "b", c.offset(4, "bOffset"), n);
-  float* out = c.span(c.f32(5, "out"), "out", c.offset(6, "outOffset"), n);
-  const bool beta = c.flag(7, "beta");
-  forRanges(n, n, [&](long lo, long hi) { generic::multiplyAt(a, b, out, beta, lo, hi); });
-  return undefined(c.env);
-}
-
-napi_value rnnCellForward(Call& c) {
-  const StepRecord r(c);
-  const RnnStep s{r.get("activation").choice(0, "activation", ELEMENTWISE_ACT_COUNT), r.H,
-                  r.view("gates", 1), r.view("hPrev", 1), r.view("h", 1), r.mask()};
-  forRows(r.B, r.H, [&](long lo, long hi) { K->rnnForward(s, lo, hi); });
-  return undefined(c.env);
-}
-
-napi_value rnnCellBackward(Call& c) {
-  const StepRecord r(c);
-  const int act = r.get("activation").choice(0, "activation", ELEMENTWISE_ACT_COUNT);
-  const float *gates = r.view("gates", 1), *dh = r.view("dh", 1);
-  float *dG = r.view("dGates", 1), *dhPrev = r.viewOrNull("dhPrev", 1);
-  const uint8_t* mask = r.mask();
-  forRows(r.B, r.H, [&](long lo, long hi) {
-    generic::rnnBackward(act, r.H, gates, dh, dG, dhPrev, mask, lo, hi);
-  });
-  return undefined(c.env);
-}
-
-napi_value lstmCellForward(Call& c) {
-  const StepRecord r(c);
-  const LstmStep s{.units = r.H, .gates = r.view("gates", 4), .cPrev = r.view("cPrev", 1),
-                   .c = r.view("c", 1), .hPrev = r.view("hPrev", 1), .h = r.view("h", 1),
-                   .mask = r.mask()};
-  forRows(r.B, r.H, [&](long lo, long hi) { K->lstmForward(s, lo, hi); });
-  return undefined(c.env);
-}
-
-napi_value lstmCellBackward(Call& c) {
-  const StepRecord r(c);
-  const LstmStep s{.units = r.H, .gates = r.view("gates", 4), .cPrev = r.view("cPrev", 1),
-                   .c = r.view("c", 1), .dh = r.view("dh", 1), .dc = r.view("dc", 1),
-                   .dGates = r.view("dGates", 4), .dhPrev = r.viewOrNull("dhPrev", 1),
-                   .mask = r.mask()};
-  forRows(r.B, r.H, [&](long lo, long hi) { K->lstmBackward(s, lo, hi); });
-  return undefined(c.env);
-}
-
-napi_value gruCellForward(Call& c) {
-  const StepRecord r(c);
-  const GruStep s{r.get("resetAfter").flag(0, "resetAfter"), r.H, r.view("gates", 3),
-                  r.view("rec", 3), r.view("hPrev", 1), r.view("h", 1), r.mask()};
-  forRows(r.B, r.H, [&](long lo, long hi) { K->gruForward(s, lo, hi); });
-  return undefined(c.env);
-}
-
-napi_value gruResetForward(Call& c) {
-  const StepRecord r(c);
-  const GruStep s{false, r.H, r.view("gates", 3), r.view("rec", 3), r.view("hPrev", 1),
-                  r.view("rh", 1), nullptr};
-  forRows(r.B, r.H, [&](long lo, long hi) { K->gruResetForward(s, lo, hi); });
-  return undefined(c.env);
-}
-
-napi_value gruCellBackward(Call& c) {
-  const StepRecord r(c);
-  const bool resetAfter = r.get("resetAfter").flag(0, "resetAfter");
-  const float *gates = r.view("gates", 3), *rec = r.view("rec", 3), *hPrev = r.view("hPrev", 1);
-  const float* dh = r.view("dh", 1);
-  float *dG = r.view("dGates", 3), *dRec = r.viewOrNull("dRec", 3);
-  if (resetAfter && !dRec) c.fail("resetAfter needs dRec");
-  float* dhPrev = r.viewOrNull("dhPrev", 1);
-  const uint8_t* mask = r.mask();
-  forRows(r.B, r.H, [&](long lo, long hi) {
-    generic::gruBackward(resetAfter, r.H, gates, rec, hPrev, dh, dG, resetAfter ? dRec : nullptr,
-                         dhPrev, mask, lo, hi);
-  });
-  return undefined(c.env);
-}
-
-napi_value gruResetBackward(Call& c) {
-  const StepRecord r(c);
-  const float *gates = r.view("gates", 3), *hPrev = r.view("hPrev", 1), *dRh = r.view("dRh", 1);
-  float *dG = r.view("dGates", 3), *dhPrev = r.viewOrNull("dhPrev", 1);
-  forRows(r.B, r.H, [&](long lo, long hi) {
-    generic::gruResetBackward(r.H, gates, hPrev, dRh, dG, dhPrev, lo, hi);
   });
   return undefined(c.env);
 }
@@ -183,7 +67,8 @@ void rowsGemm(long b0, long b1, long n, long k, const float* a, long lda, const 
 }
 
 // The cells: forward(step) and backward(step s, dhPrev = dH block s−1 or null, into = where
-// dL/dh_{s−1} through U goes, or null at s = 0), each exactly its per-step ops.
+// dL/dh_{s−1} through U goes, or null at s = 0), each the reference's per-step loop body
+// (src/backend/reference/sequence.ts).
 struct RnnCell {
   static void forward(const Sequence& q, const Step& t, long b0, long b1, float* scratch) {
     rowsGemm(b0, b1, q.H, q.H, t.rin, q.H, q.U, q.H, t.gates, q.H, true, scratch);
@@ -448,14 +333,5 @@ extern const OpEntry kRecurrentOps[] = {
     {"sequenceForward", sequenceForward},
     {"sequenceBackward", sequenceBackward},
     {"transposeSequence", transposeSequence},
-    {"multiplyAt", multiplyAt},
-    {"rnnCellForward", rnnCellForward},
-    {"rnnCellBackward", rnnCellBackward},
-    {"lstmCellForward", lstmCellForward},
-    {"lstmCellBackward", lstmCellBackward},
-    {"gruCellForward", gruCellForward},
-    {"gruResetForward", gruResetForward},
-    {"gruCellBackward", gruCellBackward},
-    {"gruResetBackward", gruResetBackward},
     {nullptr, nullptr},
 };
