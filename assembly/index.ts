@@ -21,11 +21,6 @@ export { rmsprop, sgd } from './optimizer';
 import { adam } from './optimizer';
 import { conv1dSparsePart } from './conv';
 import { fmaChains } from './peak';
-// The per-step cell kernels, called directly on rows [0, batch) (off the hot path since the
-// whole-sequence tasks: only the per-step loops of the reference and step observers run them).
-export {
-  gruBackward, gruForward, gruResetBackward, gruResetForward, lstmBackward, lstmForward, rnnBackward, rnnForward,
-} from './recurrent';
 
 /** First byte the host may use. */
 export function heapBase(): usize {

@@ -1,5 +1,5 @@
-// Fused pointwise kernels of the recurrent cells, over batch rows [r0, r1) so a step can be split
-// across threads (rows are independent). Pointers are byte addresses of the step's block; a mask
+// Fused pointwise kernels of the recurrent cells, the steps of ./sequence.ts, over batch rows
+// [r0, r1) so a step can be split across threads (rows are independent). Pointers are byte addresses of the step's block; a mask
 // pointer of 0 means no mask, and so does 0 for an optional output (dhPrev, dRec).
 import { activate, derivative } from './core';
 import { fmadd, ld, st, vsigmoid, vtanh } from './simd';

@@ -1,7 +1,8 @@
 // Whole sequences in one task (RecurrentOps.sequenceForward/Backward/Last), one loop over time
 // for every cell: a thread takes batch rows [r0, r1) for every step. Rows are independent through
-// time, so threads meet once per pass instead of at every step, and each row is computed by
-// exactly the kernels the per-step ops run (gemmPart gives the same bits for any row range).
+// time, so threads meet once per pass instead of at every step, and a row's values do not depend
+// on the rows beside it (gemmPart gives the same bits for any row range): any thread count, and
+// one call per step, give the same bits.
 // Arguments are read from the task record (layouts in src/backend/wasm/backend.ts).
 import { CELL_GRU, CELL_LSTM, CELL_SIMPLE_RNN } from './codes';
 import { addRowVector, multiplyAt } from './core';

@@ -64,15 +64,6 @@ export interface Kernels {
     dx: number,
   ): void;
   sgd(...args: number[]): void;
-  /** The per-step cell kernels (assembly/recurrent.ts), on rows [r0, r1). */
-  rnnForward(...args: number[]): void;
-  rnnBackward(...args: number[]): void;
-  lstmForward(...args: number[]): void;
-  lstmBackward(...args: number[]): void;
-  gruForward(...args: number[]): void;
-  gruResetForward(...args: number[]): void;
-  gruBackward(...args: number[]): void;
-  gruResetBackward(...args: number[]): void;
   rmsprop(...args: number[]): void;
 }
 
