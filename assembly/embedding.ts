@@ -10,18 +10,11 @@ export function gather(table: usize, dim: i32, ids: usize, out: usize, i0: i32, 
   }
 }
 
-/**
- * The ids in table rows [r0, r1), whole rows in id order like the reference: repeated ids
- * accumulate in the same sequence whoever owns the rows, and no two row ranges share a row.
- */
-export function scatterAdd(
-  dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize, r0: i32, r1: i32,
-): void {
+/** In id order, like the reference: repeated ids accumulate in the same sequence. */
+export function scatterAdd(dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize): void {
   const rowBytes = <usize>dim << 2;
   for (let i = 0; i < count; i++) {
-    const id = load<i32>(ids + (<usize>i << 2));
-    if (id < r0 || id >= r1) continue;
-    const dst = dTable + <usize>id * rowBytes;
+    const dst = dTable + <usize>load<i32>(ids + (<usize>i << 2)) * rowBytes;
     const src = dOut + <usize>i * rowBytes;
     for (let d = 0; d < dim; d += 4) {
       const o = <usize>d << 2, cnt = min(4, dim - d);

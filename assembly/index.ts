@@ -2,7 +2,7 @@
 // is described by a task record in memory and run by runTask on each thread for its part.
 import {
   TASK_ADAM, TASK_ADAM_ROWS, TASK_CONV_SPARSE_INPUT, TASK_CONV_SPARSE_WEIGHTS, TASK_FMA_CHAINS,
-  TASK_GATHER, TASK_GEMM, TASK_SCATTER_ADD, TASK_SEQUENCE_FORWARD,
+  TASK_GATHER, TASK_GEMM, TASK_SEQUENCE_FORWARD,
 } from './codes';
 import { gemmPart } from './gemm';
 import { sequenceBackwardRows, sequenceForwardRows } from './sequence';
@@ -12,8 +12,8 @@ export {
   activation, activationBackward, addRowVector, axpy, expArray, maddLane0, multiplyAt, scale,
   sumRows, sumSquares, transposeSequence,
 } from './core';
-export { embeddingBag, embeddingBagBackward } from './embedding';
-import { gather, scatterAdd } from './embedding';
+export { embeddingBag, embeddingBagBackward, scatterAdd } from './embedding';
+import { gather } from './embedding';
 export {
   col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward,
 } from './conv';
@@ -55,7 +55,7 @@ export function heapBase(): usize {
 /**
  * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
  * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows; gather splits output
- * rows and scatterAdd the table's rows. `scratch` is this thread's gemmScratchBytes() area.
+ * rows. `scratch` is this thread's gemmScratchBytes() area.
  */
 export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
   const op = arg(task, 0);
@@ -110,14 +110,6 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     // Output rows: [table, dim, ids, count, out].
     const r = share(arg(task, 4), 1, part, parts);
     gather(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 5), <i32>(r >> 32), <i32>r);
-    return;
-  }
-  if (op == TASK_SCATTER_ADD) {
-    // Table rows, each part walking every id: [dOut, ids, count, dim, dTable, rows].
-    const r = share(arg(task, 6), 1, part, parts);
-    const r0 = <i32>(r >> 32), r1 = <i32>r;
-    if (r0 >= r1) return;
-    scatterAdd(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 5), r0, r1);
     return;
   }
   // The sequence tasks: whole 6-row tiles per part, so every step's GEMM runs full tiles.

@@ -1,7 +1,7 @@
 /**
- * wasm gather and scatterAdd split across threads (gather by output rows, scatterAdd by table
- * rows, each part walking every id in order) give the bits of one thread, with repeated ids and
- * values whose sums depend on their order; an invalid call is refused before any part runs.
+ * wasm gather split across threads (by output rows) and scatterAdd (on the caller, in id order)
+ * give the bits of one thread, with repeated ids and values whose sums depend on their order; an
+ * invalid call is refused before any part runs.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';

@@ -56,7 +56,7 @@ export interface WasmSetup {
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
 /**
- * Parts per thread of a pointwise task (Adam, gather, scatterAdd), so a late thread's share is
+ * Parts per thread of a pointwise task (Adam, gather), so a late thread's share is
  * taken by the others. GEMMs and whole sequences take one part per thread (each part rereads an
  * operand).
  */
@@ -201,10 +201,10 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       pool.run(ids.length * dim, POINTWISE_SPLIT, TASK.gather, ...args);
       done();
     },
+    // On the caller: split by table rows or by columns, 2 threads ran slower than 1 (as on
+    // native, bench/NOTES.md).
     scatterAdd(dOut, ids, dim, dTable) {
-      const rows = Math.floor(dTable.length / dim);
-      const args = [f(dOut), heap.i32(ids), ids.length, dim, w(dTable), rows];
-      pool.run(ids.length * dim, POINTWISE_SPLIT, TASK.scatterAdd, ...args);
+      k.scatterAdd(f(dOut), heap.i32(ids), ids.length, dim, w(dTable));
       done();
     },
     embeddingBag(table, dim, ids, offsets, weights, mode, out) {

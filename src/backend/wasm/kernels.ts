@@ -30,6 +30,7 @@ export interface Kernels {
     scale: number,
     toTimeMajor: number,
   ): void;
+  scatterAdd(dOut: number, ids: number, count: number, dim: number, dTable: number): void;
   embeddingBag(
     table: number,
     dim: number,
