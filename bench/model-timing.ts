@@ -37,18 +37,19 @@ export interface ModelPlans {
 /**
  * Times train steps (forward + backward + Adam on one batch, as fit runs them), validation
  * batches (evaluate on one batch, as fit's validation pass) and single-review predictions of the
- * seed configuration with `architecture` as the encoder (the CNN: 128 filters of width 5).
- * Building the batch tensors is not timed.
+ * seed configuration with `architecture` as the encoder (the CNN: 128 filters of width 5), on
+ * `data` (default: 4 synthetic batches, cycled). Building the batch tensors is not timed.
  */
 export function benchModel(
   backend: Backend,
   plans: ModelPlans,
   architecture: Architecture = 'lstm',
+  data?: readonly [Tensor, Tensor][],
 ): ModelTimings {
   const rng = new Rng(2024);
   const model = buildSentimentModel({ architecture, ...SEED, seed: 1, backend });
   model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
-  const batches = Array.from({ length: 4 }, () => syntheticBatch(backend, rng, SEED.batch));
+  const batches = data ?? Array.from({ length: 4 }, () => syntheticBatch(backend, rng, SEED.batch));
   let i = 0;
   let lastLoss = NaN;
   const trainMs = summarize(

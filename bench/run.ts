@@ -8,11 +8,13 @@
  *
  *   npm run bench -- [--quick] [--markdown] [--backends a,b] [--threads 1,2] [--no-torch]
  *                    [--no-keras] [--architectures gru,rnn,cnn] [--no-serve | --serve-only]
- *                    [--out FILE] [--report FILE]
+ *                    [--imdb ARCHIVE] [--out FILE] [--report FILE]
  *
  * --architectures: the other encoders timed per gated and Keras configuration (train and
  * validation batches of the seed configuration with that encoder; default gru,rnn,cnn; '' for
  * none).
+ * --imdb (default $GATED_IMDB): also time each gated configuration's LSTM on batches of the IMDB
+ * training reviews, what the reference experiment trains on (column "lstm, IMDB reviews").
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -58,6 +60,7 @@ const { values: flags } = parseArgs({
     backends: { type: 'string' },
     threads: { type: 'string' },
     architectures: { type: 'string', default: 'gru,rnn,cnn' },
+    imdb: { type: 'string', default: process.env.GATED_IMDB },
     'no-torch': { type: 'boolean', default: false },
     'no-keras': { type: 'boolean', default: false },
     'no-serve': { type: 'boolean', default: false },
@@ -77,6 +80,7 @@ function list(text: string | undefined): string[] | null {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const IMDB_COLUMN = 'lstm, IMDB reviews';
 
 async function benchGated(backend: string, threads: number, speed: string): Promise<ConfigResult> {
   const env = { ...process.env, GATED_THREADS: String(threads) };
@@ -108,6 +112,16 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
     );
     const { trainMs, valMs } = other.result;
     architectures.push(architectureTiming(architecture, trainMs, valMs, other.contention));
+  }
+  if (flags.imdb !== undefined) {
+    log(`${label}: lstm on IMDB reviews…`);
+    const real = await runJsonProcess<ChildOutput & ModelTimings>(
+      process.execPath,
+      [CHILD, 'model', backend, speed, 'lstm', flags.imdb],
+      env,
+    );
+    const { trainMs, valMs } = real.result;
+    architectures.push(architectureTiming(IMDB_COLUMN, trainMs, valMs, real.contention));
   }
   return {
     label,
