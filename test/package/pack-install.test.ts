@@ -18,8 +18,23 @@ const app = join(work, 'app');
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
-  const r = spawnSync(command, args, { cwd: app, encoding: 'utf8', ...options });
-  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+  // stdin closed: nothing may wait for input.
+  const stdio: SpawnSyncOptions['stdio'] = ['ignore', 'pipe', 'pipe'];
+  const r = spawnSync(command, args, { cwd: app, encoding: 'utf8', stdio, ...options });
+  return { code: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * `npm install` of the tarball, killed after 200 s and tried once more if so: npm 11 once sat
+ * idle after "fetch manifest gated@file:…" in a CI run (the same install took 15 s by hand).
+ */
+function installTarball(tarball: string, env: NodeJS.ProcessEnv) {
+  const args = ['install', tarball, '--offline', '--no-audit', '--no-fund'];
+  const attempt = () => run('npm', args, { env, timeout: 200_000 });
+  const first = attempt();
+  if (first.signal === null) return first;
+  process.stderr.write(`npm install was killed (${first.signal}) after 200 s; trying again\n`);
+  return attempt();
 }
 
 before(() => {
@@ -37,7 +52,7 @@ before(() => {
   // An empty npm cache and --offline: nothing may come from a registry.
   const env = { ...process.env, GATED_SKIP_NATIVE: '1', npm_config_cache: join(work, 'cache') };
   const tarball = `../gated-${version}.tgz`;
-  const install = run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund'], { env });
+  const install = installTarball(tarball, env);
   assert.equal(install.code, 0, install.stderr);
 });
 
