@@ -547,12 +547,21 @@ export abstract class RecurrentLayer extends Layer {
     const BH = B * H;
     const GBH = this.gateCount * BH;
     for (let s = 0; s < T; s++) {
-      const at = (a: FloatArray | null, width: number, count = 1) =>
-        sequenceBlocks(a, s, width, count);
-      const state = [sequenceBlocks(p.h, s, BH, 2), at(hIn, BH), p.recurrentScale] as const;
-      const own = [at(p.c, BH, 2), at(p.rec, GBH), at(p.rh, BH)] as const;
-      const [stepGates, mask] = [sequenceBlocks(gates, s, GBH), sequenceBlocks(p.mask, s, B)];
-      be.sequenceForward(cell, B, 1, H, stepGates, U, ...state, mask, ...own);
+      be.sequenceForward(
+        cell,
+        B,
+        1,
+        H,
+        sequenceBlocks(gates, s, GBH),
+        U,
+        sequenceBlocks(p.h, s, BH, 2),
+        sequenceBlocks(hIn, s, BH),
+        p.recurrentScale,
+        sequenceBlocks(p.mask, s, B),
+        sequenceBlocks(p.c, s, BH, 2),
+        sequenceBlocks(p.rec, s, GBH),
+        sequenceBlocks(p.rh, s, BH),
+      );
       observer.step({
         time: this.goBackwards ? T - 1 - s : s,
         batch: B,
