@@ -24,15 +24,15 @@ export function scatterAdd(dOut: usize, ids: usize, count: i32, dim: i32, dTable
 }
 
 /**
- * Bags in CSR form (ids and offsets int32, weights f32 or 0 for all 1): out row b is the
+ * Bags [b0, b1) in CSR form (ids and offsets int32, weights f32 or 0 for all 1): out row b is the
  * weighted sum of its ids' rows, divided by their count when `mean` is set (an empty bag gives 0).
  */
 export function embeddingBag(
-  table: usize, dim: i32, ids: usize, offsets: usize, bags: i32, weights: usize, mean: i32,
-  out: usize,
+  table: usize, dim: i32, ids: usize, offsets: usize, weights: usize, mean: i32, out: usize,
+  b0: i32, b1: i32,
 ): void {
   const rowBytes = <usize>dim << 2;
-  for (let b = 0; b < bags; b++) {
+  for (let b = b0; b < b1; b++) {
     const dst = out + <usize>b * rowBytes;
     memory.fill(dst, 0, rowBytes);
     const start = load<i32>(offsets + (<usize>b << 2));

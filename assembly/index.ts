@@ -2,18 +2,19 @@
 // is described by a task record in memory and run by runTask on each thread for its part.
 import {
   TASK_ADAM, TASK_ADAM_ROWS, TASK_CONV_SPARSE_INPUT, TASK_CONV_SPARSE_WEIGHTS, TASK_FMA_CHAINS,
-  TASK_GATHER, TASK_GEMM, TASK_SEQUENCE_FORWARD,
+  TASK_ADD_ROW_VECTOR, TASK_EMBEDDING_BAG, TASK_GATHER, TASK_GEMM, TASK_SEQUENCE_FORWARD,
 } from './codes';
 import { gemmPart } from './gemm';
 import { sequenceBackwardRows, sequenceForwardRows } from './sequence';
 
 export { gemmPart, gemmScratchBytes } from './gemm';
 export {
-  activation, activationBackward, addRowVector, axpy, expArray, maddLane0, multiplyAt, scale,
-  sumRows, sumSquares, transposeSequence,
+  activation, activationBackward, axpy, expArray, maddLane0, multiplyAt, scale, sumRows,
+  sumSquares, transposeSequence,
 } from './core';
-export { embeddingBag, embeddingBagBackward, scatterAdd } from './embedding';
-import { gather } from './embedding';
+import { addRowVector } from './core';
+export { embeddingBagBackward, scatterAdd } from './embedding';
+import { embeddingBag, gather } from './embedding';
 export {
   col2im, globalAvgPool, globalAvgPoolBackward, im2col, maxPool, maxPoolBackward,
 } from './conv';
@@ -55,7 +56,7 @@ export function heapBase(): usize {
 /**
  * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
  * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows; gather splits output
- * rows. `scratch` is this thread's gemmScratchBytes() area.
+ * rows, embeddingBag bags, addRowVector rows. `scratch` is this thread's gemmScratchBytes() area.
  */
 export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
   const op = arg(task, 0);
@@ -110,6 +111,22 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     // Output rows: [table, dim, ids, count, out].
     const r = share(arg(task, 4), 1, part, parts);
     gather(arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 5), <i32>(r >> 32), <i32>r);
+    return;
+  }
+  if (op == TASK_ADD_ROW_VECTOR) {
+    // Rows: [x, rows, cols, v].
+    const r = share(arg(task, 2), 1, part, parts), cols = arg(task, 3);
+    const r0 = <i32>(r >> 32);
+    addRowVector(arg(task, 1) + (<usize>(r0 * cols) << 2), <i32>r - r0, cols, arg(task, 4));
+    return;
+  }
+  if (op == TASK_EMBEDDING_BAG) {
+    // Bags: [table, dim, ids, offsets, bags, weights, mean, out].
+    const r = share(arg(task, 5), 1, part, parts);
+    embeddingBag(
+      arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 6), arg(task, 7),
+      arg(task, 8), <i32>(r >> 32), <i32>r,
+    );
     return;
   }
   // The sequence tasks: whole 6-row tiles per part, so every step's GEMM runs full tiles.

@@ -61,7 +61,8 @@ function projectChunk(
 
 /**
  * Forward steps 0…T−1 of rows [r0, r1). Task: B, T, H, kind, option (activation or
- * resetAfter), gates, U, h, hIn, scale, mask, c, rec, rh, then for inference (x ≠ 0) x, D,
+ * resetAfter), gates, U, h, hIn, scale, mask, c, rec, rh, then x: 0 for training, followed by
+ * gateRows (table and rows, or 0: the gates hold the input projections), or for inference x, D,
  * reverse, W, bias, out, chunk; inference keeps up to `chunk` steps of gates (see projectChunk),
  * one step of rec and rh, and two blocks of h and c.
  */
@@ -94,9 +95,19 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
         memory.fill(rRows, 0, <usize>(rows * G) << 2);
         if (bias != 0) addRowVector(rRows, rows, G, bias + (<usize>G << 2));
       }
-    } else if (scale != 0) {
-      rin = block(hIn, s, BH);
-      multiplyAt(rows * H, hPrev + rowOff, scale + rowOff, rin + rowOff, 0);
+    } else {
+      const gateTable = <usize>arg(task, 16);
+      if (gateTable != 0) {
+        const rowIds = <usize>arg(task, 17) + (<usize>(s * B) << 2), rowBytes = <usize>G << 2;
+        for (let b = r0; b < r1; b++) {
+          const id = <usize>load<i32>(rowIds + (<usize>b << 2));
+          memory.copy(gates + <usize>b * rowBytes, gateTable + id * rowBytes, rowBytes);
+        }
+      }
+      if (scale != 0) {
+        rin = block(hIn, s, BH);
+        multiplyAt(rows * H, hPrev + rowOff, scale + rowOff, rin + rowOff, 0);
+      }
     }
     if (kind == CELL_GRU) {
       if (opt != 0) {

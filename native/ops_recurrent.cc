@@ -1,5 +1,6 @@
 // RecurrentOps (src/backend/recurrent-ops.ts): the sequence transposes and the whole-sequence
 // ops over the fused cell kernels (kernels.h, generic.cc).
+#include <cstring>
 #include <vector>
 
 #include "generic.h"
@@ -38,6 +39,8 @@ struct Sequence {
   const float* scale;   // recurrent dropout [B, H] or null
   const uint8_t* mask;  // [T, B] or null
   float *c, *rec, *rh;  // LSTM [T+1, B, H]; GRU [T, B, 3H] and (resetAfter=false) [T, B, H]
+  const float* gateTable;     // gateRows: gates row (s, b) enters as gateTable[gateRows[s·B + b]]
+  const int32_t* gateRows;
   // backward
   const float* Ut;
   float *dH, *dGates, *dHIn, *dc, *dRec, *dRh;
@@ -142,6 +145,10 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
   Step t{.gates = q.gates + sG, .rec = at(q.rec, sG), .rh = at(q.rh, s * BH), .rin = q.h + s * BH,
          .hPrev = q.h + s * BH, .cPrev = at(q.c, s * BH), .h = q.h + (s + 1) * BH,
          .c = at(q.c, (s + 1) * BH), .mask = at(q.mask, s * q.B)};
+  if (q.gateTable)
+    for (long b = b0; b < b1; b++)
+      std::memcpy(t.gates + b * q.G, q.gateTable + (long)q.gateRows[s * q.B + b] * q.G,
+                  q.G * sizeof(float));
   if (q.scale) {
     generic::multiplyAt(t.rin, q.scale, q.hIn + s * BH, false, b0 * q.H, b1 * q.H);
     t.rin = q.hIn + s * BH;
@@ -246,7 +253,7 @@ float* seq(Call& c, size_t i, const char* name, long blocks, long width) {
 }
 
 // sequenceForward(kind, param, batch, steps, units, gates, U, h, hIn, recurrentScale, mask, c,
-// rec, rh)
+// rec, rh, gateRows.table, gateRows.rows)
 napi_value sequenceForward(Call& c) {
   Sequence q = sequenceShape(c);
   const long BH = c.product({q.B, q.H}), T = q.T;
@@ -262,6 +269,13 @@ napi_value sequenceForward(Call& c) {
   if (q.kind == CELL_LSTM) q.c = seq(c, 11, "c", T + 1, BH);
   if (q.kind == CELL_GRU) q.rec = seq(c, 12, "rec", T * q.B, q.G);
   if (q.kind == CELL_GRU && !q.resetAfter) q.rh = seq(c, 13, "rh", T, BH);
+  if (const auto table = c.f32OrNull(14, "gateRows.table")) {
+    const auto rows = c.i32(15, "gateRows.rows");
+    c.span(rows, "gateRows.rows", 0, c.product({T, q.B}));
+    c.ids(rows, q.G == 0 ? 0 : table.len / q.G);
+    q.gateTable = table.p;
+    q.gateRows = rows.p;
+  }
   if (BH == 0) return undefined(c.env);  // no empty loop over a huge number of steps
   forSequenceRows(q, (double)T * BH * q.G, [](auto cell, auto&... a) { forwardRows(cell, a...); });
   return undefined(c.env);

@@ -15,6 +15,18 @@ export function gateCount(cell: SequenceCell): number {
   return cell.kind === 'simpleRnn' ? 1 : cell.kind === 'lstm' ? 4 : 3;
 }
 
+/**
+ * Gate inputs given as rows of a table instead of in `gates`: row b of block s enters as
+ * table[rows[s·B + b]] (rows of G·units values). A layer fed by token ids projects each distinct
+ * token once and lets the sequence op copy the rows in step by step, while they are in cache,
+ * instead of gathering all T·B rows into `gates` first (a 13 MB write and reread per batch on the
+ * reference model).
+ */
+export interface GateRows {
+  readonly table: FloatArray;
+  readonly rows: Int32Array;
+}
+
 /** What both sequence transposes take after their two arrays. */
 export type TransposeShape = [
   batch: number,
@@ -28,19 +40,19 @@ export type TransposeShape = [
  * Blocks [s, s + count) of a time-major sequence buffer of `width`-value blocks, as a view: what
  * a sequence op takes to start at step s (null stays null).
  */
-export function sequenceBlocks<A extends FloatArray | Uint8Array>(
+export function sequenceBlocks<A extends FloatArray | Uint8Array | Int32Array>(
   a: A,
   s: number,
   width: number,
   count?: number,
 ): A;
-export function sequenceBlocks<A extends FloatArray | Uint8Array>(
+export function sequenceBlocks<A extends FloatArray | Uint8Array | Int32Array>(
   a: A | null,
   s: number,
   width: number,
   count?: number,
 ): A | null;
-export function sequenceBlocks<A extends FloatArray | Uint8Array>(
+export function sequenceBlocks<A extends FloatArray | Uint8Array | Int32Array>(
   a: A | null,
   s: number,
   width: number,
@@ -84,7 +96,7 @@ export interface RecurrentOps {
    *   hIn_s = h_s ⊙ recurrentScale (only when recurrentScale is given; else h_s is the input);
    *   the cell's recurrent projection of hIn_s (U [units, G·units]) and its step kernel.
    * Buffers hold whole sequences from offset 0: gates [steps, batch, G·units] (input projections
-   * on entry, activations on return), h [steps+1, batch, units] (block 0 the initial state), hIn
+   * on entry, or copied in from gateRows when given; activations on return), h [steps+1, batch, units] (block 0 the initial state), hIn
    * [steps, batch, units] (written when recurrentScale [batch, units] is given, else null), mask
    * [steps, batch] or null; per cell (null for the others): LSTM c [steps+1, batch, units] (block
    * 0 the initial cell state); GRU rec [steps, batch, 3·units] (resetAfter: the recurrent bias,
@@ -104,6 +116,7 @@ export interface RecurrentOps {
     c: FloatArray | null,
     rec: FloatArray | null,
     rh: FloatArray | null,
+    gateRows?: GateRows | null,
   ): void;
   /**
    * Backward through time after sequenceForward: for s = steps−1 … 0 the cell's step backward

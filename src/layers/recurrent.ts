@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { sequenceBlocks, type SequenceCell } from '../backend/recurrent-ops.js';
+import { sequenceBlocks, type GateRows, type SequenceCell } from '../backend/recurrent-ops.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { createParam } from './common.js';
@@ -81,8 +81,13 @@ export interface SequencePass {
   readonly x: FloatArray | null;
   /** The Embedding whose tokens the layer projected itself (forwardTokens), or null. */
   readonly tokens: Embedding | null;
-  /** [T, B, G·H] input projections, overwritten by the cell with the gate activations. */
+  /**
+   * [T, B, G·H] input projections (or, with gateRows, filled by the sequence op), overwritten by
+   * the cell with the gate activations.
+   */
   readonly gates: FloatArray;
+  /** The projected tokens the sequence op copies into `gates` (forwardTokens), or null. */
+  readonly gateRows: GateRows | null;
   /** [T+1, B, H] hidden states; block 0 is the zero initial state, block s+1 the state after step s. */
   readonly h: FloatArray;
   /** The recurrent input of step s at block s: `h` itself, or h ⊙ recurrent-dropout mask [T, B, H]. */
@@ -314,7 +319,7 @@ export abstract class RecurrentLayer extends Layer {
     be.gemm(false, false, T * B, GH, D, x3, 0, D, W.value.data, 0, GH, gates, 0, GH, 0);
     if (this.bias !== null) be.addRowVector(gates, T * B, GH, this.bias.value.data);
     return this.recur(
-      { batch: B, steps: T, inputDim: D, x: x3, tokens: null, gates, inputScale },
+      { batch: B, steps: T, inputDim: D, x: x3, tokens: null, gates, gateRows: null, inputScale },
       ctx,
     );
   }
@@ -340,25 +345,22 @@ export abstract class RecurrentLayer extends Layer {
     if (T < 1) throw new Error(`${this.className} '${this.name}': sequences must have ≥ 1 step`);
     const gates = this.ws.get('gates', T * B * this.gateCount * this.units);
     this.tokenProjection ??= new TokenProjection(this.backend, this.ws);
-    this.tokenProjection.forward(
+    const gateRows = this.tokenProjection.forward(
       embedding.tokens(x),
-      { batch: B, steps: T, goBackwards: this.goBackwards },
+      { batch: B, steps: T, goBackwards: this.goBackwards, gateWidth: this.gateCount * this.units },
       W.value.data,
       this.bias === null ? null : this.bias.value.data,
-      gates,
     );
     const D = embedding.outputDim;
-    return this.recur(
-      { batch: B, steps: T, inputDim: D, x: null, tokens: embedding, gates, inputScale: null },
-      ctx,
-    );
+    const pass = { batch: B, steps: T, inputDim: D, x: null, tokens: embedding, gates, gateRows };
+    return this.recur({ ...pass, inputScale: null }, ctx);
   }
 
   /** The recurrence over the projected inputs and the layer's output, for both forwards. */
   private recur(
     input: Pick<
       SequencePass,
-      'batch' | 'steps' | 'inputDim' | 'x' | 'tokens' | 'gates' | 'inputScale'
+      'batch' | 'steps' | 'inputDim' | 'x' | 'tokens' | 'gates' | 'gateRows' | 'inputScale'
     >,
     ctx: ForwardContext,
   ): Tensor {
@@ -541,7 +543,7 @@ export abstract class RecurrentLayer extends Layer {
     const observer = this.observer;
     if (observer?.step === undefined) {
       const state = [p.h, hIn, p.recurrentScale, p.mask] as const;
-      be.sequenceForward(cell, B, T, H, gates, U, ...state, p.c, p.rec, p.rh);
+      be.sequenceForward(cell, B, T, H, gates, U, ...state, p.c, p.rec, p.rh, p.gateRows);
       return;
     }
     const BH = B * H;
@@ -561,6 +563,7 @@ export abstract class RecurrentLayer extends Layer {
         sequenceBlocks(p.c, s, BH, 2),
         sequenceBlocks(p.rec, s, GBH),
         sequenceBlocks(p.rh, s, BH),
+        p.gateRows && { table: p.gateRows.table, rows: sequenceBlocks(p.gateRows.rows, s, B) },
       );
       observer.step({
         time: this.goBackwards ? T - 1 - s : s,

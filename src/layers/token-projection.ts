@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/backend.js';
+import type { GateRows } from '../backend/recurrent-ops.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import type { Workspace } from './workspace.js';
 
@@ -15,15 +16,21 @@ export interface TokenInput {
  * distinct token of the batch: E[ids]·W + b = (E[u]·W + b)[ids] for the batch's distinct ids u.
  * A batch of 64 × 200 tokens from a 10,000-word vocabulary holds about 7,200 distinct ids, so
  * the projection GEMM and both weight-gradient GEMMs run on 7,200 rows instead of 12,800, and
- * the embedding vectors are never copied per token nor transposed to time-major (the gather of
- * projected rows writes the gates in processing order directly). The values are those of the
- * dense path up to the order of float32 sums.
+ * the embedding vectors are never copied per token nor transposed to time-major (the sequence op
+ * copies each step's projected rows into its gates itself, RecurrentOps' gateRows). The values
+ * are those of the dense path up to the order of float32 sums.
  */
 export class TokenProjection {
   /** The distinct ids of the batch in first-seen order (in processing order). */
   private rows = new Int32Array(0);
   /** positions[s·B + b]: the index in `rows` of the token of row b at step s. */
   private positions = new Int32Array(0);
+  /**
+   * The rows s·B + b grouped by token, ascending within a token: token k's are
+   * tokenRows[tokenStarts[k], tokenStarts[k + 1]), so a token's gate gradients are one bag.
+   */
+  private tokenRows = new Int32Array(0);
+  private tokenStarts = new Int32Array(0);
   /** slot[id]: the id's index in `rows` while the batch is indexed, −1 otherwise. */
   private slot = new Int32Array(0);
   private count = 0;
@@ -37,18 +44,17 @@ export class TokenProjection {
   ) {}
 
   /**
-   * gates [T·B, GH] in processing order (step s is time T−1−s when goBackwards) ← the projected
-   * tokens of ids [B, T], with the bias when there is one.
+   * The projected tokens of ids [B, T] (W [D, GH], with the bias when there is one) as the gate
+   * rows of a sequence op in processing order (step s is time T−1−s when goBackwards); valid until
+   * the next forward.
    */
   forward(
     input: TokenInput,
-    shape: { batch: number; steps: number; goBackwards: boolean },
+    shape: { batch: number; steps: number; goBackwards: boolean; gateWidth: number },
     W: FloatArray,
     bias: FloatArray | null,
-    gates: FloatArray,
-  ): void {
-    const { batch: B, steps: T } = shape;
-    const GH = gates.length / (T * B);
+  ): GateRows {
+    const { batch: B, steps: T, gateWidth: GH } = shape;
     const D = W.length / GH;
     this.index(input.ids, B, T, shape.goBackwards, input.table.length / D);
     const be = this.backend;
@@ -59,8 +65,8 @@ export class TokenProjection {
     const projected = this.ws.get('tokenProjections', capacity * GH);
     be.gemm(false, false, n, GH, D, inputs, 0, D, W, 0, GH, projected, 0, GH, 0);
     if (bias !== null) be.addRowVector(projected, n, GH, bias);
-    be.gather(projected, GH, this.positions, gates);
     this.inputs = inputs;
+    return { table: projected.subarray(0, n * GH), rows: this.positions };
   }
 
   /**
@@ -82,8 +88,17 @@ export class TokenProjection {
     const GH = dGates.length / this.positions.length;
     const D = Wt.length / GH;
     const dProjected = this.ws.get('tokenProjectionGrads', capacity * GH);
-    dProjected.fill(0, 0, n * GH);
-    be.scatterAdd(dGates, this.positions, GH, dProjected);
+    // Summed as a scatter in processing order would sum them, but each token's row is written by
+    // one thread and nothing needs zeroing first.
+    be.embeddingBag(
+      dGates,
+      GH,
+      this.tokenRows,
+      this.tokenStarts.subarray(0, n + 1),
+      null,
+      'sum',
+      dProjected,
+    );
     be.gemm(true, false, D, GH, n, inputs, 0, D, dProjected, 0, GH, dW, 0, GH, 1);
     if (dBias !== null) be.sumRows(dProjected, n, GH, dBias, 1);
     const dRows = this.ws.get('tokenInputGrads', capacity * D);
@@ -96,7 +111,9 @@ export class TokenProjection {
     const tokens = B * T;
     if (this.positions.length !== tokens || this.inputDim !== inputDim) {
       this.positions = new Int32Array(tokens);
+      this.tokenRows = new Int32Array(tokens);
       this.rows = new Int32Array(Math.min(tokens, inputDim));
+      this.tokenStarts = new Int32Array(this.rows.length + 1);
     }
     if (this.inputDim !== inputDim) {
       this.slot = new Int32Array(inputDim).fill(-1);
@@ -119,5 +136,13 @@ export class TokenProjection {
     }
     for (let k = 0; k < count; k++) slot[rows[k]] = -1;
     this.count = count;
+    // A counting sort of the rows by token.
+    const { tokenRows, tokenStarts: starts } = this;
+    starts.fill(0, 0, count + 1);
+    for (let p = 0; p < tokens; p++) starts[positions[p] + 1]++;
+    for (let k = 0; k < count; k++) starts[k + 1] += starts[k];
+    for (let p = 0; p < tokens; p++) tokenRows[starts[positions[p]]++] = p;
+    for (let k = count; k > 0; k--) starts[k] = starts[k - 1];
+    starts[0] = 0;
   }
 }

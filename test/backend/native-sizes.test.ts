@@ -58,7 +58,7 @@ const OPS: Record<string, OpCall> = {
   embeddingBagBackward: { args: () => [F(), I(), BAGS(), null, 0, 2, F()], sizes: [5] },
   transposeSequence: { args: () => [F(), F(), 2, 2, 2, false, F(), true], sizes: [2, 3, 4] },
   sequenceForward: {
-    args: () => [...GRU, 2, 2, 2, F(), F(), F(), F(), F(), M(), null, F(), F()],
+    args: () => [...GRU, 2, 2, 2, F(), F(), F(), F(), F(), M(), null, F(), F(), null, null],
     sizes: [2, 3, 4],
   },
   sequenceBackward: {

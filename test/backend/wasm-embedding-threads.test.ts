@@ -1,7 +1,8 @@
 /**
- * wasm gather split across threads (by output rows) and scatterAdd (on the caller, in id order)
- * give the bits of one thread, with repeated ids and values whose sums depend on their order; an
- * invalid call is refused before any part runs.
+ * The wasm row ops split across threads, gather and embeddingBag (by output rows), addRowVector
+ * (by rows) and sumRows (by columns), and scatterAdd (on the caller, in id order) give the bits of
+ * one thread, with repeated ids and values whose sums depend on their order; an invalid call is
+ * refused before any part runs.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -28,7 +29,7 @@ function repeatedIds(rng: Rng, vocab: number, count: number): Int32Array {
 
 const uniform = (rng: Rng, n: number) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 
-describe('wasm gather and scatterAdd on the thread pool', () => {
+describe('wasm row ops on the thread pool', () => {
   const one = wasm(1);
   const two = wasm(2);
 
@@ -44,20 +45,42 @@ describe('wasm gather and scatterAdd on the thread pool', () => {
       const ids = repeatedIds(rng, vocab, count);
       const table = uniform(rng, vocab * dim);
       const dOut = uniform(rng, count * dim);
+      // Bags of 0 to 6 ids, as the token projection sums its gate gradients.
+      const offsets = [0];
+      while (offsets[offsets.length - 1] < count) {
+        offsets.push(Math.min(count, offsets[offsets.length - 1] + rng.int(7)));
+      }
       const results = [one, two].map((be) => {
         const out = be.alloc(count * dim);
         be.gather(table, dim, ids, out);
+        be.addRowVector(out, count, dim, table.subarray(0, dim));
         const dTable = be.alloc(vocab * dim);
         dTable.set(table);
         be.scatterAdd(dOut, ids, dim, dTable);
-        return { out: Float32Array.from(out), dTable: Float32Array.from(dTable) };
+        const bags = be.alloc((offsets.length - 1) * dim);
+        be.embeddingBag(table, dim, ids, Int32Array.from(offsets), null, 'sum', bags);
+        const sums = be.alloc(dim);
+        sums.set(table.subarray(dim, 2 * dim));
+        be.sumRows(dOut, count, dim, sums, 1);
+        return [out, dTable, bags, sums].map((a) => Float32Array.from(a));
       });
-      assert.deepEqual(results[1].out, results[0].out);
-      assert.deepEqual(results[1].dTable, results[0].dTable);
+      results[0].forEach((a, k) => assert.deepEqual(results[1][k], a, `output ${k}`));
+      // Against sums by hand, each added in the ops' order in float32: the first gathered row plus
+      // the bias row, the first bag of two or more ids, and column 0's sum.
+      const [out, , bags, sums] = results[0];
+      const row = (id: number) => table.subarray(id * dim, (id + 1) * dim);
       assert.deepEqual(
-        results[0].out.subarray(0, dim),
-        table.subarray(ids[0] * dim, ids[0] * dim + dim),
+        out.subarray(0, dim),
+        row(ids[0]).map((v, d) => v + table[d]),
       );
+      const b = offsets.findIndex((start, k) => offsets[k + 1] - start >= 2);
+      const bag = new Float32Array(dim);
+      for (let j = offsets[b]; j < offsets[b + 1]; j++)
+        row(ids[j]).forEach((v, d) => (bag[d] += v));
+      assert.deepEqual(bags.subarray(b * dim, (b + 1) * dim), bag);
+      let sum = table[dim];
+      for (let r = 0; r < count; r++) sum = Math.fround(sum + dOut[r * dim]);
+      assert.equal(sums[0], sum);
     });
   }
 

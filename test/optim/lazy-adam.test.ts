@@ -186,12 +186,25 @@ describe('TouchedRows', () => {
     assert.deepEqual([...rows.ids], [0, 1, 4]);
     const grad = new Float64Array(12).fill(0);
     for (const r of [4, 1, 0]) grad.fill(r + 1, r * 2, r * 2 + 2);
-    grad[6] = 9; // a row it does not list is not its to zero
-    rows.zero(grad);
-    assert.deepEqual([...grad], [0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
+    rows.zero(grad); // half the rows listed: one fill of the whole gradient
+    assert.deepEqual([...grad], new Array(12).fill(0));
     assert.deepEqual([...rows.ids], []);
     rows.add(Int32Array.of(4));
     assert.deepEqual([...rows.ids], [4]);
+    // An eighth of the rows or fewer: only those are zeroed.
+    const sparse = new TouchedRows(16, 2);
+    sparse.add(Int32Array.of(9, 2));
+    const sparseGrad = new Float64Array(32).fill(7);
+    sparse.zero(sparseGrad);
+    assert.deepEqual(
+      [...sparseGrad]
+        .map((v, i) => [i, v])
+        .filter(([, v]) => v === 0)
+        .map(([i]) => i),
+      [4, 5, 18, 19],
+    );
+    sparse.add(Int32Array.of(3));
+    assert.deepEqual([...sparse.ids], [3]);
     // A few rows of a large table (sorted, not found by a pass over every row).
     const large = new TouchedRows(100000, 1);
     large.add(Int32Array.of(99999, 7, 512, 7, 3));

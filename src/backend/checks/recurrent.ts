@@ -51,11 +51,19 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
   sequenceToTimeMajor: (x, y, ...rest) => transpose('sequenceToTimeMajor', x, y, ...rest),
   timeMajorToSequence: (y, x, ...rest) => transpose('timeMajorToSequence', x, y, ...rest),
 
-  sequenceForward(cell, batch, steps, units, gates, U, h, hIn, scale, mask, cc, rec, rh) {
+  sequenceForward(cell, batch, steps, units, gates, U, h, hIn, scale, mask, cc, rec, rh, gr) {
     const c = new Args('sequenceForward');
     const q = sequenceShape(c, cell, batch, steps, units);
     const { T, BH, G } = q;
     c.floatSpan('gates', gates, 0, T * BH * G);
+    if (gr !== undefined && gr !== null) {
+      const { table, rows } = c.record('gateRows', gr);
+      const width = G * q.H;
+      const t = c.floats('gateRows.table', table);
+      const list = c.ints('gateRows.rows', rows);
+      c.span('gateRows.rows', list, 0, T * q.B);
+      c.ids('gateRows.rows', list, width === 0 ? 0 : Math.floor(t.length / width));
+    }
     c.floatSpan('U', U, 0, q.H * q.H * G);
     c.floatSpan('h', h, 0, (T + 1) * BH);
     dropout(c, scale, 'hIn', hIn, T * BH, BH);

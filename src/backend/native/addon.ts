@@ -9,6 +9,7 @@ import type { FloatArray } from '../../tensor/tensor.js';
 export const NATIVE_VARIANTS = ['avx512', 'avx2', 'baseline'] as const;
 export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
 
+type DropLast<T extends unknown[]> = T extends [...infer A, unknown] ? A : never;
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
 type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
 /** A Window1d passed as its 8 fields in declaration order. */
@@ -42,10 +43,15 @@ export interface NativeAddon
     timeMajor: FloatArray,
     ...rest: [...TransposeShape, toTimeMajor: boolean]
   ): void;
+  /** gateRows as its two arrays (or two nulls). */
   sequenceForward(
     kind: number,
     option: number,
-    ...rest: Tail<SequenceArgs<'sequenceForward'>>
+    ...rest: [
+      ...DropLast<Required<Tail<SequenceArgs<'sequenceForward'>>>>,
+      gateTable: FloatArray | null,
+      gateRows: Int32Array | null,
+    ]
   ): void;
   sequenceBackward(
     kind: number,

@@ -115,7 +115,11 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
 
     sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
     timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
-    sequenceForward: (cell, ...a) => use().sequenceForward(...cellCode(cell), ...a),
+    sequenceForward: (cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh, gateRows) => {
+      const [table, rows] = gateRows == null ? [null, null] : [gateRows.table, gateRows.rows];
+      const state = [h, hIn, scale, mask, c, rec, rh] as const;
+      use().sequenceForward(...cellCode(cell), B, T, H, gates, U, ...state, table, rows);
+    },
     sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell), ...a),
     sequenceLast: (cell, ...a) => use().sequenceLast(...cellCode(cell), ...a),
 

@@ -49,7 +49,7 @@ function multiplyAt(
 
 /** RecurrentOps.sequenceForward: per step the recurrent projection, then the cell's kernel. */
 export function sequenceForward(
-  ...[cell, B, steps, H, gates, U, h, hIn, recurrentScale, mask, c, rec, rh]: Forward
+  ...[cell, B, steps, H, gates, U, h, hIn, recurrentScale, mask, c, rec, rh, gateRows]: Forward
 ): void {
   const op = 'sequenceForward';
   const BH = B * H;
@@ -57,6 +57,13 @@ export function sequenceForward(
   const scaled = recurrentScale === null ? null : needed(op, cell, 'hIn', hIn);
   for (let s = 0; s < steps; s++) {
     const [sH, sG] = [s * BH, s * B * G];
+    if (gateRows) {
+      const { table, rows } = gateRows;
+      for (let b = 0; b < B; b++) {
+        const row = rows[s * B + b] * G;
+        gates.set(table.subarray(row, row + G), sG + b * G);
+      }
+    }
     if (recurrentScale !== null && scaled !== null) {
       multiplyAt(BH, h, sH, recurrentScale, scaled, sH, 0);
     }

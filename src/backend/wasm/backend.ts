@@ -56,7 +56,7 @@ export interface WasmSetup {
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
 /**
- * Parts per thread of a pointwise task (Adam, gather), so a late thread's share is
+ * Parts per thread of a pointwise task (Adam, gather, embeddingBag, bias add), so a late thread's share is
  * taken by the others. GEMMs and whole sequences take one part per thread (each part rereads an
  * operand).
  */
@@ -161,10 +161,12 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     },
 
     addRowVector(x, rows, cols, v) {
-      k.addRowVector(w(x), rows, cols, f(v));
+      pool.run(rows * cols, POINTWISE_SPLIT, TASK.addRowVector, w(x), rows, cols, f(v));
       done();
     },
     sumRows(x, rows, cols, out, beta) {
+      // On the caller: split by columns (keeping each column's order of adds), 2 threads ran
+      // 0.8–2.1 ms against 0.53 on 1 for the token projection's 7,218 × 256 sums.
       k.sumRows(f(x), rows, cols, w(out), beta);
       done();
     },
@@ -210,7 +212,8 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     embeddingBag(table, dim, ids, offsets, weights, mode, out) {
       const bags = offsets.length - 1;
       const [i, o, m] = [heap.i32(ids), heap.i32(offsets), +(mode === 'mean')];
-      k.embeddingBag(f(table), dim, i, o, bags, opt(weights, 0, false), m, w(out));
+      const args = [f(table), dim, i, o, bags, opt(weights, 0, false), m, w(out)];
+      pool.run((ids.length + bags) * dim, POINTWISE_SPLIT, TASK.embeddingBag, ...args);
       done();
     },
     embeddingBagBackward(dOut, ids, offsets, weights, mode, dim, dTable) {
@@ -229,16 +232,17 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
 
-    sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh) {
+    sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh, gateRows) {
       const [kind, option] = cellCode(cell);
       const m = mask === null ? 0 : heap.u8(mask);
       const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
       const own = [when(lstm, c), when(gru, rec), when(gru && !option, rh)];
       const args = [batch, steps, H, kind, option, w(gates), f(U), w(h)];
       const dropout = [when(scale !== null, hIn), opt(scale, 0, false), m];
-      // x = 0 in slot 15: the training pass (see sequenceLast).
+      const rows = gateRows ? [f(gateRows.table), heap.i32(gateRows.rows)] : [0, 0];
+      // x = 0 in slot 15: the training pass (see sequenceLast), gateRows in 16 and 17.
       const work = steps * batch * H * gateCount(cell) * H;
-      pool.run(work, 1, TASK.sequenceForward, ...args, ...dropout, ...own, 0);
+      pool.run(work, 1, TASK.sequenceForward, ...args, ...dropout, ...own, 0, ...rows);
       done();
     },
     sequenceBackward(cell, batch, steps, H, gates, h, hIn, Ut, dH, dG, dHIn, scale, mask, ...a) {

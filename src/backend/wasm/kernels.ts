@@ -14,7 +14,6 @@ export interface Kernels {
   ): void;
   expArray(x: number, y: number, n: number): void;
   maddLane0(a: number, b: number, c: number): number;
-  addRowVector(x: number, rows: number, cols: number, v: number): void;
   sumRows(x: number, rows: number, cols: number, out: number, beta: number): void;
   multiplyAt(n: number, a: number, b: number, out: number, beta: number): void;
   axpy(alpha: number, x: number, y: number, n: number): void;
@@ -31,16 +30,6 @@ export interface Kernels {
     toTimeMajor: number,
   ): void;
   scatterAdd(dOut: number, ids: number, count: number, dim: number, dTable: number): void;
-  embeddingBag(
-    table: number,
-    dim: number,
-    ids: number,
-    offsets: number,
-    bags: number,
-    weights: number,
-    mean: number,
-    out: number,
-  ): void;
   embeddingBagBackward(
     dOut: number,
     ids: number,

@@ -1,7 +1,7 @@
 /**
  * The whole-sequence ops against themselves on the tested backend, bit for bit (their values
  * against the reference are the recurrent group's): sequenceForward of T steps against T calls
- * of one step on views, the same ops on one thread, sequenceLast against the training path's
+ * of one step on views, gate rows against the gates gathered first, the same ops on one thread, sequenceLast against the training path's
  * ops. Then the recurrent layers: with a step observer (forward one call per step) against
  * without (one call per pass): outputs, final states, every gradient; and inference's last state
  * against the training forward.
@@ -11,6 +11,7 @@ import type { Backend } from '../../../src/backend/backend.js';
 import {
   gateCount,
   sequenceBlocks,
+  type GateRows,
   type SequenceCell,
 } from '../../../src/backend/recurrent-ops.js';
 import { sequenceLastByTrainingPath } from '../../../src/backend/reference/sequence.js';
@@ -98,6 +99,59 @@ function forwardOutputs(args: ReturnType<typeof forwardArgs>): FloatArray[] {
   return [gates, h, hIn, c, rec, rh].filter((a): a is FloatArray => a !== null);
 }
 
+/** sequenceForward as T calls of one step on views from block s of each buffer. */
+function forwardInSteps(
+  be: Backend,
+  args: ReturnType<typeof forwardArgs>,
+  gateRows: GateRows | null,
+): void {
+  const [cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] = args;
+  const [BH, BG] = [B * H, B * gateCount(cell) * H];
+  for (let s = 0; s < T; s++) {
+    const at = (a: FloatArray | null, width: number, count = 1) =>
+      sequenceBlocks(a, s, width, count);
+    const state = [sequenceBlocks(h, s, BH, 2), at(hIn, BH), scale] as const;
+    const own = [at(c, BH, 2), at(rec, BG), at(rh, BH)] as const;
+    const [stepGates, stepMask] = [sequenceBlocks(gates, s, BG), sequenceBlocks(mask, s, B)];
+    const rows = gateRows && { table: gateRows.table, rows: sequenceBlocks(gateRows.rows, s, B) };
+    be.sequenceForward(cell, B, 1, H, stepGates, U, ...state, stepMask, ...own, rows);
+  }
+}
+
+/**
+ * sequenceForward with gateRows against the same rows gathered into the gates first: the same
+ * bits, in one call and in calls of one step on views, on the tested backend and on one thread.
+ * The gates hold NaN on entry: the op must copy every row in before it reads one.
+ */
+function gateRowsAgainstGathered(ctx: SuiteContext): void {
+  const backends = [ctx.tested(), ...(ctx.oneThread ? [ctx.oneThread()] : [])];
+  const be = backends[0];
+  for (const cell of CELLS) {
+    for (const shape of SHAPES) {
+      const [B, T, H] = shape;
+      const G = gateCount(cell) * H;
+      const seed = shape[0] * 31 + shape[1];
+      const draw = new Rng(seed + 1);
+      const count = Math.floor((T * B) / 2) + 1; // fewer rows than steps × batch: repeats
+      const table = random(be, draw, count * G, 2);
+      const rows = Int32Array.from({ length: T * B }, () => draw.int(count));
+      const want = forwardArgs((n) => be.alloc(n), new Rng(seed), cell, shape, true, true);
+      be.gather(table, G, rows, want[4]);
+      be.sequenceForward(...want);
+      for (const [i, tested] of backends.entries()) {
+        for (const stepwise of [false, true]) {
+          const got = forwardArgs((n) => tested.alloc(n), new Rng(seed), cell, shape, true, true);
+          got[4].fill(NaN);
+          if (stepwise) forwardInSteps(tested, got, { table, rows });
+          else tested.sequenceForward(...got, { table, rows });
+          const what = JSON.stringify({ cell, shape, stepwise, oneThread: i === 1 });
+          assertSameBits(forwardOutputs(got), forwardOutputs(want), what);
+        }
+      }
+    }
+  }
+}
+
 /**
  * sequenceForward of T steps against T calls of one step on views from block s of each buffer
  * (the path of a layer whose observer sees every step): the same bits. Views into the backend's
@@ -115,19 +169,7 @@ function forwardStepByStep(ctx: SuiteContext): void {
             const want = forwardArgs(allocs[0], new Rng(seed), cell, shape, masked, dropout);
             const got = forwardArgs(alloc, new Rng(seed), cell, shape, masked, dropout);
             be.sequenceForward(...want);
-            const [, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] = got;
-            const [BH, BG] = [B * H, B * gateCount(cell) * H];
-            for (let s = 0; s < T; s++) {
-              const at = (a: FloatArray | null, width: number, count = 1) =>
-                sequenceBlocks(a, s, width, count);
-              const state = [sequenceBlocks(h, s, BH, 2), at(hIn, BH), scale] as const;
-              const own = [at(c, BH, 2), at(rec, BG), at(rh, BH)] as const;
-              const [stepGates, stepMask] = [
-                sequenceBlocks(gates, s, BG),
-                sequenceBlocks(mask, s, B),
-              ];
-              be.sequenceForward(cell, B, 1, H, stepGates, U, ...state, stepMask, ...own);
-            }
+            forwardInSteps(be, got, null);
             const what = JSON.stringify({
               cell,
               shape,
@@ -318,6 +360,7 @@ function inferenceAgainstTraining(ctx: SuiteContext): void {
 
 export const sequenceCases = {
   'sequenceForward: one call per step on views, bit for bit': forwardStepByStep,
+  'sequenceForward: gateRows equal the gathered gates, bit for bit': gateRowsAgainstGathered,
   'sequenceForward / sequenceBackward: the bits of one thread': oneThread,
   'sequenceLast: the training path, bit for bit': sequenceLast,
   'layers: a step observer changes no bit (outputs, states, gradients)': layersObservedAgainstNot,

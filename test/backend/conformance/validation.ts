@@ -263,6 +263,16 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'sequenceForward', rnn(softmax), 'softmax in a cell');
   rejects(be, 'sequenceForward', rnn({ kind: 'transformer' }), 'an unknown cell');
   rejects(be, 'sequenceForward', rnn(null), 'no cell');
+  const tanh = { kind: 'simpleRnn', activation: 'tanh' };
+  const rows = (gateRows: unknown) => [...rnn(tanh), gateRows];
+  const ids = (...list: number[]) => Int32Array.from(list);
+  rejects(be, 'sequenceForward', rows({ table: F(be), rows: ids(0, 1, 2) }), 'short gate rows');
+  rejects(be, 'sequenceForward', rows({ table: F(be), rows: ids(0, 1, 2, 1e6) }), 'a row past');
+  rejects(be, 'sequenceForward', rows({ table: F(be), rows: ids(0, -1, 2, 3) }), 'a negative row');
+  rejects(be, 'sequenceForward', rows({ table: ids(1, 2), rows: ids(0, 0, 0, 0) }), 'int table');
+  rejects(be, 'sequenceForward', rows({ table: F(be), rows: F(be) }), 'float rows');
+  rejects(be, 'sequenceForward', rows(5), 'gateRows a number');
+  fn('sequenceForward', ...rows({ table: F(be), rows: ids(0, 1, 2, 3) })); // valid
   // sequenceBackward's gates, h, hIn, Ut, dH and dGates, no dropout, mask or c, then rec.
   const gru = (dRec: unknown) => [GRU_A, 2, 2, 2, ...floats(6), ...nulls(5), F(be), dRec, null];
   rejects(be, 'sequenceBackward', gru(null), 'resetAfter without dRec');
