@@ -1,6 +1,7 @@
 import type { Backend } from '../src/backend/backend.js';
 import { Rng } from '../src/random/rng.js';
 import { summarize, timeCalls, type Plan, type Summary } from './stats.js';
+import { matrix } from '../src/backend/core-ops.js';
 
 /** A GEMM as the LSTM(64) layer issues it on the seed batch (B 64, T 200, D 128, 4H 256). */
 interface SeedGemm {
@@ -78,7 +79,13 @@ export function benchGemms(backend: Backend, plan: Plan): OpResult[] {
     const ldb = transB ? k : n;
     const ms = summarize(
       timeCalls(
-        () => backend.gemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, beta),
+        () =>
+          backend.gemm(
+            matrix(a, transA ? k : m, transA ? m : k, { stride: lda, transposed: transA }),
+            matrix(b, transB ? n : k, transB ? k : n, { stride: ldb, transposed: transB }),
+            matrix(c, m, n),
+            beta,
+          ),
         plan,
       ),
     );

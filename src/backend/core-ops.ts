@@ -11,31 +11,40 @@ export const ACTIVATIONS: readonly ActivationKind[] = [
   'softmax',
 ];
 
+/**
+ * A matrix operand: `rows` × `cols` values of `data`, row-major from `offset`, row i starting at
+ * offset + i·stride; `transposed` makes its transpose (cols × rows) the operand. A view of a
+ * slice (one timestep of a time-major buffer, a bias-free block of columns) needs no copy.
+ */
+export interface MatrixView {
+  readonly data: FloatArray;
+  readonly offset: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly stride: number;
+  readonly transposed: boolean;
+}
+
+/** The view of `data` as a rows × cols matrix: offset 0, stride cols and not transposed unless given. */
+export function matrix(
+  data: FloatArray,
+  rows: number,
+  cols: number,
+  at: { offset?: number; stride?: number; transposed?: boolean } = {},
+): MatrixView {
+  const { offset = 0, stride = cols, transposed = false } = at;
+  return { data, offset, rows, cols, stride, transposed };
+}
+
 /** Dense linear algebra, elementwise maps and reductions. */
 export interface CoreOps {
   /**
-   * C = op(A)·op(B) + beta·C, BLAS-style, row-major. op(A) is m×k, op(B) is k×n, C is m×n.
-   * A is stored m×k (lda ≥ k) or, when transA, k×m (lda ≥ m); likewise B. beta is 0 or 1.
-   * A is only read, so its rows may also overlap (1 ≤ lda below its row length): Conv1D reads
-   * its input's windows in place that way, row t of a sample starting `channels` after row t−1.
+   * C = op(A)·op(B) + beta·C, op(X) being X or, when X.transposed, Xᵀ; beta is 0 or 1. op(A) is
+   * m×k, op(B) k×n and C m×n (C itself not transposed). A is only read, so its rows may also
+   * overlap (1 ≤ stride below its row length): Conv1D reads its input's windows in place that
+   * way, row t of a sample starting `channels` after row t−1.
    */
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    a: FloatArray,
-    aOffset: number,
-    lda: number,
-    b: FloatArray,
-    bOffset: number,
-    ldb: number,
-    c: FloatArray,
-    cOffset: number,
-    ldc: number,
-    beta: 0 | 1,
-  ): void;
+  gemm(a: MatrixView, b: MatrixView, c: MatrixView, beta: 0 | 1): void;
   /** x[r, :] += v for every row r of a rows×cols array. */
   addRowVector(x: FloatArray, rows: number, cols: number, v: FloatArray): void;
   /** out = beta·out + (sum over rows of x), x rows×cols, out of length cols. */

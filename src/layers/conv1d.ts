@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { ACTIVATIONS, type ActivationKind } from '../backend/core-ops.js';
+import { ACTIVATIONS, matrix, type ActivationKind } from '../backend/core-ops.js';
 import { window1d, type Padding, type Window1d } from '../backend/conv-ops.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
@@ -137,20 +137,9 @@ export class Conv1D extends Layer {
     const kernel = affine.kernel.value.data;
     const k = size * channels;
     this.backend.gemm(
-      false,
-      false,
-      starts,
-      filters,
-      k,
-      x.data,
-      0,
-      channels,
-      kernel,
-      0,
-      filters,
-      all,
-      0,
-      filters,
+      matrix(x.data, starts, k, { stride: channels }),
+      matrix(kernel, k, filters),
+      matrix(all, starts, filters),
       0,
     );
     const y = affine.productBuffer(rows);

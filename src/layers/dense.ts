@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { ACTIVATIONS, type ActivationKind } from '../backend/core-ops.js';
+import { ACTIVATIONS, matrix, type ActivationKind } from '../backend/core-ops.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type Shape } from '../tensor/tensor.js';
 import {
@@ -57,20 +57,9 @@ export class Affine {
     const { backend, inDim, units } = this;
     const y = this.ws.get('y', rows * units);
     backend.gemm(
-      false,
-      false,
-      rows,
-      units,
-      inDim,
-      x,
-      0,
-      inDim,
-      this.kernel.value.data,
-      0,
-      units,
-      y,
-      0,
-      units,
+      matrix(x, rows, inDim),
+      matrix(this.kernel.value.data, inDim, units),
+      matrix(y, rows, units),
       0,
     );
     this.activate(y, rows);
@@ -117,39 +106,17 @@ export class Affine {
       backend.activationBackward(this.activation, y, dy, dz, rows * units, units);
     }
     backend.gemm(
-      true,
-      false,
-      inDim,
-      units,
-      rows,
-      x,
-      0,
-      inDim,
-      dz,
-      0,
-      units,
-      this.kernel.grad.data,
-      0,
-      units,
+      matrix(x, rows, inDim, { transposed: true }),
+      matrix(dz, rows, units),
+      matrix(this.kernel.grad.data, inDim, units),
       1,
     );
     if (this.bias) backend.sumRows(dz, rows, units, this.bias.grad.data, 1);
     const dx = this.ws.get('dx', rows * inDim);
     backend.gemm(
-      false,
-      true,
-      rows,
-      inDim,
-      units,
-      dz,
-      0,
-      units,
-      this.kernel.value.data,
-      0,
-      units,
-      dx,
-      0,
-      inDim,
+      matrix(dz, rows, units),
+      matrix(this.kernel.value.data, inDim, units, { transposed: true }),
+      matrix(dx, rows, inDim),
       0,
     );
     return dx;

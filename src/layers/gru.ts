@@ -1,4 +1,5 @@
 import type { SequenceCell } from '../backend/recurrent-ops.js';
+import { matrix } from '../backend/core-ops.js';
 import type { FloatArray, Shape } from '../tensor/tensor.js';
 import type { LayerConfig } from './layer.js';
 import {
@@ -81,15 +82,30 @@ export class GRU extends RecurrentLayer {
     const be = this.backend;
     if (this.resetAfter) {
       const dRec = this.dRec as FloatArray;
-      be.gemm(true, false, H, 3 * H, rows, p.hIn, 0, H, dRec, 0, 3 * H, dU, 0, 3 * H, 1);
+      be.gemm(
+        matrix(p.hIn, rows, H, { transposed: true }),
+        matrix(dRec, rows, 3 * H),
+        matrix(dU, H, 3 * H),
+        1,
+      );
       const recBiasGrad = this.recurrentBias('grad');
       if (recBiasGrad !== null) be.sumRows(dRec, rows, 3 * H, recBiasGrad, 1);
       return;
     }
     // z and r see h_in; the candidate sees r ⊙ h_in.
-    be.gemm(true, false, H, 2 * H, rows, p.hIn, 0, H, dGates, 0, 3 * H, dU, 0, 3 * H, 1);
+    be.gemm(
+      matrix(p.hIn, rows, H, { transposed: true }),
+      matrix(dGates, rows, 2 * H, { stride: 3 * H }),
+      matrix(dU, H, 2 * H, { stride: 3 * H }),
+      1,
+    );
     const rh = p.rh as FloatArray;
-    be.gemm(true, false, H, H, rows, rh, 0, H, dGates, 2 * H, 3 * H, dU, 2 * H, 3 * H, 1);
+    be.gemm(
+      matrix(rh, rows, H, { transposed: true }),
+      matrix(dGates, rows, H, { offset: 2 * H, stride: 3 * H }),
+      matrix(dU, H, H, { offset: 2 * H, stride: 3 * H }),
+      1,
+    );
   }
 }
 

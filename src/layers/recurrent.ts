@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/backend.js';
+import { matrix } from '../backend/core-ops.js';
 import { sequenceBlocks, type GateRows, type SequenceCell } from '../backend/recurrent-ops.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
@@ -316,7 +317,7 @@ export abstract class RecurrentLayer extends Layer {
     const x3 = ws.get('x', T * B * D);
     be.sequenceToTimeMajor(x.data, x3, B, T, D, this.goBackwards, inputScale);
     const gates = ws.get('gates', T * B * GH);
-    be.gemm(false, false, T * B, GH, D, x3, 0, D, W.value.data, 0, GH, gates, 0, GH, 0);
+    be.gemm(matrix(x3, T * B, D), matrix(W.value.data, D, GH), matrix(gates, T * B, GH), 0);
     if (this.bias !== null) be.addRowVector(gates, T * B, GH, this.bias.value.data);
     return this.recur(
       { batch: B, steps: T, inputDim: D, x: x3, tokens: null, gates, gateRows: null, inputScale },
@@ -410,11 +411,16 @@ export abstract class RecurrentLayer extends Layer {
     const GH = this.gateCount * this.units;
     const be = this.backend;
     const W = this.W;
-    be.gemm(true, false, D, GH, T * B, p.x, 0, D, dGates, 0, GH, W.grad.data, 0, GH, 1);
+    be.gemm(
+      matrix(p.x, T * B, D, { transposed: true }),
+      matrix(dGates, T * B, GH),
+      matrix(W.grad.data, D, GH),
+      1,
+    );
     if (this.bias !== null) be.sumRows(dGates, T * B, GH, this.bias.grad.data, 1);
     const dXt = this.ws.get('dX', T * B * D);
     const Wt = this.transposed('Wt', W.value.data, D, GH);
-    be.gemm(false, false, T * B, D, GH, dGates, 0, GH, Wt, 0, D, dXt, 0, D, 0);
+    be.gemm(matrix(dGates, T * B, GH), matrix(Wt, GH, D), matrix(dXt, T * B, D), 0);
     const dx = this.ws.get('dx', B * T * D);
     be.timeMajorToSequence(dXt, dx, B, T, D, this.goBackwards, p.inputScale);
     return new Tensor(dx, [B, T, D]);
@@ -639,20 +645,9 @@ export abstract class RecurrentLayer extends Layer {
     const rows = p.steps * p.batch;
     const dU = this.U.grad.data;
     this.backend.gemm(
-      true,
-      false,
-      this.units,
-      GH,
-      rows,
-      p.hIn,
-      0,
-      this.units,
-      dGates,
-      0,
-      GH,
-      dU,
-      0,
-      GH,
+      matrix(p.hIn, rows, this.units, { transposed: true }),
+      matrix(dGates, rows, GH),
+      matrix(dU, this.units, GH),
       1,
     );
   }

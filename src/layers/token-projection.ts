@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/backend.js';
+import { matrix } from '../backend/core-ops.js';
 import type { GateRows } from '../backend/recurrent-ops.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import type { Workspace } from './workspace.js';
@@ -63,7 +64,7 @@ export class TokenProjection {
     const inputs = this.ws.get('tokenInputs', capacity * D);
     be.gather(input.table, D, this.rows.subarray(0, n), inputs);
     const projected = this.ws.get('tokenProjections', capacity * GH);
-    be.gemm(false, false, n, GH, D, inputs, 0, D, W, 0, GH, projected, 0, GH, 0);
+    be.gemm(matrix(inputs, n, D), matrix(W, D, GH), matrix(projected, n, GH), 0);
     if (bias !== null) be.addRowVector(projected, n, GH, bias);
     this.inputs = inputs;
     return { table: projected.subarray(0, n * GH), rows: this.positions };
@@ -99,10 +100,15 @@ export class TokenProjection {
       'sum',
       dProjected,
     );
-    be.gemm(true, false, D, GH, n, inputs, 0, D, dProjected, 0, GH, dW, 0, GH, 1);
+    be.gemm(
+      matrix(inputs, n, D, { transposed: true }),
+      matrix(dProjected, n, GH),
+      matrix(dW, D, GH),
+      1,
+    );
     if (dBias !== null) be.sumRows(dProjected, n, GH, dBias, 1);
     const dRows = this.ws.get('tokenInputGrads', capacity * D);
-    be.gemm(false, false, n, D, GH, dProjected, 0, GH, Wt, 0, D, dRows, 0, D, 0);
+    be.gemm(matrix(dProjected, n, GH), matrix(Wt, GH, D), matrix(dRows, n, D), 0);
     return { rows: this.rows.subarray(0, n), dRows: dRows.subarray(0, n * D) };
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createNativeBackend, loadNativeAddon } from '../../src/backend/native/index.js';
 import type { Window1d } from '../../src/backend/conv-ops.js';
+import { matrix } from '../../src/backend/core-ops.js';
 
 const { addon, error } = loadNativeAddon();
 const f32 = (n: number) => new Float32Array(n);
@@ -33,7 +34,7 @@ describe(
         ...over,
       };
       // Deliberately untyped: the point is what the addon does with wrong values.
-      (be.gemm as (...args: unknown[]) => void)(
+      (addon.gemm as (...args: unknown[]) => void)(
         a.ta,
         a.tb,
         a.m,
@@ -233,20 +234,9 @@ describe(
       );
       const c = f32(1);
       be.gemm(
-        false,
-        false,
-        1,
-        1,
-        1,
-        Float32Array.of(2),
-        0,
-        1,
-        Float32Array.of(3),
-        0,
-        1,
-        c,
-        0,
-        1,
+        matrix(Float32Array.of(2), 1, 1),
+        matrix(Float32Array.of(3), 1, 1),
+        matrix(c, 1, 1),
         0,
       );
       assert.equal(c[0], 6);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createReferenceBackend } from '../../src/backend/reference/index.js';
 import { Rng } from '../../src/random/rng.js';
+import { matrix } from '../../src/backend/core-ops.js';
 
 const backend = createReferenceBackend('float64');
 
@@ -70,7 +71,20 @@ test('gemm matches the triple loop for every transpose, odd sizes, offsets, padd
             ldc,
             beta,
           );
-          backend.gemm(transA, transB, m, n, k, a, off, lda, b, off, ldb, c, off, ldc, beta);
+          backend.gemm(
+            matrix(a, transA ? k : m, transA ? m : k, {
+              offset: off,
+              stride: lda,
+              transposed: transA,
+            }),
+            matrix(b, transB ? n : k, transB ? k : n, {
+              offset: off,
+              stride: ldb,
+              transposed: transB,
+            }),
+            matrix(c, m, n, { offset: off, stride: ldc }),
+            beta,
+          );
           for (let i = 0; i < m; i++) {
             for (let j = 0; j < n; j++) {
               const got = c[off + i * ldc + j];

@@ -16,11 +16,12 @@ import { LSTM } from '../../src/layers/lstm.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { matrix } from '../../src/backend/core-ops.js';
 
 /** C = A·B for 3×3 matrices with the backend, compared with the obvious loop. */
 function checkGemm(backend: Backend, a: Float32Array, b: Float32Array, c: Float32Array): void {
   for (let i = 0; i < 9; i++) [a[i], b[i]] = [i + 1, 9 - i];
-  backend.gemm(false, false, 3, 3, 3, a, 0, 3, b, 0, 3, c, 0, 3, 0);
+  backend.gemm(matrix(a, 3, 3), matrix(b, 3, 3), matrix(c, 3, 3), 0);
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) {
       let s = 0;

@@ -14,6 +14,7 @@ import type { Kernels } from '../../src/backend/wasm/kernels.js';
 import { createWasmBackend } from '../../src/backend/wasm/load-node.js';
 import { ThreadPool } from '../../src/backend/wasm/pool.js';
 import { Rng } from '../../src/random/rng.js';
+import { matrix } from '../../src/backend/core-ops.js';
 
 function sharedClaim(): BigInt64Array {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -100,7 +101,7 @@ describe('stress under preemption', () => {
     // Bounded by count, not time: ~4,000 hand-offs, a GEMM (1 part per thread) then Adam (4).
     for (let i = 0; i < 2000; i++) {
       for (const { be, c, w, m, v } of runs) {
-        be.gemm(false, false, 12, 16, 8, a, 0, 8, b, 0, 16, c, 0, 16, 1);
+        be.gemm(matrix(a, 12, 8), matrix(b, 8, 16), matrix(c, 12, 16), 1);
         grad[i % 200] = c[i % 192];
         be.adamUpdate(w, grad, 200, clip, step, m, v);
       }

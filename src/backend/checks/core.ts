@@ -1,4 +1,4 @@
-import { ACTIVATIONS, type CoreOps } from '../core-ops.js';
+import { ACTIVATIONS, type CoreOps, type MatrixView } from '../core-ops.js';
 import { EMBEDDING_BAG_MODES, type EmbeddingOps } from '../embedding-ops.js';
 import { Args } from './args.js';
 import type { Checks } from './types.js';
@@ -50,21 +50,35 @@ function elementwise(c: Args, n: unknown, arrays: Record<string, unknown>): bool
   return count > 0;
 }
 
+/** A MatrixView argument's fields, each checked (its bounds are the caller's to check). */
+function view(g: Args, name: string, v: unknown): MatrixView {
+  const { data, offset, rows, cols, stride, transposed } = g.record(name, v);
+  return {
+    data: g.floats(`${name}.data`, data),
+    offset: g.offset(`${name}.offset`, offset),
+    rows: g.size(`${name}.rows`, rows),
+    cols: g.size(`${name}.cols`, cols),
+    stride: g.size(`${name}.stride`, stride),
+    transposed: g.flag(`${name}.transposed`, transposed),
+  };
+}
+
 export const coreChecks: Checks<keyof CoreOps | keyof EmbeddingOps> = {
-  gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, beta) {
+  gemm(a, b, c, beta) {
     const g = new Args('gemm');
-    const ta = g.flag('transA', transA);
-    const tb = g.flag('transB', transB);
-    const [rows, cols, inner] = [g.size('m', m), g.size('n', n), g.size('k', k)];
-    const [la, lb, lc] = [g.size('lda', lda), g.size('ldb', ldb), g.size('ldc', ldc)];
-    const ao = g.offset('aOffset', aOffset);
-    const bo = g.offset('bOffset', bOffset);
+    const [A, B, C] = [view(g, 'a', a), view(g, 'b', b), view(g, 'c', c)];
+    if (C.transposed) g.fail('c must not be transposed');
+    const op = (v: typeof A) => (v.transposed ? [v.cols, v.rows] : [v.rows, v.cols]);
+    const [[m, k], [kb, n]] = [op(A), op(B)];
+    if (m !== C.rows || kb !== k || n !== C.cols) {
+      g.fail(`op(a) ${m}×${k} times op(b) ${kb}×${n} is not c's ${C.rows}×${C.cols}`);
+    }
     // A is only read: its rows may overlap (a convolution's windows over its input).
-    g.readMatrix('a', a, ao, ta ? inner : rows, ta ? rows : inner, la);
-    g.matrix('b', b, bo, tb ? cols : inner, tb ? inner : cols, lb);
-    g.matrix('c', c, g.offset('cOffset', cOffset), rows, cols, lc);
+    g.readMatrix('a', A.data, A.offset, A.rows, A.cols, A.stride);
+    g.matrix('b', B.data, B.offset, B.rows, B.cols, B.stride);
+    g.matrix('c', C.data, C.offset, C.rows, C.cols, C.stride);
     g.flag('beta', beta);
-    return rows > 0 && cols > 0;
+    return m > 0 && n > 0;
   },
   addRowVector(x, rows, cols, v) {
     const c = new Args('addRowVector');

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
 import type { EmbeddingBagMode, EmbeddingOps } from '../embedding-ops.js';
+import type { FlatGemm } from '../gemm-args.js';
 import type { RecurrentOps, TransposeShape } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
@@ -21,11 +22,9 @@ type Win = [number, number, number, number, number, number, number, number];
  */
 export interface NativeAddon
   extends
-    Same<
-      CoreOps,
-      'gemm' | 'addRowVector' | 'sumRows' | 'multiply' | 'axpy' | 'scale' | 'sumSquares'
-    >,
+    Same<CoreOps, 'addRowVector' | 'sumRows' | 'multiply' | 'axpy' | 'scale' | 'sumSquares'>,
     Same<EmbeddingOps, 'gather' | 'scatterAdd'> {
+  gemm(...args: FlatGemm): void;
   configure(variant: string, threads: number, parallelWork: number): void;
   info(): {
     variant: NativeVariant;

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Backend } from '../backend.js';
+import { OP_CHECKS } from '../checks/index.js';
+import { flatGemm } from '../gemm-args.js';
 import type { Window1d } from '../conv-ops.js';
 import { EMBEDDING_BAG_MODES } from '../embedding-ops.js';
 import { ACTIVATION_CODES, cellCode } from '../kernel-codes.js';
@@ -96,7 +98,10 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     threads,
     alloc: (length) => new Float32Array(length),
 
-    gemm: (...a) => use().gemm(...a),
+    // The views' shapes are checked here (the addon checks the flat arguments' bounds).
+    gemm: (a, b, c, beta) => {
+      if (OP_CHECKS.gemm(a, b, c, beta)) use().gemm(...flatGemm(a, b, c, beta));
+    },
     addRowVector: (...a) => use().addRowVector(...a),
     sumRows: (...a) => use().sumRows(...a),
     activation: (kind, ...a) => use().activation(ACTIVATION_CODES[kind], ...a),

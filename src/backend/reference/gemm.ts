@@ -1,27 +1,16 @@
-import type { FloatArray } from '../../tensor/tensor.js';
+import type { MatrixView } from '../core-ops.js';
 
 /**
  * C = op(A)·op(B) + beta·C. Loop orders are chosen so the innermost loop walks contiguous
  * memory, and rows of C are taken four at a time so each loaded row of B serves four rows
  * (about 3x faster than a plain triple loop in V8, and still plainly a matrix product).
  */
-export function gemm(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: FloatArray,
-  aOffset: number,
-  lda: number,
-  b: FloatArray,
-  bOffset: number,
-  ldb: number,
-  c: FloatArray,
-  cOffset: number,
-  ldc: number,
-  beta: 0 | 1,
-): void {
+export function gemm(A: MatrixView, B: MatrixView, C: MatrixView, beta: 0 | 1): void {
+  const [transA, transB] = [A.transposed, B.transposed];
+  const [m, n, k] = [C.rows, C.cols, transA ? A.rows : A.cols];
+  const [a, aOffset, lda] = [A.data, A.offset, A.stride];
+  const [b, bOffset, ldb] = [B.data, B.offset, B.stride];
+  const [c, cOffset, ldc] = [C.data, C.offset, C.stride];
   if (beta === 0) {
     for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
   }

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../../tensor/tensor.js';
+import { matrix } from '../core-ops.js';
 import type { Backend } from '../backend.js';
 import { gateCount, type RecurrentOps, type SequenceCell } from '../recurrent-ops.js';
 import {
@@ -73,16 +74,36 @@ export function sequenceForward(
     if (cell.kind === 'gru') {
       const r = needed(op, cell, 'rec', rec);
       if (cell.resetAfter) {
-        gemm(false, false, B, G, H, rin, sH, H, U, 0, G, r, sG, G, 1);
+        gemm(
+          matrix(rin, B, H, { offset: sH }),
+          matrix(U, H, G),
+          matrix(r, B, G, { offset: sG }),
+          1,
+        );
       } else {
         const rhs = needed(op, cell, 'rh', rh);
-        gemm(false, false, B, 2 * H, H, rin, sH, H, U, 0, G, r, sG, G, 0);
+        gemm(
+          matrix(rin, B, H, { offset: sH }),
+          matrix(U, H, 2 * H, { stride: G }),
+          matrix(r, B, 2 * H, { offset: sG, stride: G }),
+          0,
+        );
         gruResetForward({ ...shape, rec: at(r, sG), hPrev: at(rin, sH), rh: at(rhs, sH) });
-        gemm(false, false, B, H, H, rhs, sH, H, U, 2 * H, G, r, sG + 2 * H, G, 0);
+        gemm(
+          matrix(rhs, B, H, { offset: sH }),
+          matrix(U, H, H, { offset: 2 * H, stride: G }),
+          matrix(r, B, H, { offset: sG + 2 * H, stride: G }),
+          0,
+        );
       }
       gruCellForward({ ...step, resetAfter: cell.resetAfter, rec: at(r, sG) });
     } else {
-      gemm(false, false, B, G, H, rin, sH, H, U, 0, G, gates, sG, G, 1);
+      gemm(
+        matrix(rin, B, H, { offset: sH }),
+        matrix(U, H, G),
+        matrix(gates, B, G, { offset: sG }),
+        1,
+      );
       if (cell.kind === 'lstm') {
         const cs = needed(op, cell, 'c', c);
         lstmCellForward({ ...step, cPrev: at(cs, sH), c: at(cs, sH + BH) });
@@ -125,11 +146,21 @@ export function sequenceBackward(
       else {
         // The r gradient needs dL/d(r⊙hIn) = dG_h·U_hᵀ first, even at s = 0.
         const drh = needed(op, cell, 'dRh', dRh);
-        gemm(false, false, B, H, H, dGates, sG + 2 * H, G, Ut, 2 * H * H, H, drh, 0, H, 0);
+        gemm(
+          matrix(dGates, B, H, { offset: sG + 2 * H, stride: G }),
+          matrix(Ut, H, H, { offset: 2 * H * H }),
+          matrix(drh, B, H),
+          0,
+        );
         const hPrev = at(rin, sH);
         gruResetBackward({ ...step, hPrev, dRh: at(drh, 0), dhPrev: into && at(into, intoAt) });
         if (into !== null) {
-          gemm(false, false, B, H, 2 * H, dGates, sG, G, Ut, 0, H, into, intoAt, H, 1);
+          gemm(
+            matrix(dGates, B, 2 * H, { offset: sG, stride: G }),
+            matrix(Ut, 2 * H, H),
+            matrix(into, B, H, { offset: intoAt }),
+            1,
+          );
         }
       }
     } else if (cell.kind === 'lstm') {
@@ -140,7 +171,12 @@ export function sequenceBackward(
     }
     if (into === null) continue;
     if (cell.kind !== 'gru' || cell.resetAfter) {
-      gemm(false, false, B, H, G, dRecurrent, sG, G, Ut, 0, H, into, intoAt, H, 1);
+      gemm(
+        matrix(dRecurrent, B, G, { offset: sG }),
+        matrix(Ut, G, H),
+        matrix(into, B, H, { offset: intoAt }),
+        1,
+      );
     }
     if (scale !== null) multiplyAt(BH, into, 0, scale, dH, sH - BH, 1);
   }
@@ -168,7 +204,7 @@ export function sequenceLastByTrainingPath(
   const xt = ops.alloc(rows * inputDim);
   ops.sequenceToTimeMajor(x, xt, batch, steps, inputDim, reverse, null);
   const gates = ops.alloc(rows * G);
-  ops.gemm(false, false, rows, G, inputDim, xt, 0, inputDim, W, 0, G, gates, 0, G, 0);
+  ops.gemm(matrix(xt, rows, inputDim), matrix(W, inputDim, G), matrix(gates, rows, G), 0);
   if (bias !== null) ops.addRowVector(gates, rows, G, bias.subarray(0, G));
   const gru = cell.kind === 'gru';
   const rec = gru ? ops.alloc(rows * G) : null;

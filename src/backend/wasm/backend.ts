@@ -1,3 +1,4 @@
+import { flatGemm } from '../gemm-args.js';
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
 import { ACTIVATION_CODES, cellCode, TASK } from '../kernel-codes.js';
@@ -147,7 +148,10 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
 
-    gemm(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta) {
+    gemm(...views) {
+      const [transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta] = flatGemm(
+        ...views,
+      );
       if (m === 0 || n === 0) return;
       // A(i, p) at a + i·ars + p·aps; B(p, j) at b + p·brs + j·bcs (bytes).
       const ars = transA ? 4 : lda * 4;

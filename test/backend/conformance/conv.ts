@@ -16,6 +16,7 @@ import {
   type Bound,
   type SuiteContext,
 } from './harness.js';
+import { matrix } from '../../../src/backend/core-ops.js';
 
 /** [batch, steps, channels, size, stride, dilation, padding]: strides, dilations, both paddings. */
 const WINDOWS: [number, number, number, number, number, number, Padding][] = [
@@ -240,38 +241,21 @@ function gemmOverlappingRows(ctx: SuiteContext): void {
     const absC = reference.alloc(m * filters);
     absC.set(abs(c.subarray(0, m * filters)));
     reference.gemm(
-      transA,
-      false,
-      m,
-      filters,
-      k,
-      abs(a),
-      0,
-      lda,
-      abs(kernel),
-      0,
-      filters,
-      absC,
-      0,
-      filters,
+      matrix(abs(a), transA ? k : m, transA ? m : k, { stride: lda, transposed: transA }),
+      matrix(abs(kernel), k, filters),
+      matrix(absC, m, filters),
       beta,
     );
     const bound: Bound = (_want, j, u) => 4 * Math.sqrt(k) * u * absC[j];
     const name = `gemm ${transA ? 'TN' : 'NN'} ${m}×${filters}×${k}, lda ${lda}, beta ${beta}`;
     check(ctx, name, (run) => {
       const out = run.out('c', c, span(0, m * filters), bound);
-      const args = [
-        run.in('a', a),
-        0,
-        lda,
-        run.in('b', kernel),
-        0,
-        filters,
-        out,
-        0,
-        filters,
-      ] as const;
-      run.backend.gemm(transA, false, m, filters, k, ...args, beta);
+      run.backend.gemm(
+        matrix(run.in('a', a), transA ? k : m, transA ? m : k, { stride: lda, transposed: transA }),
+        matrix(run.in('b', kernel), k, filters),
+        matrix(out, m, filters),
+        beta,
+      );
     });
   });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ActivationKind } from '../../../src/backend/core-ops.js';
+import { matrix, type ActivationKind } from '../../../src/backend/core-ops.js';
 import { Rng } from '../../../src/random/rng.js';
 import {
   activated,
@@ -108,20 +108,17 @@ function gemmCase(ctx: SuiteContext, rng: Rng, s: GemmSpec): void {
   check(ctx, name, (run) => {
     const cOut = run.out('C', c, strided(cOffset, m, n, ldc), bound);
     run.backend.gemm(
-      transA,
-      transB,
-      m,
-      n,
-      k,
-      run.in('A', a),
-      aOffset,
-      lda,
-      run.in('B', b),
-      bOffset,
-      ldb,
-      cOut,
-      cOffset,
-      ldc,
+      matrix(run.in('A', a), transA ? k : m, transA ? m : k, {
+        offset: aOffset,
+        stride: lda,
+        transposed: transA,
+      }),
+      matrix(run.in('B', b), transB ? n : k, transB ? k : n, {
+        offset: bOffset,
+        stride: ldb,
+        transposed: transB,
+      }),
+      matrix(cOut, m, n, { offset: cOffset, stride: ldc }),
       beta,
     );
   });
@@ -192,23 +189,21 @@ function gemmRowBlocks(ctx: SuiteContext): void {
         const rows = be.alloc(m * n);
         all.set(start);
         rows.set(start);
-        be.gemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, all, 0, n, beta);
+        be.gemm(
+          matrix(a, transA ? k : m, transA ? m : k, { stride: lda, transposed: transA }),
+          matrix(b, transB ? n : k, transB ? k : n, { stride: ldb, transposed: transB }),
+          matrix(all, m, n),
+          beta,
+        );
         for (let i = 0; i < m; i++) {
           be.gemm(
-            transA,
-            transB,
-            1,
-            n,
-            k,
-            a,
-            transA ? i : i * k,
-            lda,
-            b,
-            0,
-            ldb,
-            rows,
-            i * n,
-            n,
+            matrix(a, transA ? k : 1, transA ? 1 : k, {
+              offset: transA ? i : i * k,
+              stride: lda,
+              transposed: transA,
+            }),
+            matrix(b, transB ? n : k, transB ? k : n, { stride: ldb, transposed: transB }),
+            matrix(rows, 1, n, { offset: i * n }),
             beta,
           );
         }

@@ -25,6 +25,16 @@ const F = (be: Backend) => {
   return a;
 };
 const I = () => new Int32Array(64);
+/** A 2×2 MatrixView of data, its fields replaced by `over`. */
+const V = (data: unknown, over: Record<string, unknown> = {}) => ({
+  data,
+  offset: 0,
+  rows: 2,
+  cols: 2,
+  stride: 2,
+  transposed: false,
+  ...over,
+});
 /** Offsets of the 64 ids of I() as three bags, one empty. */
 const BAGS = () => Int32Array.of(0, 30, 30, 64);
 /** Four distinct outputs of the 2×2×2 conv output of win() with 2 filters. */
@@ -59,8 +69,16 @@ const adamArgs = (be: Backend, v: unknown = F(be)): unknown[] => [
 
 const OPS: Record<string, OpCall> = {
   gemm: {
-    args: (b) => [false, false, 2, 2, 2, F(b), 0, 2, F(b), 0, 2, F(b), 0, 2, 0],
-    sizes: [2, 3, 4, 7, 10, 13],
+    args: (b) => [V(F(b)), V(F(b)), V(F(b)), 0],
+    // In EXTREME's order: m (a and c rows) 2^21, n (b and c columns) 2^22, strides 2^30.
+    sizes: [
+      [0, 'rows'],
+      [2, 'rows'],
+      [1, 'cols'],
+      [0, 'stride'],
+      [1, 'stride'],
+      [2, 'stride'],
+    ],
   },
   addRowVector: { args: (b) => [F(b), 2, 2, F(b)], sizes: [1, 2] },
   sumRows: { args: (b) => [F(b), 2, 2, F(b), 0], sizes: [1, 2] },
@@ -128,9 +146,13 @@ function setSize(args: unknown[], where: Where, value: number): void {
 }
 
 type Arrays = (Float32Array | Float64Array | Int32Array | Uint8Array)[];
-/** The typed arrays among `args` (records, a window or a cell, hold none). */
+/** The typed arrays among `args` and in their records (a matrix view's data, gate rows). */
+const isArray = (a: unknown): a is Arrays[number] =>
+  ArrayBuffer.isView(a) && !(a instanceof DataView);
 const arraysOf = (args: unknown[]): Arrays =>
-  args.filter((a): a is Arrays[number] => ArrayBuffer.isView(a) && !(a instanceof DataView));
+  args.flatMap((a) =>
+    isArray(a) ? [a] : typeof a === 'object' && a !== null ? Object.values(a).filter(isArray) : [],
+  );
 
 /** `args` with the given sizes must throw an Error and leave every array and a neighbour alone. */
 function rejects(be: Backend, op: string, args: unknown[], what: string): void {
@@ -178,33 +200,30 @@ function specific(ctx: SuiteContext): void {
   // neighbouring tensor on wasm; softmax over rows of 0 columns looped forever.
   const a = be.alloc(64 * 64);
   const c = be.alloc(16);
-  rejects(be, 'gemm', [false, false, 64, 64, 64, a, 0, 64, a, 0, 64, c, 0, 64, 0], 'a 16-value c');
+  const big = { rows: 64, cols: 64, stride: 64 };
+  rejects(be, 'gemm', [V(a, big), V(a, big), V(c, big), 0], 'a 16-value c');
   rejects(be, 'activation', ['softmax', F(be), F(be), 4, 0], 'cols 0');
   rejects(be, 'activation', ['softmax', F(be), F(be), 4, 3], 'cols not dividing n');
   rejects(be, 'activationBackward', ['softmax', F(be), F(be), F(be), 4, 0], 'cols 0');
   rejects(be, 'activation', ['selu', F(be), F(be), 4, 1], 'an unknown kind');
-  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 1, F(be), 0, 2, 0], 'ldb < n');
-  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 2, F(be), 0, 1, 0], 'ldc < n');
-  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 0, F(be), 0, 2, F(be), 0, 2, 0], 'lda 0');
-  rejects(
-    be,
-    'gemm',
-    [false, false, 2, 2, 2, F(be), -1, 2, F(be), 0, 2, F(be), 0, 2, 0],
-    'aOffset −1',
-  );
-  rejects(
-    be,
-    'gemm',
-    [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 2, F(be), 255, 2, 0],
-    'c past its end',
-  );
-  rejects(be, 'gemm', [false, false, 2, 2, 2, F(be), 0, 2, F(be), 0, 2, F(be), 0, 2, 2], 'beta 2');
-  rejects(
-    be,
-    'gemm',
-    [false, false, 2, 2, 2, [1, 2, 3, 4], 0, 2, F(be), 0, 2, F(be), 0, 2, 0],
-    'a plain array',
-  );
+  type Over = Record<string, unknown>;
+  const gemm = (a: Over, b: Over, c: Over, beta: unknown = 0) =>
+    [V(F(be), a), V(F(be), b), V(F(be), c), beta] as unknown[];
+  rejects(be, 'gemm', gemm({}, { stride: 1 }, {}), 'b stride < its columns');
+  rejects(be, 'gemm', gemm({}, {}, { stride: 1 }), 'c stride < its columns');
+  rejects(be, 'gemm', gemm({ stride: 0 }, {}, {}), 'a stride 0');
+  rejects(be, 'gemm', gemm({ offset: -1 }, {}, {}), 'a offset −1');
+  rejects(be, 'gemm', gemm({}, {}, { offset: 255 }), 'c past its end');
+  rejects(be, 'gemm', gemm({}, {}, {}, 2), 'beta 2');
+  rejects(be, 'gemm', gemm({ data: [1, 2, 3, 4] }, {}, {}), 'a plain array');
+  rejects(be, 'gemm', gemm({ cols: 3, stride: 3 }, {}, {}), 'op(a) 2×3 times op(b) 2×2');
+  rejects(be, 'gemm', gemm({}, { rows: 3 }, {}), 'op(b) 3×2 after op(a) 2×2');
+  rejects(be, 'gemm', gemm({}, { transposed: true, cols: 3, stride: 3 }, {}), 'op(b) 3×2');
+  rejects(be, 'gemm', gemm({}, {}, { transposed: true }), 'a transposed c');
+  rejects(be, 'gemm', gemm({ transposed: 'yes' }, {}, {}), "transposed 'yes'");
+  rejects(be, 'gemm', [V(F(be)), null, V(F(be)), 0], 'a null b');
+  fn('gemm', ...gemm({ cols: 3, stride: 3 }, { rows: 3 }, {})); // 2×3 times 3×2: valid
+  fn('gemm', ...gemm({ transposed: true, rows: 3 }, { rows: 3 }, {})); // (3×2)ᵀ times 3×2
   rejects(be, 'gather', [F(be), 2, Int32Array.of(0, 128), F(be)], 'an id past the table');
   rejects(be, 'scatterAdd', [F(be), Int32Array.of(-1), 2, F(be)], 'a negative id');
   rejects(be, 'gather', [F(be), 2, Float32Array.of(0), F(be)], 'float ids');
