@@ -31,14 +31,6 @@ void embeddingBagBackward(const float* dOut, const int32_t* ids, const int32_t* 
 void transposeSequence(float* batchMajor, float* timeMajor, long batch, long steps, long features,
                        bool reverse, const float* scale, bool toTimeMajor, long s0, long s1);
 
-void rnnBackward(int activation, long units, const float* gates, const float* dh, float* dGates,
-                 float* dhPrev, const uint8_t* mask, long b0, long b1);
-void gruBackward(bool resetAfter, long units, const float* gates, const float* rec,
-                 const float* hPrev, const float* dh, float* dGates, float* dRec, float* dhPrev,
-                 const uint8_t* mask, long b0, long b1);
-void gruResetBackward(long units, const float* gates, const float* hPrev, const float* dRh,
-                      float* dGates, float* dhPrev, long b0, long b1);
-
 void im2col(const float* x, const Window1d& w, float* cols, long b0, long b1);
 void col2im(const float* dCols, const Window1d& w, float* dx, long b0, long b1);
 void maxPool(const float* x, const Window1d& w, float* y, int32_t* argmax, long b0, long b1);

@@ -82,6 +82,14 @@ struct Kernels {
   void (*gruForward)(const GruStep&, long b0, long b1);
   void (*gruResetForward)(const GruStep&, long b0, long b1);
   void (*adam)(const AdamArgs&, long i0, long i1);
+  // Backward steps of rows [b0, b1) (masked rows: zero gate gradients, dh passed on to dhPrev).
+  void (*rnnBackward)(int activation, long units, const float* gates, const float* dh,
+                      float* dGates, float* dhPrev, const uint8_t* mask, long b0, long b1);
+  void (*gruBackward)(bool resetAfter, long units, const float* gates, const float* rec,
+                      const float* hPrev, const float* dh, float* dGates, float* dRec,
+                      float* dhPrev, const uint8_t* mask, long b0, long b1);
+  void (*gruResetBackward)(long units, const float* gates, const float* hPrev, const float* dRh,
+                           float* dGates, float* dhPrev, long b0, long b1);
 };
 
 const Kernels* kernels_avx512();

@@ -216,6 +216,91 @@ static void k_gru_reset_forward(const GruStep& a, long b0, long b1) {
 // ---------------------------------------------------------------------------------------------
 // Adam (Keras 3, bias corrections folded into alpha), elements [i0, i1).
 
+// The backward steps without transcendentals (the derivatives come from the stored activations):
+// the reference's arithmetic in the same order, lane by lane (no FMA contraction), so the bits are
+// the scalar loop's on every ISA.
+
+// A row whose mask is 0 at this step: no gate gradients, dL/dh passes to the previous state.
+static inline void masked_backward(long gates, long H, const float* dh, float* dg, float* dRec,
+                                   float* dhPrev) {
+  for (long j = 0; j < gates; j++) dg[j] = 0;
+  if (dRec)
+    for (long j = 0; j < gates; j++) dRec[j] = 0;
+  if (dhPrev)
+    for (long j = 0; j < H; j++) dhPrev[j] += dh[j];
+}
+
+static void k_rnn_backward(int act, long H, const float* gates, const float* dh, float* dG,
+                           float* dhPrev, const uint8_t* mask, long b0, long b1) {
+  const T one = V::set1(1.0f), zero = V::zero();
+  for (long b = b0; b < b1; b++) {
+    const long o = b * H;
+    if (mask && mask[b] == 0) {
+      masked_backward(H, H, dh + o, dG + o, nullptr, dhPrev ? dhPrev + o : nullptr);
+      continue;
+    }
+    FOR_LANES(j, H) {
+      const T y = LD(gates + o + j), d = LD(dh + o + j);
+      T g = d;
+      if (act == ACT_SIGMOID) g = V::mul(V::mul(d, y), V::sub(one, y));
+      if (act == ACT_TANH) g = V::mul(d, V::sub(one, V::mul(y, y)));
+      if (act == ACT_RELU) g = V::select_lt(zero, y, d, zero);
+      ST(dG + o + j, g);
+    }
+  }
+}
+
+static void k_gru_backward(bool resetAfter, long H, const float* gates, const float* rec,
+                           const float* hPrev, const float* dh, float* dG, float* dRec,
+                           float* dhPrev, const uint8_t* mask, long b0, long b1) {
+  const T one = V::set1(1.0f);
+  for (long b = b0; b < b1; b++) {
+    const float* g = gates + b * 3 * H;
+    float* dg = dG + b * 3 * H;
+    float* dr = dRec ? dRec + b * 3 * H : nullptr;
+    const float* d = dh + b * H;
+    float* dp = dhPrev ? dhPrev + b * H : nullptr;
+    if (mask && mask[b] == 0) {
+      masked_backward(3 * H, H, d, dg, resetAfter ? dr : nullptr, dp);
+      continue;
+    }
+    const float* r0 = rec + b * 3 * H;
+    const float* hp = hPrev + b * H;
+    FOR_LANES(j, H) {
+      const T z = LD(g + j), hh = LD(g + 2 * H + j), dhv = LD(d + j);
+      const T dz = V::mul(V::mul(V::mul(dhv, V::sub(LD(hp + j), hh)), z), V::sub(one, z));
+      const T dah = V::mul(V::mul(dhv, V::sub(one, z)), V::sub(one, V::mul(hh, hh)));
+      ST(dg + j, dz);
+      ST(dg + 2 * H + j, dah);
+      if (resetAfter) {
+        const T r = LD(g + H + j);
+        const T dar = V::mul(V::mul(V::mul(dah, LD(r0 + 2 * H + j)), r), V::sub(one, r));
+        ST(dg + H + j, dar);
+        ST(dr + j, dz);
+        ST(dr + H + j, dar);
+        ST(dr + 2 * H + j, V::mul(dah, r));
+      }
+      if (dp) ST(dp + j, V::add(LD(dp + j), V::mul(dhv, z)));
+    }
+  }
+}
+
+static void k_gru_reset_backward(long H, const float* gates, const float* hPrev, const float* dRh,
+                                 float* dGates, float* dhPrev, long b0, long b1) {
+  const T one = V::set1(1.0f);
+  for (long b = b0; b < b1; b++) {
+    const float* g = gates + b * 3 * H + H;
+    float* dg = dGates + b * 3 * H + H;
+    const float *d = dRh + b * H, *hp = hPrev + b * H;
+    float* dp = dhPrev ? dhPrev + b * H : nullptr;
+    FOR_LANES(j, H) {
+      const T r = LD(g + j), dv = LD(d + j);
+      ST(dg + j, V::mul(V::mul(V::mul(dv, LD(hp + j)), r), V::sub(one, r)));
+      if (dp) ST(dp + j, V::add(LD(dp + j), V::mul(dv, r)));
+    }
+  }
+}
+
 static void k_adam(const AdamArgs& a, long i0, long i1) {
   const T scale = V::set1(a.clipScale), lo = V::set1(-a.clipValue), hi = V::set1(a.clipValue);
   const T c1 = V::set1(a.oneMinusBeta1), c2 = V::set1(a.oneMinusBeta2);
@@ -379,5 +464,6 @@ static void k_gemm(const GemmArgs& g, long m0, long m1, long n0, long n1, float*
 
 static const Kernels kTable = {
     ISA_NAME, NR, V::MR, k_gemm, k_math, k_softmax_rows, k_rnn_forward, k_lstm_forward,
-    k_lstm_backward, k_gru_forward, k_gru_reset_forward, k_adam,
+    k_lstm_backward, k_gru_forward, k_gru_reset_forward, k_adam, k_rnn_backward, k_gru_backward,
+    k_gru_reset_backward,
 };

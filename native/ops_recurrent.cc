@@ -82,7 +82,7 @@ struct RnnCell {
     const long H = q.H, BH = q.B * H;
     float* dg = q.dGates + s * BH;
     const uint8_t* m = q.mask ? q.mask + s * q.B : nullptr;
-    generic::rnnBackward(q.act, H, q.gates + s * BH, q.dH + s * BH, dg, dhPrev, m, b0, b1);
+    K->rnnBackward(q.act, H, q.gates + s * BH, q.dH + s * BH, dg, dhPrev, m, b0, b1);
     if (into) rowsGemm(b0, b1, H, H, dg, H, q.Ut, H, into, H, true, scratch);
   }
 };
@@ -124,7 +124,7 @@ struct GruCell {
     float* dg = q.dGates + sG;
     float* dRec = q.resetAfter ? q.dRec + sG : nullptr;
     const uint8_t* m = q.mask ? q.mask + s * q.B : nullptr;
-    generic::gruBackward(q.resetAfter, H, gates, q.rec + sG, q.h + s * BH, q.dH + s * BH, dg, dRec,
+    K->gruBackward(q.resetAfter, H, gates, q.rec + sG, q.h + s * BH, q.dH + s * BH, dg, dRec,
                          dhPrev, m, b0, b1);
     if (q.resetAfter) {
       if (into) rowsGemm(b0, b1, H, G, dRec, G, q.Ut, H, into, H, true, scratch);
@@ -133,7 +133,7 @@ struct GruCell {
     // The r gradient needs dL/d(r⊙hIn) = dG_h·U_hᵀ first, even at s = 0.
     rowsGemm(b0, b1, H, H, dg + 2 * H, G, q.Ut + 2 * H * H, H, q.dRh, H, false, scratch);
     const float* rin = (q.scale ? q.hIn : q.h) + s * BH;
-    generic::gruResetBackward(H, gates, rin, q.dRh, dg, into, b0, b1);
+    K->gruResetBackward(H, gates, rin, q.dRh, dg, into, b0, b1);
     if (into) rowsGemm(b0, b1, H, 2 * H, dg, G, q.Ut, H, into, H, true, scratch);
   }
 };
