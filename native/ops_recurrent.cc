@@ -1,6 +1,7 @@
 // RecurrentOps (src/backend/recurrent-ops.ts): the sequence transposes and the whole-sequence
 // ops over the fused cell kernels (kernels.h, generic.cc).
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "generic.h"
@@ -223,15 +224,28 @@ void backwardRows(Cell, const Sequence& q, long b0, long b1) {
   }
 }
 
-// Runs rows(cell, q, lo, hi) with q's cell type over the batch, in blocks of a GEMM tile's
-// height so that every step's tiles are full.
+// Runs rows(cell, q, lo, hi) with the cell type of qs[0…count) (one cell, one batch size) over
+// their batch rows, in blocks of a GEMM tile's height so that every step's tiles are full. With
+// two sequences (sequenceLast's two layers), part p takes rows of sequence p % 2: a batch too
+// small to split still gives each thread a layer.
 template <class Rows>
-void forSequenceRows(const Sequence& q, double work, Rows rows) {
+void forSequenceRows(const Sequence* qs, int count, double work, Rows rows) {
+  const long B = qs[0].B;
   const auto split = [&](auto cell) {
-    forRanges(q.B, work, [&](long lo, long hi) { rows(cell, q, lo, hi); }, K->mr);
+    const int parts = partsFor(count * ((B + K->mr - 1) / K->mr), work);
+    if (parts < count) {
+      const long first = 0;
+      for (int i = 0; i < count; i++) rows(cell, qs[i], first, B);
+      return;
+    }
+    pool::parallel(parts, [&](int p) {
+      const int i = p % count, share = (parts - i + count - 1) / count;
+      const Range r = ::split(B, share, p / count, K->mr);
+      if (r.lo < r.hi) rows(cell, qs[i], r.lo, r.hi);
+    });
   };
-  if (q.kind == CELL_SIMPLE_RNN) split(RnnCell{});
-  else if (q.kind == CELL_LSTM) split(LstmCell{});
+  if (qs[0].kind == CELL_SIMPLE_RNN) split(RnnCell{});
+  else if (qs[0].kind == CELL_LSTM) split(LstmCell{});
   else split(GruCell{});
 }
 
@@ -277,7 +291,7 @@ napi_value sequenceForward(Call& c) {
     q.gateRows = rows.p;
   }
   if (BH == 0) return undefined(c.env);  // no empty loop over a huge number of steps
-  forSequenceRows(q, (double)T * BH * q.G, [](auto cell, auto&... a) { forwardRows(cell, a...); });
+  forSequenceRows(&q, 1, (double)T * BH * q.G, [](auto cell, auto&... a) { forwardRows(cell, a...); });
   return undefined(c.env);
 }
 
@@ -306,36 +320,51 @@ napi_value sequenceBackward(Call& c) {
   if (q.kind == CELL_GRU && q.resetAfter) q.dRec = seq(c, 17, "dRec", T * q.B, q.G);
   if (q.kind == CELL_GRU && !q.resetAfter) q.dRh = seq(c, 18, "dRh", 1, BH);
   if (BH == 0) return undefined(c.env);
-  forSequenceRows(q, (double)T * BH * q.G, [](auto cell, auto&... a) { backwardRows(cell, a...); });
+  forSequenceRows(&q, 1, (double)T * BH * q.G, [](auto cell, auto&... a) { backwardRows(cell, a...); });
   return undefined(c.env);
 }
 
-// sequenceLast(kind, param, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out):
-// no pass is kept for backward, so each thread runs its rows' input projection step by step
-// next to the recurrence and keeps one step's gates and two blocks of states (instead of a
-// [T, B, G·H] projection written and reread, and [T+1, B, H] states): the same bits.
-napi_value sequenceLast(Call& c) {
-  Sequence q = sequenceShape(c);
+// One layer of sequenceLast: its arguments reverse, W, bias, U, mask, out from `at` (names
+// prefixed by `name`), over q's shape and x, and its scratch: no pass is kept for backward, so each
+// thread runs its rows' input projection step by step next to the recurrence and keeps one
+// step's gates and two blocks of states (instead of a [T, B, G·H] projection written and reread,
+// and [T+1, B, H] states): the same bits.
+void lastLayer(Call& c, Sequence& q, size_t at, const std::string& name, std::vector<float>& scratch) {
   const long BH = c.product({q.B, q.H}), G = q.G;
-  q.D = c.size(5, "inputDim");
-  q.x = seq(c, 6, "x", c.product({q.B, q.T}), q.D);
-  q.reverse = c.flag(7, "reverse");
-  q.W = seq(c, 8, "W", q.D, G);
-  if (c.f32OrNull(9, "bias")) q.bias = seq(c, 9, "bias", q.kind == CELL_GRU && q.resetAfter ? 2 : 1, G);
-  q.U = seq(c, 10, "U", q.H, G);
-  const auto m = c.u8OrNull(11, "mask");
-  q.mask = m ? c.span(m, "mask", 0, c.product({q.T, q.B})) : nullptr;
-  q.out = seq(c, 12, "out", 1, BH);
-  if (BH == 0) return undefined(c.env);
+  const auto arg = [&](const char* field) { return name + field; };
+  q.reverse = c.flag(at, arg("reverse").c_str());
+  q.W = seq(c, at + 1, arg("W").c_str(), q.D, G);
+  q.bias = nullptr;
+  if (c.f32OrNull(at + 2, arg("bias").c_str()))
+    q.bias = seq(c, at + 2, arg("bias").c_str(), q.kind == CELL_GRU && q.resetAfter ? 2 : 1, G);
+  q.U = seq(c, at + 3, arg("U").c_str(), q.H, G);
+  const auto m = c.u8OrNull(at + 4, arg("mask").c_str());
+  q.mask = m ? c.span(m, arg("mask").c_str(), 0, c.product({q.T, q.B})) : nullptr;
+  q.out = seq(c, at + 5, arg("out").c_str(), 1, BH);
   // Chunks when the batch is less than one row tile (a single review).
   const long chunk = q.B >= K->mr ? 1 : q.T < kInferenceChunk ? q.T : kInferenceChunk;
-  std::vector<float> scratch(c.product({chunk + 1, q.B, G}) + 5 * BH);  // zeroed: c, h start at 0
+  scratch.assign(c.product({chunk + 1, q.B, G}) + 5 * BH, 0.0f);  // zeroed: c, h start at 0
   q.gates = scratch.data();
   q.rec = q.gates + chunk * q.B * G;
   q.rh = q.rec + q.B * G;
   q.c = q.rh + BH;
   q.h = q.c + 2 * BH;
-  forSequenceRows(q, (double)q.T * q.B * G * (q.D + q.H),
+}
+
+// sequenceLast(kind, param, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out
+// [, second.reverse, second.W, second.bias, second.U, second.mask, second.out]): one layer, or two
+// over the same x (Bidirectional), each thread taking rows of one of them.
+napi_value sequenceLast(Call& c) {
+  Sequence q = sequenceShape(c);
+  q.D = c.size(5, "inputDim");
+  q.x = seq(c, 6, "x", c.product({q.B, q.T}), q.D);
+  const int count = c.arg(13) ? 2 : 1;
+  Sequence qs[2] = {q, q};
+  std::vector<float> scratch[2];
+  lastLayer(c, qs[0], 7, "", scratch[0]);
+  if (count == 2) lastLayer(c, qs[1], 13, "second.", scratch[1]);
+  if (c.product({q.B, q.H}) == 0) return undefined(c.env);
+  forSequenceRows(qs, count, count * (double)q.T * q.B * q.G * (q.D + q.H),
                   [](auto cell, auto&... a) { forwardRows(cell, a...); });
   return undefined(c.env);
 }

@@ -27,6 +27,19 @@ export interface GateRows {
   readonly rows: Int32Array;
 }
 
+/**
+ * One layer's own arguments of sequenceLast (its direction, weights, mask and output): the
+ * second layer of a call that runs two over the same input (Bidirectional's two directions).
+ */
+export interface SequenceLastLayer {
+  readonly reverse: boolean;
+  readonly W: FloatArray;
+  readonly bias: FloatArray | null;
+  readonly U: FloatArray;
+  readonly mask: Uint8Array | null;
+  readonly out: FloatArray;
+}
+
 /** What both sequence transposes take after their two arrays. */
 export type TransposeShape = [
   batch: number,
@@ -155,7 +168,10 @@ export interface RecurrentOps {
    * bias (or none; GRU resetAfter: bias [2, 3·units], row 0 here and row 1 the recurrent bias),
    * zero initial states, sequenceForward with `mask` ([steps, batch] in processing order, or
    * null), and the state after the last step into out [batch, units]. A fast backend runs it
-   * without keeping what only backward needs.
+   * without keeping what only backward needs. `second`, when given, is a second layer of the same
+   * cell and sizes over the same x (Bidirectional's other direction), computed as by its own
+   * call: a fast backend may then give each layer its own threads, where one review's batch of 1
+   * cannot be split.
    */
   sequenceLast(
     cell: SequenceCell,
@@ -170,5 +186,6 @@ export interface RecurrentOps {
     U: FloatArray,
     mask: Uint8Array | null,
     out: FloatArray,
+    second?: SequenceLastLayer | null,
   ): void;
 }

@@ -130,8 +130,11 @@ export class Bidirectional extends Layer {
   }
 
   override forward(x: Tensor, ctx: ForwardContext): Tensor {
-    const yf = this.forwardLayer.forward(x, ctx);
-    const yb = this.backwardLayer.forward(x, ctx);
+    // Inference of the last states: both directions in one backend call.
+    const [yf, yb] = this.forwardLayer.forwardLastStates(x, ctx, this.backwardLayer) ?? [
+      this.forwardLayer.forward(x, ctx),
+      this.backwardLayer.forward(x, ctx),
+    ];
     const H = this.forwardLayer.units;
     const concat = this.mergeMode === 'concat';
     const width = concat ? 2 * H : H;

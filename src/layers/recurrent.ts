@@ -287,7 +287,8 @@ export abstract class RecurrentLayer extends Layer {
     return this.recurrentKernel;
   }
 
-  override forward(x: Tensor, ctx: ForwardContext): Tensor {
+  /** [B, T, D] of an input x, checked against the kernel. */
+  private checkedInput(x: Tensor): [number, number, number] {
     const W = this.W;
     if (x.shape.length !== 3 || x.shape[2] !== W.value.shape[0]) {
       throw new Error(
@@ -297,19 +298,19 @@ export abstract class RecurrentLayer extends Layer {
     }
     const [B, T, D] = x.shape;
     if (T < 1) throw new Error(`${this.className} '${this.name}': sequences must have ≥ 1 step`);
+    return [B, T, D];
+  }
+
+  override forward(x: Tensor, ctx: ForwardContext): Tensor {
+    const W = this.W;
+    const [B, T, D] = this.checkedInput(x);
+    const last = this.forwardLastStates(x, ctx, null);
+    if (last !== null) return last[0];
     const H = this.units;
     const GH = this.gateCount * H;
     const be = this.backend;
     const ws = this.ws;
     const training = ctx.training;
-    const lastOnly = !training && !ctx.keepForBackward && !this.returnSequences;
-    if (lastOnly && this.observer?.step === undefined) {
-      const y = ws.get('y', B * H);
-      const mask = ctx.mask === null ? null : this.processingMask(ctx.mask, B, T);
-      this.forwardLastState(x, mask, y);
-      this.pass = null;
-      return new Tensor(y, [B, H]);
-    }
     const inputScale =
       training && this.dropout > 0
         ? drawDropout(ws.get('inputScale', B * D), this.dropout, ctx.rng)
@@ -607,27 +608,37 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /**
-   * Inference when only the last state is wanted: one backend call that keeps only the current
-   * step (RecurrentOps.sequenceLast; the same bits as the training path) into y [B, H].
+   * Inference when only the last state is wanted (no returnSequences, step observer or pass kept
+   * for backward): one backend call that keeps only the current step (RecurrentOps.sequenceLast;
+   * the same bits as the training path) into y [B, H]. `other`, a layer of the same cell and sizes
+   * (Bidirectional's other direction), runs in the same call, so a fast backend can give each its
+   * own thread where one review cannot be split. Null when either layer needs its full forward.
    */
-  private forwardLastState(x: Tensor, mask: Uint8Array | null, y: FloatArray): void {
-    const [B, T, D] = x.shape;
-    const W = this.W.value.data;
-    const bias = this.bias === null ? null : this.bias.value.data;
-    this.backend.sequenceLast(
-      this.cell,
-      B,
-      T,
-      this.units,
-      D,
-      x.data,
-      this.goBackwards,
-      W,
-      bias,
-      this.U.value.data,
-      mask,
-      y,
-    );
+  forwardLastStates(x: Tensor, ctx: ForwardContext, other: RecurrentLayer | null): Tensor[] | null {
+    if (other !== null && (other.units !== this.units || other.className !== this.className)) {
+      throw new Error(`${this.className} '${this.name}': the second layer must be its twin`);
+    }
+    const layers = other === null ? [this] : [this, other];
+    const full = (l: RecurrentLayer) =>
+      ctx.training || ctx.keepForBackward || l.returnSequences || l.observer?.step !== undefined;
+    if (layers.some(full)) return null;
+    const [B, T, D] = this.checkedInput(x);
+    const args = layers.map((l) => {
+      l.checkedInput(x);
+      l.pass = null;
+      return {
+        reverse: l.goBackwards,
+        W: l.W.value.data,
+        bias: l.bias === null ? null : l.bias.value.data,
+        U: l.U.value.data,
+        mask: ctx.mask === null ? null : l.processingMask(ctx.mask, B, T),
+        out: l.ws.get('y', B * l.units),
+      };
+    });
+    const { reverse, W, bias, U, mask, out } = args[0];
+    const shape = [this.cell, B, T, this.units, D, x.data] as const;
+    this.backend.sequenceLast(...shape, reverse, W, bias, U, mask, out, args[1] ?? null);
+    return args.map((a) => new Tensor(a.out, [B, this.units]));
   }
 
   /** The cell the sequence ops run. */

@@ -95,19 +95,23 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('dRh', dRh, 0, BH);
     return BH > 0;
   },
-  sequenceLast(cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out) {
+  sequenceLast(cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out, second) {
     const c = new Args('sequenceLast');
     const q = sequenceShape(c, cell, batch, steps, units);
-    const { B, H, BH, T, G } = q;
+    const { B, H, T, G } = q;
     const D = c.size('inputDim', inputDim);
     c.floatSpan('x', x, 0, B * T * D);
-    c.flag('reverse', reverse);
-    c.floatSpan('W', W, 0, D * G * H);
     const twoRows = q.cell.kind === 'gru' && q.cell.resetAfter;
-    c.floatSpanOrNull('bias', bias, 0, (twoRows ? 2 : 1) * G * H);
-    c.floatSpan('U', U, 0, G * H * H);
-    c.maskSpan('mask', mask, 0, T * B);
-    c.floatSpan('out', out, 0, BH);
-    return BH > 0;
+    const layer = (name: string, l: Record<string, unknown>) => {
+      c.flag(`${name}reverse`, l.reverse);
+      c.floatSpan(`${name}W`, l.W, 0, D * G * H);
+      c.floatSpanOrNull(`${name}bias`, l.bias, 0, (twoRows ? 2 : 1) * G * H);
+      c.floatSpan(`${name}U`, l.U, 0, G * H * H);
+      c.maskSpan(`${name}mask`, l.mask, 0, T * B);
+      c.floatSpan(`${name}out`, l.out, 0, q.BH);
+    };
+    layer('', { reverse, W, bias, U, mask, out });
+    if (second !== undefined && second !== null) layer('second.', c.record('second', second));
+    return q.BH > 0;
   },
 };

@@ -11,6 +11,15 @@ export const NATIVE_VARIANTS = ['avx512', 'avx2', 'baseline'] as const;
 export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
 
 type DropLast<T extends unknown[]> = T extends [...infer A, unknown] ? A : never;
+/** sequenceLast's second layer, field by field. */
+type SecondLayer = [
+  reverse: boolean,
+  W: FloatArray,
+  bias: FloatArray | null,
+  U: FloatArray,
+  mask: Uint8Array | null,
+  out: FloatArray,
+];
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
 type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
 /** A Window1d passed as its 8 fields in declaration order. */
@@ -57,7 +66,14 @@ export interface NativeAddon
     option: number,
     ...rest: Tail<SequenceArgs<'sequenceBackward'>>
   ): void;
-  sequenceLast(kind: number, option: number, ...rest: Tail<SequenceArgs<'sequenceLast'>>): void;
+  /** second as its six fields, or left out. */
+  sequenceLast(
+    kind: number,
+    option: number,
+    ...rest:
+      | DropLast<Required<Tail<SequenceArgs<'sequenceLast'>>>>
+      | [...DropLast<Required<Tail<SequenceArgs<'sequenceLast'>>>>, ...SecondLayer]
+  ): void;
   embeddingBag(...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBag']>>): void;
   embeddingBagBackward(
     ...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBagBackward']>>

@@ -126,7 +126,12 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
       use().sequenceForward(...cellCode(cell), B, T, H, gates, U, ...state, table, rows);
     },
     sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell), ...a),
-    sequenceLast: (cell, ...a) => use().sequenceLast(...cellCode(cell), ...a),
+    sequenceLast: (cell, B, T, H, D, x, reverse, W, bias, U, mask, out, second) => {
+      const first = [B, T, H, D, x, reverse, W, bias, U, mask, out] as const;
+      if (second == null) return use().sequenceLast(...cellCode(cell), ...first);
+      const { reverse: r, W: w, bias: b, U: u, mask: m, out: o } = second;
+      use().sequenceLast(...cellCode(cell), ...first, r, w, b, u, m, o);
+    },
 
     im2col1d: (x, w, cols) => use().im2col1d(x, ...win(w), cols),
     col2im1d: (dCols, w, dx) => use().col2im1d(dCols, ...win(w), dx),

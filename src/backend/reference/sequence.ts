@@ -190,14 +190,19 @@ export type TrainingPathOps = Pick<
 
 /**
  * RecurrentOps.sequenceLast as the training path's ops (its definition): the input projection
- * over all steps, then sequenceForward, keeping only the last state.
+ * over all steps, then sequenceForward, keeping only the last state; a second layer the same way.
  */
 export function sequenceLastByTrainingPath(
   ops: TrainingPathOps,
-  ...[cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out]: Parameters<
+  ...[cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out, second]: Parameters<
     RecurrentOps['sequenceLast']
   >
 ): void {
+  const shape = [cell, batch, steps, units, inputDim, x] as const;
+  if (second) {
+    const { reverse: r, W: w, bias: b, U: u, mask: m, out: o } = second;
+    sequenceLastByTrainingPath(ops, ...shape, r, w, b, u, m, o);
+  }
   const BH = batch * units;
   const G = gateCount(cell) * units;
   const rows = steps * batch;

@@ -264,7 +264,13 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       pool.run(work, 1, TASK.sequenceBackward, ...args, f(Ut), ...grads);
       done();
     },
-    sequenceLast(cell, batch, steps, H, D, x, reverse, W, bias, U, mask, out) {
+    // A second layer runs after the first (both directions of a Bidirectional on one thread each
+    // would need two task records at once).
+    sequenceLast(cell, batch, steps, H, D, x, reverse, W, bias, U, mask, out, second) {
+      if (second) {
+        const { reverse: r, W: w2, bias: b, U: u, mask: m, out: o } = second;
+        backend.sequenceLast(cell, batch, steps, H, D, x, r, w2, b, u, m, o);
+      }
       const [kind, option] = cellCode(cell);
       const G = gateCount(cell) * H;
       const BH = batch * H;

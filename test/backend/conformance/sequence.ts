@@ -1,10 +1,11 @@
 /**
  * The whole-sequence ops against themselves on the tested backend, bit for bit (their values
  * against the reference are the recurrent group's): sequenceForward of T steps against T calls
- * of one step on views, gate rows against the gates gathered first, the same ops on one thread, sequenceLast against the training path's
- * ops. Then the recurrent layers: with a step observer (forward one call per step) against
- * without (one call per pass): outputs, final states, every gradient; and inference's last state
- * against the training forward.
+ * of one step on views, gate rows against the gates gathered first, the same ops on one thread,
+ * sequenceLast against the training path's ops and two layers in one call against two calls.
+ * Then the recurrent layers: with a step observer (forward one call per step) against without
+ * (one call per pass): outputs, final states, every gradient; and inference's last state (a
+ * Bidirectional's two in one call) against the training forward.
  */
 import assert from 'node:assert/strict';
 import type { Backend } from '../../../src/backend/backend.js';
@@ -267,6 +268,47 @@ function sequenceLast(ctx: SuiteContext): void {
   }
 }
 
+/**
+ * sequenceLast with a second layer (the other direction, its own weights, mask and output) in
+ * the same call: each layer gets the bits of its own call, on the tested backend and on one
+ * thread; the batch of 1 is where a fast backend gives each layer its own thread.
+ */
+function sequenceLastTwoLayers(ctx: SuiteContext): void {
+  const backends = [ctx.tested(), ...(ctx.oneThread ? [ctx.oneThread()] : [])];
+  const be = backends[0];
+  for (const cell of CELLS) {
+    for (const [B, T, H, D] of LAST_SHAPES) {
+      const rng = new Rng(B * 11 + T);
+      const G = gateCount(cell) * H;
+      const rows = cell.kind === 'gru' && cell.resetAfter ? 2 : 1;
+      const x = random(be, rng, B * T * D);
+      const layer = (reverse: boolean, masked: boolean) => ({
+        reverse,
+        W: random(be, rng, D * G, 0.3),
+        bias: random(be, rng, rows * G),
+        U: random(be, rng, H * G, 0.5),
+        mask: masked ? Uint8Array.from({ length: T * B }, () => +(rng.next() >= 0.3)) : null,
+        out: be.alloc(B * H),
+      });
+      const [first, second] = [layer(false, true), layer(true, false)];
+      const call = (l: typeof first) => [l.reverse, l.W, l.bias, l.U, l.mask] as const;
+      const shape = [cell, B, T, H, D, x] as const;
+      const want = [first, second].map((l) => {
+        const out = be.alloc(B * H);
+        be.sequenceLast(...shape, ...call(l), out);
+        return out;
+      });
+      for (const [i, tested] of backends.entries()) {
+        first.out.fill(NaN);
+        second.out.fill(NaN);
+        tested.sequenceLast(...shape, ...call(first), first.out, second);
+        const what = JSON.stringify({ cell, B, T, H, D, oneThread: i === 1 });
+        assertSameBits([first.out, second.out], want, what);
+      }
+    }
+  }
+}
+
 /** A layer of each cell, options as given. */
 function layersOf(options: RecurrentOptions): RecurrentLayer[] {
   return [
@@ -345,8 +387,9 @@ function inferenceAgainstTraining(ctx: SuiteContext): void {
   const rng = new Rng(5);
   const x = new Tensor(random(be, rng, B * T * D), [B, T, D]);
   const data = Uint8Array.from({ length: B * T }, () => +(rng.next() >= 0.3));
+  const bidirectional = layersOf({ units: 11 }).map((layer) => new Bidirectional({ layer }));
   for (const goBackwards of [false, true]) {
-    for (const layer of layersOf({ units: 11, goBackwards })) {
+    for (const layer of [...layersOf({ units: 11, goBackwards }), ...bidirectional]) {
       layer.build([T, D], be, new Rng(6));
       for (const mask of [null, { data, batch: B, steps: T }]) {
         const ctxBase = { mask, rng: new Rng(0) };
@@ -363,6 +406,7 @@ export const sequenceCases = {
   'sequenceForward: gateRows equal the gathered gates, bit for bit': gateRowsAgainstGathered,
   'sequenceForward / sequenceBackward: the bits of one thread': oneThread,
   'sequenceLast: the training path, bit for bit': sequenceLast,
+  'sequenceLast: two layers in one call, each as by its own call': sequenceLastTwoLayers,
   'layers: a step observer changes no bit (outputs, states, gradients)': layersObservedAgainstNot,
   'layers: inference equals the training forward': inferenceAgainstTraining,
 };

@@ -292,6 +292,19 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'sequenceForward', rows({ table: F(be), rows: F(be) }), 'float rows');
   rejects(be, 'sequenceForward', rows(5), 'gateRows a number');
   fn('sequenceForward', ...rows({ table: F(be), rows: ids(0, 1, 2, 3) })); // valid
+  const last = (second: unknown) => [...OPS.sequenceLast.args(be), second];
+  const layer = (out: unknown) => ({
+    reverse: true,
+    W: F(be),
+    bias: null,
+    U: F(be),
+    mask: M(),
+    out,
+  });
+  rejects(be, 'sequenceLast', last(layer(be.alloc(3))), 'a short second out');
+  rejects(be, 'sequenceLast', last({ ...layer(F(be)), W: null }), 'a second layer without W');
+  rejects(be, 'sequenceLast', last(5), 'a number as the second layer');
+  fn('sequenceLast', ...last(layer(F(be)))); // valid
   // sequenceBackward's gates, h, hIn, Ut, dH and dGates, no dropout, mask or c, then rec.
   const gru = (dRec: unknown) => [GRU_A, 2, 2, 2, ...floats(6), ...nulls(5), F(be), dRec, null];
   rejects(be, 'sequenceBackward', gru(null), 'resetAfter without dRec');
