@@ -3,6 +3,7 @@
 import {
   TASK_ADAM, TASK_ADAM_ROWS, TASK_CONV_SPARSE_INPUT, TASK_CONV_SPARSE_WEIGHTS, TASK_FMA_CHAINS,
   TASK_ADD_ROW_VECTOR, TASK_EMBEDDING_BAG, TASK_GATHER, TASK_GEMM, TASK_SEQUENCE_FORWARD,
+  TASK_SEQUENCE_PAIR,
 } from './codes';
 import { gemmPart } from './gemm';
 import { sequenceBackwardRows, sequenceForwardRows } from './sequence';
@@ -56,7 +57,8 @@ export function heapBase(): usize {
 /**
  * Runs this thread's part of the task at `task`: [op, args…]. GEMM splits C by 8-column panels
  * (or 6-row tiles when arg 3 says so); the sequence tasks split batch rows; gather splits output
- * rows, embeddingBag bags, addRowVector rows. `scratch` is this thread's gemmScratchBytes() area.
+ * rows, embeddingBag bags, addRowVector rows; the sequence pair deals its parts out between
+ * its two layers. `scratch` is this thread's gemmScratchBytes() area.
  */
 export function runTask(task: usize, part: i32, parts: i32, scratch: usize): void {
   const op = arg(task, 0);
@@ -127,6 +129,17 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
       arg(task, 1), arg(task, 2), arg(task, 3), arg(task, 4), arg(task, 6), arg(task, 7),
       arg(task, 8), <i32>(r >> 32), <i32>r,
     );
+    return;
+  }
+  if (op == TASK_SEQUENCE_PAIR) {
+    // Two inference records (sequenceLast's two layers): part p takes rows of layer p % 2, so a
+    // batch of one review still gives each thread a layer; one part runs both.
+    const B = load<i32>(<usize>arg(task, 1) + 4);
+    for (let layer = 0; layer < 2; layer++) {
+      if (parts > 1 && part % 2 != layer) continue;
+      const r = parts > 1 ? share(B, 6, part / 2, (parts - layer + 1) / 2) : share(B, 6, 0, 1);
+      if (<i32>(r >> 32) < <i32>r) sequenceForwardRows(arg(task, 1 + layer), <i32>(r >> 32), <i32>r, scratch);
+    }
     return;
   }
   // The sequence tasks: whole 6-row tiles per part, so every step's GEMM runs full tiles.

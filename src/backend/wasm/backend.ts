@@ -2,7 +2,7 @@ import { flatGemm } from '../gemm-args.js';
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
 import { ACTIVATION_CODES, cellCode, TASK } from '../kernel-codes.js';
-import { gateCount } from '../recurrent-ops.js';
+import { gateCount, type SequenceLastLayer } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 import { CTRL, TASK_SLOTS } from './codes.js';
 import { WasmHeap } from './heap.js';
@@ -264,29 +264,36 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       pool.run(work, 1, TASK.sequenceBackward, ...args, f(Ut), ...grads);
       done();
     },
-    // A second layer runs after the first (both directions of a Bidirectional on one thread each
-    // would need two task records at once).
     sequenceLast(cell, batch, steps, H, D, x, reverse, W, bias, U, mask, out, second) {
-      if (second) {
-        const { reverse: r, W: w2, bias: b, U: u, mask: m, out: o } = second;
-        backend.sequenceLast(cell, batch, steps, H, D, x, r, w2, b, u, m, o);
-      }
       const [kind, option] = cellCode(cell);
       const G = gateCount(cell) * H;
       const BH = batch * H;
-      // A chunk of steps of gates (more than one step only when the batch is less than one row
-      // tile: a single review), one step of rec and rh, and two blocks of c and h (zeros: the
-      // initial states).
+      // Per layer: a chunk of steps of gates (more than one step only when the batch is less than
+      // one row tile: a single review), one step of rec and rh, and two blocks of c and h (zeros:
+      // the initial states).
       const chunk = batch < GEMM_TILE_ROWS ? Math.min(steps, INFERENCE_CHUNK) : 1;
       const gatesEnd = chunk * batch * G;
-      const base = f(new Float32Array(gatesEnd + batch * G + 5 * BH));
-      const at = (floats: number) => base + floats * 4;
-      const [gates, rec, rh] = [base, at(gatesEnd), at(gatesEnd + batch * G)];
-      const [c, h] = [at(gatesEnd + batch * G + BH), at(gatesEnd + batch * G + 3 * BH)];
-      const m = mask === null ? 0 : heap.u8(mask);
-      const args = [batch, steps, H, kind, option, gates, f(U), h, 0, 0, m, c, rec, rh];
-      const input = [f(x), D, +reverse, f(W), opt(bias, 0, false), w(out), chunk];
-      pool.run(steps * batch * G * (D + H), 1, TASK.sequenceForward, ...args, ...input);
+      const input = f(x);
+      const task = (l: SequenceLastLayer) => {
+        const base = f(new Float32Array(gatesEnd + batch * G + 5 * BH));
+        const at = (floats: number) => base + floats * 4;
+        const [gates, rec, rh] = [base, at(gatesEnd), at(gatesEnd + batch * G)];
+        const [c, h] = [at(gatesEnd + batch * G + BH), at(gatesEnd + batch * G + 3 * BH)];
+        const m = l.mask === null ? 0 : heap.u8(l.mask);
+        const args = [batch, steps, H, kind, option, gates, f(l.U), h, 0, 0, m, c, rec, rh];
+        return [...args, input, D, +l.reverse, f(l.W), opt(l.bias, 0, false), w(l.out), chunk];
+      };
+      const first = task({ reverse, W, bias, U, mask, out });
+      const work = steps * batch * G * (D + H);
+      if (second == null) {
+        pool.run(work, 1, TASK.sequenceForward, ...first);
+      } else {
+        // Both layers' records in memory: the pair task deals its parts out between them.
+        const records = [first, task(second)].map((args) =>
+          heap.i32(Int32Array.from([TASK.sequenceForward, ...args])),
+        );
+        pool.run(2 * work, 1, TASK.sequencePair, ...records);
+      }
       done();
     },
 
