@@ -2,6 +2,8 @@
 export { Tensor, type FloatArray, type Shape, type SequenceMask } from './tensor/tensor.js';
 export { Rng } from './random/rng.js';
 export type { Backend } from './backend/backend.js';
+export { matrix, type MatrixView } from './backend/core-ops.js';
+export type { GateRows, SequenceCell, SequenceLastLayer } from './backend/recurrent-ops.js';
 export { getBackend, setBackend, createBackend, BACKEND_NAMES } from './backend/registry.js';
 export { createReferenceBackend } from './backend/reference/index.js';
 export * as layers from './layers/index.js';

@@ -75,3 +75,17 @@ test('the package exports the Keras callbacks and the checkpoint functions', () 
   for (const name of ['saveCheckpoint', 'readCheckpoint', 'restoreCheckpoint', 'writeRunReport'])
     assert.equal(typeof (gated as Record<string, unknown>)[name], 'function', name);
 });
+
+test("the package exports matrix(): a backend's gemm through the public API, by hand", () => {
+  const be = gated.createReferenceBackend();
+  const a = Float64Array.of(1, 2, 3, 4, 5, 6); // [[1, 2, 3], [4, 5, 6]]
+  const b = Float64Array.of(1, 0, 0, 1, 1, 1); // [[1, 0], [0, 1], [1, 1]]
+  const c = new Float64Array(4);
+  be.gemm(gated.matrix(a, 2, 3), gated.matrix(b, 3, 2), gated.matrix(c, 2, 2), 0);
+  assert.deepEqual([...c], [4, 5, 10, 11]);
+  // aᵀ·a' where a' is a's first two columns (stride 3): [[1, 4], [2, 5], [3, 6]]·[[1, 2], [4, 5]]
+  const d = new Float64Array(6);
+  const aT = gated.matrix(a, 2, 3, { transposed: true });
+  be.gemm(aT, gated.matrix(a, 2, 2, { stride: 3 }), gated.matrix(d, 3, 2), 0);
+  assert.deepEqual([...d], [17, 22, 22, 29, 27, 36]);
+});
