@@ -11,15 +11,13 @@ export const NATIVE_VARIANTS = ['avx512', 'avx2', 'baseline'] as const;
 export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
 
 type DropLast<T extends unknown[]> = T extends [...infer A, unknown] ? A : never;
-/** sequenceLast's second layer, field by field. */
-type SecondLayer = [
-  reverse: boolean,
-  W: FloatArray,
-  bias: FloatArray | null,
-  U: FloatArray,
-  mask: Uint8Array | null,
-  out: FloatArray,
-];
+/** sequenceLast's second layer, field by field: the arguments of its first (reverse … out). */
+type SecondLayer =
+  Required<SequenceArgs<'sequenceLast'>> extends [...ShapeArgs, ...infer Layer, unknown]
+    ? Layer
+    : never;
+/** cell, batch, steps, units, inputDim, x. */
+type ShapeArgs = [unknown, unknown, unknown, unknown, unknown, unknown];
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
 type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
 /** A Window1d passed as its 8 fields in declaration order. */
