@@ -615,8 +615,12 @@ export abstract class RecurrentLayer extends Layer {
    * own thread where one review cannot be split. Null when either layer needs its full forward.
    */
   forwardLastStates(x: Tensor, ctx: ForwardContext, other: RecurrentLayer | null): Tensor[] | null {
-    if (other !== null && (other.units !== this.units || other.className !== this.className)) {
-      throw new Error(`${this.className} '${this.name}': the second layer must be its twin`);
+    const twin = (l: RecurrentLayer) =>
+      l.units === this.units && JSON.stringify(l.cell) === JSON.stringify(this.cell);
+    if (other !== null && !twin(other)) {
+      throw new Error(
+        `${this.className} '${this.name}': the second layer must have its cell and units`,
+      );
     }
     const layers = other === null ? [this] : [this, other];
     const full = (l: RecurrentLayer) =>

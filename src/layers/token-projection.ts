@@ -89,8 +89,8 @@ export class TokenProjection {
     const GH = dGates.length / this.positions.length;
     const D = Wt.length / GH;
     const dProjected = this.ws.get('tokenProjectionGrads', capacity * GH);
-    // Summed as a scatter in processing order would sum them, but each token's row is written by
-    // one thread and nothing needs zeroing first.
+    // Each token's gradients added in processing order, as a scatter would add them, but each
+    // token's row written once, by one thread: nothing to zero first.
     be.embeddingBag(
       dGates,
       GH,

@@ -85,6 +85,22 @@ describe('Bidirectional', () => {
     );
   });
 
+  it('runs its last states in one call only with a twin (same cell and units)', () => {
+    const x = randomTensor([2, 3, 4], new Rng(3));
+    const lstm = new LSTM({ units: 2 });
+    lstm.build([3, 4], f64, new Rng(1));
+    for (const other of [new GRU({ units: 2 }), new LSTM({ units: 3 })]) {
+      other.build([3, 4], f64, new Rng(2));
+      assert.throws(() => lstm.forwardLastStates(x, inference, other), /must have its cell/);
+    }
+    const twin = new LSTM({ units: 2, goBackwards: true });
+    twin.build([3, 4], f64, new Rng(2));
+    const [y, yTwin] = lstm.forwardLastStates(x, inference, twin) ?? [];
+    assert.deepEqual([...y.data], [...lstm.forward(x, inference).data]);
+    assert.deepEqual([...yTwin.data], [...twin.forward(x, inference).data]);
+    assert.equal(lstm.forwardLastStates(x, { ...inference, training: true }, twin), null);
+  });
+
   it('config round trip, through JSON and the registry', () => {
     const bi = new Bidirectional({
       layer: new LSTM({ units: 4, returnSequences: true, dropout: 0.1 }),
