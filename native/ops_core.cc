@@ -1,15 +1,42 @@
 // CoreOps and EmbeddingOps (src/backend/core-ops.ts, embedding-ops.ts).
 #include <cstring>
+#include <vector>
 
 #include "generic.h"
 #include "ops.h"
 
 namespace {
 
+// A transposed A with a long k (the weight gradients Xᵀ·dG and Hᵀ·dG: a small C, tall A and B)
+// is summed in two halves of k, one part each, the second into a scratch C added last: a thread
+// then streams half of A and of B instead of all of A and half of B. The halves and the order of
+// the final add depend on the shapes only, never on the thread count, so neither do the bits.
+constexpr long kHalvesFromK = 4096;
+
+void runGemmHalves(const GemmArgs& g) {
+  const long k0 = (g.k / 2 + GEMM_KC - 1) / GEMM_KC * GEMM_KC;
+  std::vector<float> second((size_t)(g.m * g.n));
+  GemmArgs lo = g, hi = g;
+  lo.k = k0;
+  hi.k = g.k - k0;
+  hi.a = g.a + k0 * g.lda;
+  hi.b = g.tb ? g.b + k0 : g.b + k0 * g.ldb;
+  hi.c = second.data();
+  hi.ldc = g.n;
+  hi.beta = false;
+  pool::parallel(2, [&](int p) {
+    const GemmArgs& h = p == 0 ? lo : hi;
+    K->gemm(h, 0, h.m, 0, h.n, pool::scratch());
+  });
+  for (long i = 0; i < g.m; i++)
+    for (long j = 0; j < g.n; j++) g.c[i * g.ldc + j] += second[i * g.n + j];
+}
+
 // C = op(A)·op(B) (+ C) on the pool.
 void runGemm(const GemmArgs& g) {
   if (g.m == 0 || g.n == 0) return;
-  // Split the columns of C (or its rows when there are too few column tiles), never k. Each
+  if (g.ta && g.k >= kHalvesFromK) return runGemmHalves(g);
+  // Otherwise split the columns of C (or its rows when there are too few column tiles). Each
   // part rereads a whole operand (from cache), but 4 parts per thread beat 1 on this shared VM:
   // 230 vs 150 GFLOP/s on the 12800-row products, as a preempted thread holds back less work.
   const double work = (double)g.m * g.n * (g.k + 1);

@@ -386,9 +386,45 @@ function sumSquares(ctx: SuiteContext): void {
   }
 }
 
+/**
+ * The weight gradients' shape, a transposed A with a long k (a fast backend may sum k in parts):
+ * values against the oracle, and the same bits on one thread.
+ */
+function gemmLongK(ctx: SuiteContext): void {
+  const rng = new Rng(113);
+  const shapes: [number, number, number][] = [
+    [9, 40, 4500],
+    [64, 33, 8191],
+  ];
+  for (const [m, n, k] of shapes) {
+    for (const beta of [0, 1] as const) {
+      gemmCase(ctx, rng, layout(true, false, m, n, k, beta, beta === 1));
+      if (ctx.oneThread === undefined) continue;
+      const [be, single] = [ctx.tested(), ctx.oneThread()];
+      const [a, b, c] = [m * k, k * n, m * n].map((size) => uniform(rng, size));
+      const results = [be, single].map((tested) => {
+        const out = tested.alloc(m * n);
+        out.set(c);
+        const [A, B] = [tested.alloc(m * k), tested.alloc(k * n)];
+        A.set(a);
+        B.set(b);
+        tested.gemm(
+          matrix(A, k, m, { transposed: true }),
+          matrix(B, k, n),
+          matrix(out, m, n),
+          beta,
+        );
+        return out;
+      });
+      assert.deepEqual(results[0], results[1], `TN ${m}×${n}×${k} β=${beta}: 2 threads vs 1`);
+    }
+  }
+}
+
 export const coreCases = {
   gemm,
   'gemm: a row has the same bits in any row block': gemmRowBlocks,
+  'gemm: a transposed A with a long k, and its bits on one thread': gemmLongK,
   addRowVector,
   sumRows,
   activation,
