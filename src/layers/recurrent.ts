@@ -302,10 +302,10 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   override forward(x: Tensor, ctx: ForwardContext): Tensor {
-    const W = this.W;
-    const [B, T, D] = this.checkedInput(x);
     const last = this.forwardLastStates(x, ctx, null);
     if (last !== null) return last[0];
+    const W = this.W;
+    const [B, T, D] = this.checkedInput(x);
     const H = this.units;
     const GH = this.gateCount * H;
     const be = this.backend;
@@ -627,8 +627,8 @@ export abstract class RecurrentLayer extends Layer {
       ctx.training || ctx.keepForBackward || l.returnSequences || l.observer?.step !== undefined;
     if (layers.some(full)) return null;
     const [B, T, D] = this.checkedInput(x);
+    other?.checkedInput(x);
     const args = layers.map((l) => {
-      l.checkedInput(x);
       l.pass = null;
       return {
         reverse: l.goBackwards,

@@ -57,9 +57,9 @@ export interface WasmSetup {
 /** Helper and caller polls before sleeping: about 100 µs of spinning. */
 const SPIN = 20000;
 /**
- * Parts per thread of a pointwise task (Adam, gather, embeddingBag, bias add), so a late thread's share is
- * taken by the others. GEMMs and whole sequences take one part per thread (each part rereads an
- * operand).
+ * Parts per thread of a pointwise task (Adam, gather, embeddingBag, bias add), so a late
+ * thread's share is taken by the others. GEMMs and whole sequences take one part per thread (each
+ * part rereads an operand).
  */
 const POINTWISE_SPLIT = 4;
 /**
