@@ -1,7 +1,8 @@
 // Elementwise maps, bias and reductions. Pointers are byte addresses of element 0; counts are
-// elements. Vector loops take 4 values at a time and the same body handles the tail (ld/st).
+// elements. Vector loops take 4 values at a time and the same body handles the tail (ld/st),
+// inlined twice: for the whole vectors (full) and for the tail (see lanes).
 import { ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH } from './codes';
-import { fmadd, ld, st, vexp, vsigmoid, vtanh } from './simd';
+import { fmadd, lanes, ld, st, vexp, vsigmoid, vtanh } from './simd';
 
 /** f(x) for the activations that work value by value (everything but softmax). */
 @inline export function activate(kind: i32, x: v128): v128 {
@@ -26,8 +27,14 @@ export function activation(kind: i32, x: usize, y: usize, n: i32, cols: i32): vo
     for (let base = 0; base < n; base += cols) softmaxRow(x + (<usize>base << 2), y + (<usize>base << 2), cols);
     return;
   }
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2, cnt = min(4, n - i);
+  const m = n & ~3;
+  activateRange(true, kind, x, y, 0, m);
+  activateRange(false, kind, x, y, m, n);
+}
+
+@inline function activateRange(full: bool, kind: i32, x: usize, y: usize, i0: i32, i1: i32): void {
+  for (let i = i0; i < i1; i += 4) {
+    const o = <usize>i << 2, cnt = lanes(full, i1, i);
     st(y + o, activate(kind, ld(x + o, cnt)), cnt);
   }
 }
@@ -68,8 +75,16 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, n:
     }
     return;
   }
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2, cnt = min(4, n - i);
+  const m = n & ~3;
+  activationBackwardRange(true, kind, y, dy, dx, 0, m);
+  activationBackwardRange(false, kind, y, dy, dx, m, n);
+}
+
+@inline function activationBackwardRange(
+  full: bool, kind: i32, y: usize, dy: usize, dx: usize, i0: i32, i1: i32,
+): void {
+  for (let i = i0; i < i1; i += 4) {
+    const o = <usize>i << 2, cnt = lanes(full, i1, i);
     const yv = ld(y + o, cnt), dyv = ld(dy + o, cnt);
     const d = kind == ACT_RELU ? v128.and(dyv, f32x4.gt(yv, f32x4.splat(0))) : f32x4.mul(dyv, derivative(kind, yv));
     st(dx + o, d, cnt);
@@ -84,10 +99,15 @@ export function expArray(x: usize, y: usize, n: i32): void {
 }
 
 export function addRowVector(x: usize, rows: i32, cols: i32, v: usize): void {
+  if ((cols & 3) == 0) addRowVectorRows(true, x, rows, cols, v);
+  else addRowVectorRows(false, x, rows, cols, v);
+}
+
+@inline function addRowVectorRows(full: bool, x: usize, rows: i32, cols: i32, v: usize): void {
   for (let r = 0; r < rows; r++) {
     const row = x + (<usize>(r * cols) << 2);
     for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2, cnt = min(4, cols - c);
+      const o = <usize>c << 2, cnt = lanes(full, cols, c);
       st(row + o, f32x4.add(ld(row + o, cnt), ld(v + o, cnt)), cnt);
     }
   }
@@ -107,10 +127,15 @@ export function sumRows(x: usize, rows: i32, cols: i32, out: usize, beta: i32): 
   }
   // Row by row into out (in L1), so x streams once in order rather than once per 4 columns.
   if (beta == 0) memory.fill(out, 0, <usize>cols << 2);
+  if ((cols & 3) == 0) addRows(true, x, rows, cols, out);
+  else addRows(false, x, rows, cols, out);
+}
+
+@inline function addRows(full: bool, x: usize, rows: i32, cols: i32, out: usize): void {
   for (let r = 0; r < rows; r++) {
     const row = x + (<usize>(r * cols) << 2);
     for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2, cnt = min(4, cols - c);
+      const o = <usize>c << 2, cnt = lanes(full, cols, c);
       st(out + o, f32x4.add(ld(out + o, cnt), ld(row + o, cnt)), cnt);
     }
   }
@@ -118,8 +143,16 @@ export function sumRows(x: usize, rows: i32, cols: i32, out: usize, beta: i32): 
 
 /** out[i] = beta·out[i] + a[i]·b[i] (out may alias a or b). */
 export function multiplyAt(n: i32, a: usize, b: usize, out: usize, beta: i32): void {
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2, cnt = min(4, n - i);
+  const m = n & ~3;
+  multiplyRange(true, a, b, out, beta, 0, m);
+  multiplyRange(false, a, b, out, beta, m, n);
+}
+
+@inline function multiplyRange(
+  full: bool, a: usize, b: usize, out: usize, beta: i32, i0: i32, i1: i32,
+): void {
+  for (let i = i0; i < i1; i += 4) {
+    const o = <usize>i << 2, cnt = lanes(full, i1, i);
     const p = f32x4.mul(ld(a + o, cnt), ld(b + o, cnt));
     st(out + o, beta != 0 ? f32x4.add(ld(out + o, cnt), p) : p, cnt);
   }
@@ -163,7 +196,9 @@ export function transposeSequence(
       const src = toTimeMajor != 0 ? bm : tm;
       const dst = toTimeMajor != 0 ? tm : bm;
       if (scale == 0) {
-        memory.copy(dst, src, rowBytes);
+        // One value (a weight matrix's transpose): a copy call per value costs more than it.
+        if (features == 1) store<f32>(dst, load<f32>(src));
+        else memory.copy(dst, src, rowBytes);
         continue;
       }
       const sc = scale + <usize>b * rowBytes;

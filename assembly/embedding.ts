@@ -1,5 +1,5 @@
 // Embedding lookup and its sparse gradient. ids are int32 values at `ids`.
-import { ld, st } from './simd';
+import { lanes, ld, st } from './simd';
 
 /** Output rows [i0, i1): row i is the table row ids[i]. */
 export function gather(table: usize, dim: i32, ids: usize, out: usize, i0: i32, i1: i32): void {
@@ -12,12 +12,19 @@ export function gather(table: usize, dim: i32, ids: usize, out: usize, i0: i32, 
 
 /** In id order, like the reference: repeated ids accumulate in the same sequence. */
 export function scatterAdd(dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize): void {
+  if ((dim & 3) == 0) scatterAddRows(true, dOut, ids, count, dim, dTable);
+  else scatterAddRows(false, dOut, ids, count, dim, dTable);
+}
+
+@inline function scatterAddRows(
+  full: bool, dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize,
+): void {
   const rowBytes = <usize>dim << 2;
   for (let i = 0; i < count; i++) {
     const dst = dTable + <usize>load<i32>(ids + (<usize>i << 2)) * rowBytes;
     const src = dOut + <usize>i * rowBytes;
     for (let d = 0; d < dim; d += 4) {
-      const o = <usize>d << 2, cnt = min(4, dim - d);
+      const o = <usize>d << 2, cnt = lanes(full, dim, d);
       st(dst + o, f32x4.add(ld(dst + o, cnt), ld(src + o, cnt)), cnt);
     }
   }
@@ -31,6 +38,14 @@ export function embeddingBag(
   table: usize, dim: i32, ids: usize, offsets: usize, weights: usize, mean: i32, out: usize,
   b0: i32, b1: i32,
 ): void {
+  if ((dim & 3) == 0) bagRows(true, table, dim, ids, offsets, weights, mean, out, b0, b1);
+  else bagRows(false, table, dim, ids, offsets, weights, mean, out, b0, b1);
+}
+
+@inline function bagRows(
+  full: bool, table: usize, dim: i32, ids: usize, offsets: usize, weights: usize, mean: i32,
+  out: usize, b0: i32, b1: i32,
+): void {
   const rowBytes = <usize>dim << 2;
   for (let b = b0; b < b1; b++) {
     const dst = out + <usize>b * rowBytes;
@@ -41,14 +56,14 @@ export function embeddingBag(
       const wj = f32x4.splat(weights != 0 ? load<f32>(weights + (<usize>j << 2)) : <f32>1);
       const src = table + <usize>load<i32>(ids + (<usize>j << 2)) * rowBytes;
       for (let d = 0; d < dim; d += 4) {
-        const o = <usize>d << 2, cnt = min(4, dim - d);
+        const o = <usize>d << 2, cnt = lanes(full, dim, d);
         st(dst + o, f32x4.add(ld(dst + o, cnt), f32x4.mul(wj, ld(src + o, cnt))), cnt);
       }
     }
     if (mean != 0 && end > start) {
       const count = f32x4.splat(<f32>(end - start));
       for (let d = 0; d < dim; d += 4) {
-        const o = <usize>d << 2, cnt = min(4, dim - d);
+        const o = <usize>d << 2, cnt = lanes(full, dim, d);
         st(dst + o, f32x4.div(ld(dst + o, cnt), count), cnt);
       }
     }

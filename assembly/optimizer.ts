@@ -1,7 +1,7 @@
 // Fused optimizer updates, the reference's formulas in the same order. SGD and RMSprop work in
 // float64 per value, so each stored weight and slot is the reference's value rounded once to
 // float32; Adam works in float32 (see adam).
-import { fmadd, ld, st } from './simd';
+import { fmadd, lanes, ld, st } from './simd';
 
 @inline function clipped(grad: usize, i: i32, scale: f64, clipValue: f64): f64 {
   const g = <f64>load<f32>(grad + (<usize>i << 2)) * scale;
@@ -72,10 +72,19 @@ export function adam(
   i0: i32, i1: i32, w: usize, grad: usize, scale: f32, clipValue: f32, alpha: f32, c1: f32,
   c2: f32, eps: f32, m: usize, v: usize,
 ): void {
+  const iv = i0 + ((i1 - i0) & ~3);
+  adamRange(true, i0, iv, w, grad, scale, clipValue, alpha, c1, c2, eps, m, v);
+  adamRange(false, iv, i1, w, grad, scale, clipValue, alpha, c1, c2, eps, m, v);
+}
+
+@inline function adamRange(
+  full: bool, i0: i32, i1: i32, w: usize, grad: usize, scale: f32, clipValue: f32, alpha: f32,
+  c1: f32, c2: f32, eps: f32, m: usize, v: usize,
+): void {
   const sc = f32x4.splat(scale), hi = f32x4.splat(clipValue), lo = f32x4.splat(-clipValue);
   const k1 = f32x4.splat(c1), k2 = f32x4.splat(c2), al = f32x4.splat(alpha), ep = f32x4.splat(eps);
   for (let i = i0; i < i1; i += 4) {
-    const o = <usize>i << 2, cnt = min(4, i1 - i);
+    const o = <usize>i << 2, cnt = lanes(full, i1, i);
     const g = f32x4.min(f32x4.max(f32x4.mul(ld(grad + o, cnt), sc), lo), hi);
     const m0 = ld(m + o, cnt), v0 = ld(v + o, cnt);
     const m1 = fmadd(f32x4.sub(g, m0), k1, m0);

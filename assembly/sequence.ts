@@ -62,7 +62,7 @@ function projectChunk(
 /**
  * Forward steps 0…T−1 of rows [r0, r1). Task: B, T, H, kind, option (activation or
  * resetAfter), gates, U, h, hIn, scale, mask, c, rec, rh, then x: 0 for training, followed by
- * gateRows (table and rows, or 0: the gates hold the input projections), or for inference x, D,
+ * gateRows (table, rows and bias, or 0: the gates hold the input projections), or for inference x, D,
  * reverse, W, bias, out, chunk; inference keeps up to `chunk` steps of gates (see projectChunk),
  * one step of rec and rh, and two blocks of h and c.
  */
@@ -99,10 +99,12 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
       const gateTable = <usize>arg(task, 16);
       if (gateTable != 0) {
         const rowIds = <usize>arg(task, 17) + (<usize>(s * B) << 2), rowBytes = <usize>G << 2;
+        const gateBias = <usize>arg(task, 18);
         for (let b = r0; b < r1; b++) {
           const id = <usize>load<i32>(rowIds + (<usize>b << 2));
           memory.copy(gates + <usize>b * rowBytes, gateTable + id * rowBytes, rowBytes);
         }
+        if (gateBias != 0) addRowVector(gates + <usize>r0 * rowBytes, rows, G, gateBias);
       }
       if (scale != 0) {
         rin = block(hIn, s, BH);

@@ -147,7 +147,9 @@ void transposeSequence(float* batchMajor, float* timeMajor, long batch, long ste
       const float* src = toTimeMajor ? bm : tm;
       float* dst = toTimeMajor ? tm : bm;
       if (!scale) {
-        std::memcpy(dst, src, features * sizeof(float));
+        // One value (a weight matrix's transpose): a copy call per value costs more than it.
+        if (features == 1) *dst = *src;
+        else std::memcpy(dst, src, features * sizeof(float));
       } else {
         const float* sc = scale + b * features;
         for (long j = 0; j < features; j++) dst[j] = src[j] * sc[j];

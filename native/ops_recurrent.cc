@@ -40,8 +40,9 @@ struct Sequence {
   const float* scale;   // recurrent dropout [B, H] or null
   const uint8_t* mask;  // [T, B] or null
   float *c, *rec, *rh;  // LSTM [T+1, B, H]; GRU [T, B, 3H] and (resetAfter=false) [T, B, H]
-  const float* gateTable;     // gateRows: gates row (s, b) enters as gateTable[gateRows[s·B + b]]
+  const float* gateTable;  // gateRows: gates row (s, b) = gateTable[gateRows[s·B + b]] + gateBias
   const int32_t* gateRows;
+  const float* gateBias;  // [G] or null
   // backward
   const float* Ut;
   float *dH, *dGates, *dHIn, *dc, *dRec, *dRh;
@@ -147,9 +148,13 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
          .hPrev = q.h + s * BH, .cPrev = at(q.c, s * BH), .h = q.h + (s + 1) * BH,
          .c = at(q.c, (s + 1) * BH), .mask = at(q.mask, s * q.B)};
   if (q.gateTable)
-    for (long b = b0; b < b1; b++)
-      std::memcpy(t.gates + b * q.G, q.gateTable + (long)q.gateRows[s * q.B + b] * q.G,
-                  q.G * sizeof(float));
+    for (long b = b0; b < b1; b++) {
+      float* dst = t.gates + b * q.G;
+      const float* src = q.gateTable + (long)q.gateRows[s * q.B + b] * q.G;
+      if (!q.gateBias) std::memcpy(dst, src, q.G * sizeof(float));
+      else
+        for (long j = 0; j < q.G; j++) dst[j] = src[j] + q.gateBias[j];
+    }
   if (q.scale) {
     generic::multiplyAt(t.rin, q.scale, q.hIn + s * BH, false, b0 * q.H, b1 * q.H);
     t.rin = q.hIn + s * BH;
@@ -267,7 +272,7 @@ float* seq(Call& c, size_t i, const char* name, long blocks, long width) {
 }
 
 // sequenceForward(kind, param, batch, steps, units, gates, U, h, hIn, recurrentScale, mask, c,
-// rec, rh, gateRows.table, gateRows.rows)
+// rec, rh, gateRows.table, gateRows.rows, gateRows.bias)
 napi_value sequenceForward(Call& c) {
   Sequence q = sequenceShape(c);
   const long BH = c.product({q.B, q.H}), T = q.T;
@@ -289,6 +294,7 @@ napi_value sequenceForward(Call& c) {
     c.ids(rows, q.G == 0 ? 0 : table.len / q.G);
     q.gateTable = table.p;
     q.gateRows = rows.p;
+    if (c.f32OrNull(16, "gateRows.bias")) q.gateBias = seq(c, 16, "gateRows.bias", 1, q.G);
   }
   if (BH == 0) return undefined(c.env);  // no empty loop over a huge number of steps
   forSequenceRows(&q, 1, (double)T * BH * q.G, [](auto cell, auto&... a) { forwardRows(cell, a...); });

@@ -17,14 +17,15 @@ export function gateCount(cell: SequenceCell): number {
 
 /**
  * Gate inputs given as rows of a table instead of in `gates`: row b of block s enters as
- * table[rows[s·B + b]] (rows of G·units values). A layer fed by token ids projects each distinct
- * token once and lets the sequence op copy the rows in step by step, while they are in cache,
- * instead of gathering all T·B rows into `gates` first (a 13 MB write and reread per batch on the
- * reference model).
+ * table[rows[s·B + b]] + bias (rows of G·units values; bias null or absent: none). A layer fed by
+ * token ids projects each distinct token once and lets the sequence op copy the rows in step by
+ * step, while they are in cache, instead of gathering all T·B rows into `gates` first (a 13 MB
+ * write and reread per batch on the reference model) or adding the bias to the table first.
  */
 export interface GateRows {
   readonly table: FloatArray;
   readonly rows: Int32Array;
+  readonly bias?: FloatArray | null;
 }
 
 /**

@@ -570,7 +570,7 @@ export abstract class RecurrentLayer extends Layer {
         sequenceBlocks(p.c, s, BH, 2),
         sequenceBlocks(p.rec, s, GBH),
         sequenceBlocks(p.rh, s, BH),
-        p.gateRows && { table: p.gateRows.table, rows: sequenceBlocks(p.gateRows.rows, s, B) },
+        p.gateRows && { ...p.gateRows, rows: sequenceBlocks(p.gateRows.rows, s, B) },
       );
       observer.step({
         time: this.goBackwards ? T - 1 - s : s,

@@ -45,9 +45,9 @@ export class TokenProjection {
   ) {}
 
   /**
-   * The projected tokens of ids [B, T] (W [D, GH], with the bias when there is one) as the gate
-   * rows of a sequence op in processing order (step s is time T−1−s when goBackwards); valid until
-   * the next forward.
+   * The projected tokens of ids [B, T] (W [D, GH]) as the gate rows of a sequence op in
+   * processing order (step s is time T−1−s when goBackwards), with the bias for the op to add as
+   * it copies them in; valid until the next forward.
    */
   forward(
     input: TokenInput,
@@ -65,9 +65,8 @@ export class TokenProjection {
     be.gather(input.table, D, this.rows.subarray(0, n), inputs);
     const projected = this.ws.get('tokenProjections', capacity * GH);
     be.gemm(matrix(inputs, n, D), matrix(W, D, GH), matrix(projected, n, GH), 0);
-    if (bias !== null) be.addRowVector(projected, n, GH, bias);
     this.inputs = inputs;
-    return { table: projected.subarray(0, n * GH), rows: this.positions };
+    return { table: projected.subarray(0, n * GH), rows: this.positions, bias };
   }
 
   /**

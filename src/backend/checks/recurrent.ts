@@ -57,12 +57,13 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     const { T, BH, G } = q;
     c.floatSpan('gates', gates, 0, T * BH * G);
     if (gr !== undefined && gr !== null) {
-      const { table, rows } = c.record('gateRows', gr);
+      const { table, rows, bias } = c.record('gateRows', gr);
       const width = G * q.H;
       const t = c.floats('gateRows.table', table);
       const list = c.ints('gateRows.rows', rows);
       c.span('gateRows.rows', list, 0, T * q.B);
       c.ids('gateRows.rows', list, width === 0 ? 0 : Math.floor(t.length / width));
+      if (bias !== undefined && bias !== null) c.floatSpan('gateRows.bias', bias, 0, width);
     }
     c.floatSpan('U', U, 0, q.H * q.H * G);
     c.floatSpan('h', h, 0, (T + 1) * BH);

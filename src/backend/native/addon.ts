@@ -49,7 +49,7 @@ export interface NativeAddon
     timeMajor: FloatArray,
     ...rest: [...TransposeShape, toTimeMajor: boolean]
   ): void;
-  /** gateRows as its two arrays (or two nulls). */
+  /** gateRows as its three arrays (or nulls). */
   sequenceForward(
     kind: number,
     option: number,
@@ -57,6 +57,7 @@ export interface NativeAddon
       ...DropLast<Required<Tail<SequenceArgs<'sequenceForward'>>>>,
       gateTable: FloatArray | null,
       gateRows: Int32Array | null,
+      gateBias: FloatArray | null,
     ]
   ): void;
   sequenceBackward(

@@ -121,9 +121,12 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
     timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
     sequenceForward: (cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh, gateRows) => {
-      const [table, rows] = gateRows == null ? [null, null] : [gateRows.table, gateRows.rows];
+      const [table, rows, bias] =
+        gateRows == null
+          ? [null, null, null]
+          : [gateRows.table, gateRows.rows, gateRows.bias ?? null];
       const state = [h, hIn, scale, mask, c, rec, rh] as const;
-      use().sequenceForward(...cellCode(cell), B, T, H, gates, U, ...state, table, rows);
+      use().sequenceForward(...cellCode(cell), B, T, H, gates, U, ...state, table, rows, bias);
     },
     sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell), ...a),
     sequenceLast: (cell, B, T, H, D, x, reverse, W, bias, U, mask, out, second) => {

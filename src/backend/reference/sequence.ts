@@ -59,10 +59,11 @@ export function sequenceForward(
   for (let s = 0; s < steps; s++) {
     const [sH, sG] = [s * BH, s * B * G];
     if (gateRows) {
-      const { table, rows } = gateRows;
+      const { table, rows, bias } = gateRows;
       for (let b = 0; b < B; b++) {
         const row = rows[s * B + b] * G;
         gates.set(table.subarray(row, row + G), sG + b * G);
+        if (bias) for (let j = 0; j < G; j++) gates[sG + b * G + j] += bias[j];
       }
     }
     if (recurrentScale !== null && scaled !== null) {

@@ -243,8 +243,9 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const own = [when(lstm, c), when(gru, rec), when(gru && !option, rh)];
       const args = [batch, steps, H, kind, option, w(gates), f(U), w(h)];
       const dropout = [when(scale !== null, hIn), opt(scale, 0, false), m];
-      const rows = gateRows ? [f(gateRows.table), heap.i32(gateRows.rows)] : [0, 0];
-      // x = 0 in slot 15: the training pass (see sequenceLast), gateRows in 16 and 17.
+      const bias = opt(gateRows?.bias ?? null, 0, false);
+      const rows = gateRows ? [f(gateRows.table), heap.i32(gateRows.rows), bias] : [0, 0, 0];
+      // x = 0 in slot 15: the training pass (see sequenceLast), gateRows in 16 to 18.
       const work = steps * batch * H * gateCount(cell) * H;
       pool.run(work, 1, TASK.sequenceForward, ...args, ...dropout, ...own, 0, ...rows);
       done();

@@ -114,15 +114,16 @@ function forwardInSteps(
     const state = [sequenceBlocks(h, s, BH, 2), at(hIn, BH), scale] as const;
     const own = [at(c, BH, 2), at(rec, BG), at(rh, BH)] as const;
     const [stepGates, stepMask] = [sequenceBlocks(gates, s, BG), sequenceBlocks(mask, s, B)];
-    const rows = gateRows && { table: gateRows.table, rows: sequenceBlocks(gateRows.rows, s, B) };
+    const rows = gateRows && { ...gateRows, rows: sequenceBlocks(gateRows.rows, s, B) };
     be.sequenceForward(cell, B, 1, H, stepGates, U, ...state, stepMask, ...own, rows);
   }
 }
 
 /**
- * sequenceForward with gateRows against the same rows gathered into the gates first: the same
- * bits, in one call and in calls of one step on views, on the tested backend and on one thread.
- * The gates hold NaN on entry: the op must copy every row in before it reads one.
+ * sequenceForward with gateRows against the same rows gathered into the gates first (and the
+ * bias added after, when there is one): the same bits, in one call and in calls of one step on
+ * views, on the tested backend and on one thread. The gates hold NaN on entry: the op must copy
+ * every row in before it reads one.
  */
 function gateRowsAgainstGathered(ctx: SuiteContext): void {
   const backends = [ctx.tested(), ...(ctx.oneThread ? [ctx.oneThread()] : [])];
@@ -136,16 +137,19 @@ function gateRowsAgainstGathered(ctx: SuiteContext): void {
       const count = Math.floor((T * B) / 2) + 1; // fewer rows than steps × batch: repeats
       const table = random(be, draw, count * G, 2);
       const rows = Int32Array.from({ length: T * B }, () => draw.int(count));
+      // Rows with a bias on three of the four shapes (the even seeds), without on the other.
+      const bias = seed % 2 === 0 ? random(be, draw, G, 1) : null;
       const want = forwardArgs((n) => be.alloc(n), new Rng(seed), cell, shape, true, true);
       be.gather(table, G, rows, want[4]);
+      if (bias !== null) be.addRowVector(want[4], T * B, G, bias);
       be.sequenceForward(...want);
       for (const [i, tested] of backends.entries()) {
         for (const stepwise of [false, true]) {
           const got = forwardArgs((n) => tested.alloc(n), new Rng(seed), cell, shape, true, true);
           got[4].fill(NaN);
-          if (stepwise) forwardInSteps(tested, got, { table, rows });
-          else tested.sequenceForward(...got, { table, rows });
-          const what = JSON.stringify({ cell, shape, stepwise, oneThread: i === 1 });
+          if (stepwise) forwardInSteps(tested, got, { table, rows, bias });
+          else tested.sequenceForward(...got, { table, rows, bias });
+          const what = JSON.stringify({ cell, shape, stepwise, bias: !!bias, oneThread: i === 1 });
           assertSameBits(forwardOutputs(got), forwardOutputs(want), what);
         }
       }

@@ -291,7 +291,11 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'sequenceForward', rows({ table: ids(1, 2), rows: ids(0, 0, 0, 0) }), 'int table');
   rejects(be, 'sequenceForward', rows({ table: F(be), rows: F(be) }), 'float rows');
   rejects(be, 'sequenceForward', rows(5), 'gateRows a number');
+  const biased = (bias: unknown) => rows({ table: F(be), rows: ids(0, 1, 2, 3), bias });
+  rejects(be, 'sequenceForward', biased(F(be).subarray(0, 1)), 'a gate bias short of G·units');
+  rejects(be, 'sequenceForward', biased(ids(1, 2)), 'an int gate bias');
   fn('sequenceForward', ...rows({ table: F(be), rows: ids(0, 1, 2, 3) })); // valid
+  fn('sequenceForward', ...biased(F(be).subarray(0, 2))); // valid
   const last = (second: unknown) => [...OPS.sequenceLast.args(be), second];
   const layer = (out: unknown) => ({
     reverse: true,
