@@ -144,10 +144,14 @@ export function globalAvgPoolBackward(
 /** dst[c] += g·src[c] for c < C, four at a time (multiply, then add: no fused rounding). */
 @inline function addScaled(dst: usize, src: usize, g: f32, C: i32): void {
   const gv = f32x4.splat(g);
-  for (let c = 0; c < C; c += 4) {
-    const o = <usize>c << 2, cnt = min(4, C - c);
-    st(dst + o, f32x4.add(ld(dst + o, cnt), f32x4.mul(gv, ld(src + o, cnt))), cnt);
+  const whole = C & ~3;
+  for (let c = 0; c < whole; c += 4) {
+    const o = <usize>c << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(gv, v128.load(src + o))));
   }
+  if (whole == C) return;
+  const o = <usize>whole << 2, cnt = C - whole;
+  st(dst + o, f32x4.add(ld(dst + o, cnt), f32x4.mul(gv, ld(src + o, cnt))), cnt);
 }
 
 @inline function argAt(task: usize, i: i32): i32 {
