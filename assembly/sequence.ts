@@ -62,9 +62,9 @@ function projectChunk(
 /**
  * Forward steps 0…T−1 of rows [r0, r1). Task: B, T, H, kind, option (activation or
  * resetAfter), gates, U, h, hIn, scale, mask, c, rec, rh, then x: 0 for training, followed by
- * gateRows (table, rows and bias, or 0: the gates hold the input projections), or for inference x, D,
- * reverse, W, bias, out, chunk; inference keeps up to `chunk` steps of gates (see projectChunk),
- * one step of rec and rh, and two blocks of h and c.
+ * gateRows (table, rows and bias, or 0: the gates hold the input projections) and GRU's
+ * recurrent bias (or 0), or for inference x, D, reverse, W, bias, out, chunk; inference keeps up
+ * to `chunk` steps of gates (see projectChunk), one step of rec and rh, and two blocks of h and c.
  */
 export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usize): void {
   const B = arg(task, 1), T = arg(task, 2), H = arg(task, 3), kind = arg(task, 4), opt = arg(task, 5);
@@ -89,12 +89,6 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
       const t0 = reverse != 0 ? T - s0 - n : s0;
       if (s == s0) projectChunk(gates, r0, r1, B, T, G, D, x, t0, n, W, bias, scratch);
       gates = block(gates, (reverse != 0 ? T - 1 - s : s) - t0, B * G);
-      if (kind == CELL_GRU && opt != 0) {
-        // The training path's zeros plus the recurrent bias (row 1 of the bias).
-        const rRows = rec + (<usize>(r0 * G) << 2);
-        memory.fill(rRows, 0, <usize>(rows * G) << 2);
-        if (bias != 0) addRowVector(rRows, rows, G, bias + (<usize>G << 2));
-      }
     } else {
       const gateTable = <usize>arg(task, 16);
       if (gateTable != 0) {
@@ -113,6 +107,11 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
     }
     if (kind == CELL_GRU) {
       if (opt != 0) {
+        // rec starts as zeros plus the recurrent bias (inference: row 1 of the bias).
+        const rRows = rec + (<usize>(r0 * G) << 2);
+        const recBias = x != 0 ? (bias == 0 ? 0 : bias + (<usize>G << 2)) : <usize>arg(task, 19);
+        memory.fill(rRows, 0, <usize>(rows * G) << 2);
+        if (recBias != 0) addRowVector(rRows, rows, G, recBias);
         rowsGemm(r0, r1, G, H, rin, H, U, G, rec, G, 1, scratch);
       } else {
         rowsGemm(r0, r1, 2 * H, H, rin, H, U, G, rec, G, 0, scratch);

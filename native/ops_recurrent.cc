@@ -43,6 +43,7 @@ struct Sequence {
   const float* gateTable;  // gateRows: gates row (s, b) = gateTable[gateRows[s·B + b]] + gateBias
   const int32_t* gateRows;
   const float* gateBias;  // [G] or null
+  const float* recBias;   // GRU resetAfter training: the recurrent bias [G], or null
   // backward
   const float* Ut;
   float *dH, *dGates, *dHIn, *dc, *dRec, *dRh;
@@ -140,6 +141,12 @@ struct GruCell {
   }
 };
 
+// GRU resetAfter: rows [b0, b1) of a step's rec start as zeros plus the recurrent bias (or none).
+void startRec(float* rec, const float* bias, long G, long b0, long b1) {
+  for (long i = b0 * G; i < b1 * G; i++) rec[i] = 0.0f;
+  if (bias) generic::addRowVector(rec, G, bias, b0, b1);
+}
+
 // Step s of the training pass: the blocks of s, and rows [b0, b1) of its dropped recurrent input.
 Step trainingStep(const Sequence& q, long s, long b0, long b1) {
   const long BH = q.B * q.H, sG = s * q.B * q.G;
@@ -155,6 +162,7 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
       else
         for (long j = 0; j < q.G; j++) dst[j] = src[j] + q.gateBias[j];
     }
+  if (q.kind == CELL_GRU && q.resetAfter) startRec(t.rec, q.recBias, q.G, b0, b1);
   if (q.scale) {
     generic::multiplyAt(t.rin, q.scale, q.hIn + s * BH, false, b0 * q.H, b1 * q.H);
     t.rin = q.hIn + s * BH;
@@ -196,10 +204,7 @@ Step inferenceStep(const Sequence& q, long s, long b0, long b1, float* scratch) 
   const Step t{.gates = q.gates + slot * q.B * G, .rec = q.rec, .rh = q.rh, .rin = q.h + s % 2 * BH,
                .hPrev = q.h + s % 2 * BH, .cPrev = q.c + s % 2 * BH, .h = q.h + (s + 1) % 2 * BH,
                .c = q.c + (s + 1) % 2 * BH, .mask = q.mask ? q.mask + s * q.B : nullptr};
-  if (q.kind == CELL_GRU && q.resetAfter) {  // the training path's zeros + the recurrent bias
-    for (long i = b0 * G; i < b1 * G; i++) q.rec[i] = 0.0f;
-    if (q.bias) generic::addRowVector(q.rec, G, q.bias + G, b0, b1);
-  }
+  if (q.kind == CELL_GRU && q.resetAfter) startRec(q.rec, q.bias ? q.bias + G : nullptr, G, b0, b1);
   return t;
 }
 
@@ -272,7 +277,7 @@ float* seq(Call& c, size_t i, const char* name, long blocks, long width) {
 }
 
 // sequenceForward(kind, param, batch, steps, units, gates, U, h, hIn, recurrentScale, mask, c,
-// rec, rh, gateRows.table, gateRows.rows, gateRows.bias)
+// rec, rh, gateRows.table, gateRows.rows, gateRows.bias, recurrentBias)
 napi_value sequenceForward(Call& c) {
   Sequence q = sequenceShape(c);
   const long BH = c.product({q.B, q.H}), T = q.T;
@@ -296,6 +301,8 @@ napi_value sequenceForward(Call& c) {
     q.gateRows = rows.p;
     if (c.f32OrNull(16, "gateRows.bias")) q.gateBias = seq(c, 16, "gateRows.bias", 1, q.G);
   }
+  if (q.kind == CELL_GRU && q.resetAfter && c.f32OrNull(17, "recurrentBias"))
+    q.recBias = seq(c, 17, "recurrentBias", 1, q.G);
   if (BH == 0) return undefined(c.env);  // no empty loop over a huge number of steps
   forSequenceRows(&q, 1, (double)T * BH * q.G, [](auto cell, auto&... a) { forwardRows(cell, a...); });
   return undefined(c.env);

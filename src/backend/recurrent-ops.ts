@@ -41,6 +41,80 @@ export interface SequenceLastLayer {
   readonly out: FloatArray;
 }
 
+/**
+ * One layer's recurrence over a batch: its cell, sizes and time-major buffers, whole sequences
+ * from offset 0 (null where the cell or the options have none).
+ */
+export interface SequenceBuffers {
+  readonly cell: SequenceCell;
+  readonly batch: number;
+  readonly steps: number;
+  readonly units: number;
+  /** [steps, batch, G·units]: input projections, then gate activations. */
+  readonly gates: FloatArray;
+  /** [steps+1, batch, units] hidden states; block 0 the initial state. */
+  readonly h: FloatArray;
+  /** [steps, batch, units] the recurrent input h_s ⊙ recurrentScale, when that is given. */
+  readonly hIn: FloatArray | null;
+  /** [batch, units] a recurrent-dropout scale, or null. */
+  readonly recurrentScale: FloatArray | null;
+  /** [steps, batch], 0 where a row is padding, or null. */
+  readonly mask: Uint8Array | null;
+  /** LSTM: [steps+1, batch, units] cell states; block 0 the initial state. */
+  readonly c: FloatArray | null;
+  /**
+   * GRU: [steps, batch, 3·units] recurrent projections (with resetAfter zeros plus
+   * recurrentBias, plus hIn·U), written by sequenceForward.
+   */
+  readonly rec: FloatArray | null;
+  /** GRU with resetAfter: [3·units] the recurrent bias, or null or absent for none. */
+  readonly recurrentBias?: FloatArray | null;
+  /** GRU without resetAfter: [steps, batch, units] r ⊙ hIn per step. */
+  readonly rh: FloatArray | null;
+}
+
+/** The gradients sequenceBackward reads and writes. */
+export interface SequenceGradients {
+  /** [steps, batch, units]: the output gradients on entry, the complete dL/dh per step on return. */
+  readonly dH: FloatArray;
+  /** [steps, batch, G·units], written. */
+  readonly dGates: FloatArray;
+  /** [batch, units] scratch when there is a recurrentScale, else null. */
+  readonly dHIn: FloatArray | null;
+  /** LSTM: [batch, units], dL/dc after the last step on entry, of the initial state on return. */
+  readonly dc: FloatArray | null;
+  /** GRU with resetAfter: [steps, batch, 3·units], written. */
+  readonly dRec: FloatArray | null;
+  /** GRU without resetAfter: [batch, units] scratch. */
+  readonly dRh: FloatArray | null;
+}
+
+/**
+ * Step s of seq as views (steps 1, block s of each buffer; h and c from block s, their initial
+ * state), and the rows of step s of gateRows: one call of a step has the bits of step s within
+ * the whole call.
+ */
+export function sequenceStep(
+  seq: SequenceBuffers,
+  s: number,
+  gateRows: GateRows | null,
+): [SequenceBuffers, GateRows | null] {
+  const BH = seq.batch * seq.units;
+  const GBH = gateCount(seq.cell) * BH;
+  const step: SequenceBuffers = {
+    ...seq,
+    steps: 1,
+    gates: sequenceBlocks(seq.gates, s, GBH),
+    h: sequenceBlocks(seq.h, s, BH, 2),
+    hIn: sequenceBlocks(seq.hIn, s, BH),
+    mask: sequenceBlocks(seq.mask, s, seq.batch),
+    c: sequenceBlocks(seq.c, s, BH, 2),
+    rec: sequenceBlocks(seq.rec, s, GBH),
+    rh: sequenceBlocks(seq.rh, s, BH),
+  };
+  return [step, gateRows && { ...gateRows, rows: sequenceBlocks(gateRows.rows, s, seq.batch) }];
+}
+
 /** What both sequence transposes take after their two arrays. */
 export type TransposeShape = [
   batch: number,
@@ -93,7 +167,7 @@ export function sequenceBlocks<A extends FloatArray | Uint8Array | Int32Array>(
  * sequenceForward over steps [s, s + n) of a sequence is the call of n steps on views
  * (subarrays) from block s of each buffer (h and c: block s is then the initial state), with the
  * same bits as within one longer call: a layer whose observer must see every step runs forward
- * as calls of one step.
+ * as calls of one step (sequenceStep makes their records).
  */
 export interface RecurrentOps {
   /**
@@ -106,63 +180,21 @@ export interface RecurrentOps {
   timeMajorToSequence(y: FloatArray, x: FloatArray, ...shape: TransposeShape): void;
 
   /**
-   * The whole recurrence of a batch: for s = 0 … steps−1,
+   * The whole recurrence of seq: for s = 0 … steps−1,
    *   hIn_s = h_s ⊙ recurrentScale (only when recurrentScale is given; else h_s is the input);
    *   the cell's recurrent projection of hIn_s (U [units, G·units]) and its step kernel.
-   * Buffers hold whole sequences from offset 0: gates [steps, batch, G·units] (input projections
-   * on entry, or copied in from gateRows when given; activations on return), h [steps+1, batch, units] (block 0 the initial state), hIn
-   * [steps, batch, units] (written when recurrentScale [batch, units] is given, else null), mask
-   * [steps, batch] or null; per cell (null for the others): LSTM c [steps+1, batch, units] (block
-   * 0 the initial cell state); GRU rec [steps, batch, 3·units] (resetAfter: the recurrent bias,
-   * or zeros, on entry) and, resetAfter=false, rh [steps, batch, units] (r ⊙ hIn per step).
+   * gates hold the input projections on entry, or are copied in from gateRows when given, and
+   * the gate activations on return; h, hIn, c, rec and rh are written as SequenceBuffers says.
    */
-  sequenceForward(
-    cell: SequenceCell,
-    batch: number,
-    steps: number,
-    units: number,
-    gates: FloatArray,
-    U: FloatArray,
-    h: FloatArray,
-    hIn: FloatArray | null,
-    recurrentScale: FloatArray | null,
-    mask: Uint8Array | null,
-    c: FloatArray | null,
-    rec: FloatArray | null,
-    rh: FloatArray | null,
-    gateRows?: GateRows | null,
-  ): void;
+  sequenceForward(seq: SequenceBuffers, U: FloatArray, gateRows?: GateRows | null): void;
   /**
-   * Backward through time after sequenceForward: for s = steps−1 … 0 the cell's step backward
-   * (dh = dH block s; what passes straight to the previous state, a masked row's dh and GRU's
-   * z ⊙ dh, is added to dH block s−1 when s > 0), then the gradient through U (Ut = Uᵀ
-   * [G·units, units]) into dH block s−1, through recurrentScale when given (dHIn [batch, units]
-   * is its scratch, else null). gates, h, hIn, c, rec as left by sequenceForward. dH [steps,
-   * batch, units] holds the output gradients on entry and the complete dL/dh per step on return;
-   * dGates [steps, batch, G·units] is written. Per cell: LSTM dc [batch, units], dL/dc after the
-   * last step on entry (zero in a layer) and of the initial state on return; GRU resetAfter dRec
-   * [steps, batch, 3·units] (written), resetAfter=false dRh [batch, units] (scratch).
+   * Backward through time after sequenceForward over the same seq: for s = steps−1 … 0 the
+   * cell's step backward (dh = dH block s; what passes straight to the previous state, a masked
+   * row's dh and GRU's z ⊙ dh, is added to dH block s−1 when s > 0), then the gradient through U
+   * (Ut = Uᵀ [G·units, units]) into dH block s−1, through recurrentScale when given. seq's
+   * buffers as sequenceForward left them; grads as SequenceGradients says.
    */
-  sequenceBackward(
-    cell: SequenceCell,
-    batch: number,
-    steps: number,
-    units: number,
-    gates: FloatArray,
-    h: FloatArray,
-    hIn: FloatArray | null,
-    Ut: FloatArray,
-    dH: FloatArray,
-    dGates: FloatArray,
-    dHIn: FloatArray | null,
-    recurrentScale: FloatArray | null,
-    mask: Uint8Array | null,
-    c: FloatArray | null,
-    dc: FloatArray | null,
-    rec: FloatArray | null,
-    dRec: FloatArray | null,
-    dRh: FloatArray | null,
-  ): void;
+  sequenceBackward(seq: SequenceBuffers, Ut: FloatArray, grads: SequenceGradients): void;
   /**
    * Inference of the last state, exactly the training path's ops: x [batch, steps, inputDim]
    * batch-major to time-major (reversed when `reverse`), gates = x·W (W [inputDim, G·units]) +

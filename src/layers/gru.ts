@@ -60,12 +60,8 @@ export class GRU extends RecurrentLayer {
     const rows = p.steps * p.batch;
     const H3 = 3 * this.units;
     p.rec = this.ws.get('rec', rows * H3);
-    // resetAfter: the recurrent projection accumulates onto the recurrent bias, broadcast here
-    // as a gather of its one row for every step and sample (one pass, split between threads).
-    const recBias = this.recurrentBias('value');
-    if (recBias !== null)
-      this.backend.gather(recBias, H3, this.ws.int32('row0', rows).fill(0), p.rec);
-    else if (this.resetAfter) p.rec.fill(0);
+    // resetAfter: the sequence op starts each step's rec from the recurrent bias.
+    p.recurrentBias = this.recurrentBias('value');
     p.rh = this.resetAfter ? null : this.ws.get('rh', rows * this.units);
   }
 

@@ -1,6 +1,11 @@
 import type { Backend } from '../backend/backend.js';
 import { matrix } from '../backend/core-ops.js';
-import { sequenceBlocks, type GateRows, type SequenceCell } from '../backend/recurrent-ops.js';
+import {
+  sequenceStep,
+  type GateRows,
+  type SequenceBuffers,
+  type SequenceCell,
+} from '../backend/recurrent-ops.js';
 import type { Rng } from '../random/rng.js';
 import { Tensor, type FloatArray, type SequenceMask, type Shape } from '../tensor/tensor.js';
 import { createParam } from './common.js';
@@ -101,6 +106,8 @@ export interface SequencePass {
   c: FloatArray | null;
   rec: FloatArray | null;
   rh: FloatArray | null;
+  /** GRU with resetAfter: its recurrent bias, or null. */
+  recurrentBias: FloatArray | null;
 }
 
 /** The cell's own backward buffers (RecurrentOps.sequenceBackward): LSTM dc; GRU dRec or dRh. */
@@ -383,6 +390,7 @@ export abstract class RecurrentLayer extends Layer {
       c: null,
       rec: null,
       rh: null,
+      recurrentBias: null,
     };
     h.fill(0, 0, B * H);
     this.beginForward(p);
@@ -543,47 +551,30 @@ export abstract class RecurrentLayer extends Layer {
    * and writes block s + 1), the observer running between them.
    */
   private runForward(p: SequencePass): void {
-    const [cell, B, T, H, gates] = this.shapeOf(p);
-    const hIn = p.recurrentScale === null ? null : p.hIn;
+    const seq = this.sequenceOf(p);
     const U = this.U.value.data;
     const be = this.backend;
     const observer = this.observer;
     if (observer?.step === undefined) {
-      const state = [p.h, hIn, p.recurrentScale, p.mask] as const;
-      be.sequenceForward(cell, B, T, H, gates, U, ...state, p.c, p.rec, p.rh, p.gateRows);
+      be.sequenceForward(seq, U, p.gateRows);
       return;
     }
-    const BH = B * H;
-    const GBH = this.gateCount * BH;
-    for (let s = 0; s < T; s++) {
-      be.sequenceForward(
-        cell,
-        B,
-        1,
-        H,
-        sequenceBlocks(gates, s, GBH),
-        U,
-        sequenceBlocks(p.h, s, BH, 2),
-        sequenceBlocks(hIn, s, BH),
-        p.recurrentScale,
-        sequenceBlocks(p.mask, s, B),
-        sequenceBlocks(p.c, s, BH, 2),
-        sequenceBlocks(p.rec, s, GBH),
-        sequenceBlocks(p.rh, s, BH),
-        p.gateRows && { ...p.gateRows, rows: sequenceBlocks(p.gateRows.rows, s, B) },
-      );
+    const BH = p.batch * this.units;
+    for (let s = 0; s < p.steps; s++) {
+      const [step, rows] = sequenceStep(seq, s, p.gateRows);
+      be.sequenceForward(step, U, rows);
       observer.step({
-        time: this.goBackwards ? T - 1 - s : s,
-        batch: B,
-        units: H,
+        time: this.goBackwards ? p.steps - 1 - s : s,
+        batch: p.batch,
+        units: this.units,
         gateCount: this.gateCount,
         gates: p.gates,
-        gatesOffset: s * GBH,
+        gatesOffset: s * this.gateCount * BH,
         h: p.h,
         c: p.c,
         stateOffset: (s + 1) * BH,
         mask: p.mask,
-        maskOffset: s * B,
+        maskOffset: s * p.batch,
       });
     }
   }
@@ -593,18 +584,18 @@ export abstract class RecurrentLayer extends Layer {
    * dGates and completes dH (dL/dh per step, output gradients on entry).
    */
   private runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
-    const [cell, B, T, H, gates] = this.shapeOf(p);
-    const scale = p.recurrentScale;
-    const [hIn, dHIn] = scale === null ? [null, null] : [p.hIn, this.ws.get('dHIn', B * H)];
-    const { dc, dRec, dRh } = this.beginBackward(p);
-    const Ut = this.Ut as FloatArray;
-    const args = [cell, B, T, H, gates, p.h, hIn, Ut, dH, dGates, dHIn, scale, p.mask] as const;
-    this.backend.sequenceBackward(...args, p.c, dc, p.rec, dRec, dRh);
+    const seq = this.sequenceOf(p);
+    const dHIn = seq.recurrentScale === null ? null : this.ws.get('dHIn', p.batch * this.units);
+    const grads = { dH, dGates, dHIn, ...this.beginBackward(p) };
+    this.backend.sequenceBackward(seq, this.Ut as FloatArray, grads);
   }
 
-  /** The first arguments of every sequence op: cell, batch, steps, units, gates. */
-  private shapeOf(p: SequencePass) {
-    return [this.cell, p.batch, p.steps, this.units, p.gates] as const;
+  /** The pass as the sequence ops take it. */
+  private sequenceOf(p: SequencePass): SequenceBuffers {
+    const { batch, steps, gates, h, mask, recurrentScale, c, rec, rh, recurrentBias } = p;
+    const hIn = recurrentScale === null ? null : p.hIn;
+    const shape = { cell: this.cell, batch, steps, units: this.units };
+    return { ...shape, gates, h, hIn, recurrentScale, mask, c, rec, rh, recurrentBias };
   }
 
   /**

@@ -102,6 +102,7 @@ describe(
     test('sequence ops check every buffer, masks, cells and the buffers a cell needs', () => {
       const [B, T, H] = [3, 4, 5];
       const [G, BH] = [4 * H, B * H];
+      const none = { hIn: null, recurrentScale: null, mask: null, c: null, rec: null, rh: null };
       const lstm = (
         gates: Float32Array,
         hIn: Float32Array | null,
@@ -109,19 +110,21 @@ describe(
         mask: Uint8Array | null = null,
       ) =>
         be.sequenceForward(
-          { kind: 'lstm' },
-          B,
-          T,
-          H,
-          gates,
+          {
+            cell: { kind: 'lstm' },
+            batch: B,
+            steps: T,
+            units: H,
+            gates,
+            h: f32((T + 1) * BH),
+            hIn,
+            recurrentScale: scale,
+            mask,
+            c: f32((T + 1) * BH),
+            rec: null,
+            rh: null,
+          },
           f32(H * G),
-          f32((T + 1) * BH),
-          hIn,
-          scale,
-          mask,
-          f32((T + 1) * BH),
-          null,
-          null,
         );
       lstm(f32(T * B * G), null, null);
       lstm(f32(T * B * G), null, null, new Uint8Array(T * B));
@@ -144,42 +147,33 @@ describe(
       );
       const rnn = (activation: string) =>
         be.sequenceForward(
-          { kind: 'simpleRnn', activation: activation as never },
-          B,
-          1,
-          H,
-          f32(BH),
+          {
+            ...none,
+            cell: { kind: 'simpleRnn', activation: activation as never },
+            batch: B,
+            steps: 1,
+            units: H,
+            gates: f32(BH),
+            h: f32(2 * BH),
+          },
           f32(H * H),
-          f32(2 * BH),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
         );
       rnn('relu');
       assert.throws(() => rnn('selu'), /sequenceForward: activation must be a number/);
       const gruBackward = (dRec: Float32Array | null) =>
         be.sequenceBackward(
-          { kind: 'gru', resetAfter: true },
-          B,
-          1,
-          H,
-          f32(3 * BH),
-          f32(2 * BH),
-          null,
+          {
+            ...none,
+            cell: { kind: 'gru', resetAfter: true },
+            batch: B,
+            steps: 1,
+            units: H,
+            gates: f32(3 * BH),
+            h: f32(2 * BH),
+            rec: f32(3 * BH),
+          },
           f32(3 * H * H),
-          f32(BH),
-          f32(3 * BH),
-          null,
-          null,
-          null,
-          null,
-          null,
-          f32(3 * BH),
-          dRec,
-          null,
+          { dH: f32(BH), dGates: f32(3 * BH), dHIn: null, dc: null, dRec, dRh: null },
         );
       gruBackward(f32(3 * BH));
       assert.throws(() => gruBackward(null), /sequenceBackward: dRec must be a Float32Array/);

@@ -40,22 +40,34 @@ function sequenceShape(c: Args, cell: unknown, batch: unknown, steps: unknown, u
   return { cell: checked, B, H, BH: B * H, T: c.size('steps', steps), G: gateCount(checked) };
 }
 
-/** With a recurrent-dropout scale [batch, units], its scratch `name` of `extent` values. */
-function dropout(c: Args, scale: unknown, name: string, a: unknown, extent: number, BH: number) {
-  if (scale === null) return;
-  c.floatSpan('recurrentScale', scale, 0, BH);
-  c.floatSpan(name, a, 0, extent);
+/** A SequenceBuffers record: its shape, and the record for its buffers' checks. */
+function sequenceOf(c: Args, seq: unknown) {
+  const r = c.record('seq', seq);
+  return { ...sequenceShape(c, r.cell, r.batch, r.steps, r.units), seq: r };
+}
+
+/** The states both sequence ops read: h, the dropout pair, the mask, LSTM c and GRU rec. */
+function states(c: Args, q: ReturnType<typeof sequenceOf>): void {
+  const { T, BH, G, seq } = q;
+  c.floatSpan('seq.h', seq.h, 0, (T + 1) * BH);
+  if (seq.recurrentScale !== null) {
+    c.floatSpan('seq.recurrentScale', seq.recurrentScale, 0, BH);
+    c.floatSpan('seq.hIn', seq.hIn, 0, T * BH);
+  }
+  c.maskSpan('seq.mask', seq.mask, 0, T * q.B);
+  if (q.cell.kind === 'lstm') c.floatSpan('seq.c', seq.c, 0, (T + 1) * BH);
+  if (q.cell.kind === 'gru') c.floatSpan('seq.rec', seq.rec, 0, T * BH * G);
 }
 
 export const recurrentChecks: Checks<keyof RecurrentOps> = {
   sequenceToTimeMajor: (x, y, ...rest) => transpose('sequenceToTimeMajor', x, y, ...rest),
   timeMajorToSequence: (y, x, ...rest) => transpose('timeMajorToSequence', x, y, ...rest),
 
-  sequenceForward(cell, batch, steps, units, gates, U, h, hIn, scale, mask, cc, rec, rh, gr) {
+  sequenceForward(seq, U, gr) {
     const c = new Args('sequenceForward');
-    const q = sequenceShape(c, cell, batch, steps, units);
+    const q = sequenceOf(c, seq);
     const { T, BH, G } = q;
-    c.floatSpan('gates', gates, 0, T * BH * G);
+    c.floatSpan('seq.gates', q.seq.gates, 0, T * BH * G);
     if (gr !== undefined && gr !== null) {
       const { table, rows, bias } = c.record('gateRows', gr);
       const width = G * q.H;
@@ -66,34 +78,29 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
       if (bias !== undefined && bias !== null) c.floatSpan('gateRows.bias', bias, 0, width);
     }
     c.floatSpan('U', U, 0, q.H * q.H * G);
-    c.floatSpan('h', h, 0, (T + 1) * BH);
-    dropout(c, scale, 'hIn', hIn, T * BH, BH);
-    c.maskSpan('mask', mask, 0, T * q.B);
-    if (q.cell.kind === 'lstm') c.floatSpan('c', cc, 0, (T + 1) * BH);
-    if (q.cell.kind === 'gru') c.floatSpan('rec', rec, 0, T * BH * G);
-    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('rh', rh, 0, T * BH);
+    states(c, q);
+    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('seq.rh', q.seq.rh, 0, T * BH);
+    const recBias = q.seq.recurrentBias;
+    if (q.cell.kind === 'gru' && q.cell.resetAfter && recBias !== undefined && recBias !== null) {
+      c.floatSpan('seq.recurrentBias', recBias, 0, G * q.H);
+    }
     return BH > 0;
   },
-  sequenceBackward(cell, batch, steps, units, gates, h, hIn, Ut, dH, dG, dHIn, scale, m, ...a) {
+  sequenceBackward(seq, Ut, grads) {
     const c = new Args('sequenceBackward');
-    const q = sequenceShape(c, cell, batch, steps, units);
+    const q = sequenceOf(c, seq);
     const { T, BH, G } = q;
-    const [cc, dc, rec, dRec, dRh] = a;
-    c.floatSpan('gates', gates, 0, T * BH * G);
-    c.floatSpan('h', h, 0, (T + 1) * BH);
+    const g = c.record('grads', grads);
+    c.floatSpan('seq.gates', q.seq.gates, 0, T * BH * G);
     c.floatSpan('Ut', Ut, 0, q.H * q.H * G);
-    c.floatSpan('dH', dH, 0, T * BH);
-    c.floatSpan('dGates', dG, 0, T * BH * G);
-    dropout(c, scale, 'dHIn', dHIn, BH, BH);
-    if (scale !== null) c.floatSpan('hIn', hIn, 0, T * BH);
-    c.maskSpan('mask', m, 0, T * q.B);
-    if (q.cell.kind === 'lstm') {
-      c.floatSpan('c', cc, 0, (T + 1) * BH);
-      c.floatSpan('dc', dc, 0, BH);
-    }
-    if (q.cell.kind === 'gru') c.floatSpan('rec', rec, 0, T * BH * G);
-    if (q.cell.kind === 'gru' && q.cell.resetAfter) c.floatSpan('dRec', dRec, 0, T * BH * G);
-    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('dRh', dRh, 0, BH);
+    states(c, q);
+    c.floatSpan('grads.dH', g.dH, 0, T * BH);
+    c.floatSpan('grads.dGates', g.dGates, 0, T * BH * G);
+    if (q.seq.recurrentScale !== null) c.floatSpan('grads.dHIn', g.dHIn, 0, BH);
+    if (q.cell.kind === 'lstm') c.floatSpan('grads.dc', g.dc, 0, BH);
+    if (q.cell.kind === 'gru' && q.cell.resetAfter)
+      c.floatSpan('grads.dRec', g.dRec, 0, T * BH * G);
+    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('grads.dRh', g.dRh, 0, BH);
     return BH > 0;
   },
   sequenceLast(cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out, second) {

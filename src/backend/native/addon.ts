@@ -49,21 +49,38 @@ export interface NativeAddon
     timeMajor: FloatArray,
     ...rest: [...TransposeShape, toTimeMajor: boolean]
   ): void;
-  /** gateRows as its three arrays (or nulls). */
+  /** seq's fields (the cell as kind and option) around U, gateRows' arrays, recurrentBias. */
   sequenceForward(
-    kind: number,
-    option: number,
-    ...rest: [
-      ...DropLast<Required<Tail<SequenceArgs<'sequenceForward'>>>>,
+    ...args: [
+      ...SequenceShape,
+      gates: FloatArray,
+      U: FloatArray,
+      ...SequenceStates,
       gateTable: FloatArray | null,
       gateRows: Int32Array | null,
       gateBias: FloatArray | null,
+      recurrentBias: FloatArray | null,
     ]
   ): void;
+  /** seq's and grads' fields, interleaved in the order of native/ops_recurrent.cc. */
   sequenceBackward(
-    kind: number,
-    option: number,
-    ...rest: Tail<SequenceArgs<'sequenceBackward'>>
+    ...args: [
+      ...SequenceShape,
+      gates: FloatArray,
+      h: FloatArray,
+      hIn: FloatArray | null,
+      Ut: FloatArray,
+      dH: FloatArray,
+      dGates: FloatArray,
+      dHIn: FloatArray | null,
+      recurrentScale: FloatArray | null,
+      mask: Uint8Array | null,
+      c: FloatArray | null,
+      dc: FloatArray | null,
+      rec: FloatArray | null,
+      dRec: FloatArray | null,
+      dRh: FloatArray | null,
+    ]
   ): void;
   /** second as its six fields, or left out. */
   sequenceLast(
@@ -140,6 +157,18 @@ type ModeAsNumber<T extends unknown[]> = {
   [K in keyof T]: T[K] extends EmbeddingBagMode ? number : T[K];
 };
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+/** A SequenceBuffers' cell (as kind and option) and sizes. */
+type SequenceShape = [kind: number, option: number, batch: number, steps: number, units: number];
+/** A SequenceBuffers' states, h to rh, in its declaration order. */
+type SequenceStates = [
+  h: FloatArray,
+  hIn: FloatArray | null,
+  recurrentScale: FloatArray | null,
+  mask: Uint8Array | null,
+  c: FloatArray | null,
+  rec: FloatArray | null,
+  rh: FloatArray | null,
+];
 type SequenceArgs<K extends keyof RecurrentOps> = Parameters<RecurrentOps[K]>;
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };

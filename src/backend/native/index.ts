@@ -4,11 +4,16 @@ import { OP_CHECKS } from '../checks/index.js';
 import { flatGemm } from '../gemm-args.js';
 import type { Window1d } from '../conv-ops.js';
 import { EMBEDDING_BAG_MODES } from '../embedding-ops.js';
+import type { SequenceBuffers } from '../recurrent-ops.js';
 import { ACTIVATION_CODES, cellCode } from '../kernel-codes.js';
 import { BackendSettingsError, resolveThreads } from '../settings.js';
 import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
 
 export { loadNativeAddon, NATIVE_VARIANTS, type NativeVariant } from './addon.js';
+
+/** A sequence's cell and sizes as the addon's first five arguments. */
+const shapeOf = (seq: SequenceBuffers) =>
+  [...cellCode(seq.cell), seq.batch, seq.steps, seq.units] as const;
 
 export interface NativeOptions {
   /**
@@ -120,15 +125,26 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
 
     sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
     timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
-    sequenceForward: (cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh, gateRows) => {
-      const [table, rows, bias] =
-        gateRows == null
-          ? [null, null, null]
-          : [gateRows.table, gateRows.rows, gateRows.bias ?? null];
-      const state = [h, hIn, scale, mask, c, rec, rh] as const;
-      use().sequenceForward(...cellCode(cell), B, T, H, gates, U, ...state, table, rows, bias);
+    sequenceForward: (seq, U, gateRows) => {
+      const { table, rows, bias } = gateRows ?? { table: null, rows: null, bias: null };
+      const { gates, h, hIn, recurrentScale, mask, c, rec, rh, recurrentBias } = seq;
+      const states = [h, hIn, recurrentScale, mask, c, rec, rh] as const;
+      const rowArgs = [table, rows, bias ?? null] as const;
+      use().sequenceForward(
+        ...shapeOf(seq),
+        gates,
+        U,
+        ...states,
+        ...rowArgs,
+        recurrentBias ?? null,
+      );
     },
-    sequenceBackward: (cell, ...a) => use().sequenceBackward(...cellCode(cell), ...a),
+    sequenceBackward: (seq, Ut, grads) => {
+      const { gates, h, hIn, recurrentScale, mask, c, rec } = seq;
+      const { dH, dGates, dHIn, dc, dRec, dRh } = grads;
+      const pass = [gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask] as const;
+      use().sequenceBackward(...shapeOf(seq), ...pass, c, dc, rec, dRec, dRh);
+    },
     sequenceLast: (cell, B, T, H, D, x, reverse, W, bias, U, mask, out, second) => {
       const first = [B, T, H, D, x, reverse, W, bias, U, mask, out] as const;
       if (second == null) return use().sequenceLast(...cellCode(cell), ...first);

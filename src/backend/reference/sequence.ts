@@ -1,7 +1,14 @@
 import type { FloatArray } from '../../tensor/tensor.js';
 import { matrix } from '../core-ops.js';
 import type { Backend } from '../backend.js';
-import { gateCount, type RecurrentOps, type SequenceCell } from '../recurrent-ops.js';
+import {
+  gateCount,
+  type GateRows,
+  type RecurrentOps,
+  type SequenceBuffers,
+  type SequenceCell,
+  type SequenceGradients,
+} from '../recurrent-ops.js';
 import {
   gruCellBackward,
   gruCellForward,
@@ -18,9 +25,6 @@ import { gemm } from './gemm.js';
 // The whole-sequence ops as loops over the per-step cell kernels (./cells.ts) and gemm: the
 // definition every fast backend's fused version is tested against, and what the reference
 // backend runs. Arguments were checked by the backend's op (../checks/recurrent.ts).
-
-type Forward = Parameters<RecurrentOps['sequenceForward']>;
-type Backward = Parameters<RecurrentOps['sequenceBackward']>;
 
 function needed(op: string, cell: SequenceCell, name: string, a: FloatArray | null): FloatArray {
   if (a === null) throw new Error(`${op}: ${cell.kind} needs ${name}`);
@@ -50,9 +54,12 @@ function multiplyAt(
 
 /** RecurrentOps.sequenceForward: per step the recurrent projection, then the cell's kernel. */
 export function sequenceForward(
-  ...[cell, B, steps, H, gates, U, h, hIn, recurrentScale, mask, c, rec, rh, gateRows]: Forward
+  seq: SequenceBuffers,
+  U: FloatArray,
+  gateRows?: GateRows | null,
 ): void {
   const op = 'sequenceForward';
+  const { cell, batch: B, steps, units: H, gates, h, hIn, recurrentScale, mask, c, rec, rh } = seq;
   const BH = B * H;
   const G = gateCount(cell) * H;
   const scaled = recurrentScale === null ? null : needed(op, cell, 'hIn', hIn);
@@ -75,6 +82,10 @@ export function sequenceForward(
     if (cell.kind === 'gru') {
       const r = needed(op, cell, 'rec', rec);
       if (cell.resetAfter) {
+        // Zeros plus the recurrent bias, then hIn·U added.
+        r.fill(0, sG, sG + B * G);
+        const bias = seq.recurrentBias;
+        if (bias) for (let i = 0; i < B * G; i++) r[sG + i] += bias[i % G];
         gemm(
           matrix(rin, B, H, { offset: sH }),
           matrix(U, H, G),
@@ -120,10 +131,14 @@ export function sequenceForward(
  * the step before through U (and the recurrent-dropout scale).
  */
 export function sequenceBackward(
-  ...[cell, B, steps, H, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask, ...rest]: Backward
+  seq: SequenceBuffers,
+  Ut: FloatArray,
+  grads: SequenceGradients,
 ): void {
   const op = 'sequenceBackward';
-  const [c, dc, rec, dRec, dRh] = rest;
+  const { cell, batch: B, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
+  const { c, rec } = seq;
+  const { dH, dGates, dHIn, dc, dRec, dRh } = grads;
   const BH = B * H;
   const G = gateCount(cell) * H;
   const scratch = scale === null ? null : needed(op, cell, 'dHIn', dHIn);
@@ -135,8 +150,14 @@ export function sequenceBackward(
     const intoAt = scratch === null ? sH - BH : 0;
     if (scratch !== null && s > 0) scratch.fill(0, 0, BH);
     const dhPrev = s > 0 ? at(dH, sH - BH) : null;
-    const grads = { dh: at(dH, sH), dGates: at(dGates, sG), dhPrev };
-    const step = { batch: B, units: H, gates: at(gates, sG), mask: mask && at(mask, m), ...grads };
+    const stepGrads = { dh: at(dH, sH), dGates: at(dGates, sG), dhPrev };
+    const step = {
+      batch: B,
+      units: H,
+      gates: at(gates, sG),
+      mask: mask && at(mask, m),
+      ...stepGrads,
+    };
     let dRecurrent = dGates;
     if (cell.kind === 'gru') {
       const r = needed(op, cell, 'rec', rec);
@@ -214,12 +235,11 @@ export function sequenceLastByTrainingPath(
   if (bias !== null) ops.addRowVector(gates, rows, G, bias.subarray(0, G));
   const gru = cell.kind === 'gru';
   const rec = gru ? ops.alloc(rows * G) : null;
-  if (rec !== null && bias !== null && gru && cell.resetAfter) {
-    ops.addRowVector(rec, rows, G, bias.subarray(G, 2 * G));
-  }
+  const recurrentBias = bias !== null && gru && cell.resetAfter ? bias.subarray(G, 2 * G) : null;
   const rh = gru && !cell.resetAfter ? ops.alloc(rows * units) : null;
   const c = cell.kind === 'lstm' ? ops.alloc((steps + 1) * BH) : null;
   const h = ops.alloc((steps + 1) * BH);
-  ops.sequenceForward(cell, batch, steps, units, gates, U, h, null, null, mask, c, rec, rh);
+  const states = { h, hIn: null, recurrentScale: null, mask, c, rec, rh, recurrentBias };
+  ops.sequenceForward({ cell, batch, steps, units, gates, ...states }, U);
   out.set(h.subarray(steps * BH, (steps + 1) * BH));
 }

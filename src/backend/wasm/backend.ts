@@ -236,7 +236,9 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
 
-    sequenceForward(cell, batch, steps, H, gates, U, h, hIn, scale, mask, c, rec, rh, gateRows) {
+    sequenceForward(seq, U, gateRows) {
+      const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
+      const { c, rec, rh, recurrentBias } = seq;
       const [kind, option] = cellCode(cell);
       const m = mask === null ? 0 : heap.u8(mask);
       const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
@@ -245,13 +247,16 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const dropout = [when(scale !== null, hIn), opt(scale, 0, false), m];
       const bias = opt(gateRows?.bias ?? null, 0, false);
       const rows = gateRows ? [f(gateRows.table), heap.i32(gateRows.rows), bias] : [0, 0, 0];
-      // x = 0 in slot 15: the training pass (see sequenceLast), gateRows in 16 to 18.
+      const recBias = gru && option === 1 ? opt(recurrentBias ?? null, 0, false) : 0;
+      // x = 0 in slot 15: the training pass (see sequenceLast), gateRows in 16 to 18, 19 recBias.
       const work = steps * batch * H * gateCount(cell) * H;
-      pool.run(work, 1, TASK.sequenceForward, ...args, ...dropout, ...own, 0, ...rows);
+      pool.run(work, 1, TASK.sequenceForward, ...args, ...dropout, ...own, 0, ...rows, recBias);
       done();
     },
-    sequenceBackward(cell, batch, steps, H, gates, h, hIn, Ut, dH, dG, dHIn, scale, mask, ...a) {
-      const [c, dc, rec, dRec, dRh] = a;
+    sequenceBackward(seq, Ut, grads) {
+      const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
+      const { c, rec } = seq;
+      const { dH, dGates: dG, dHIn, dc, dRec, dRh } = grads;
       const [kind, option] = cellCode(cell);
       const m = mask === null ? 0 : heap.u8(mask);
       const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
@@ -261,8 +266,8 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       const own = [when(lstm, c, false), when(lstm, dc), when(gru, rec, false)];
       const gruOwn = [when(gru && option === 1, dRec), when(gru && option === 0, dRh)];
       const work = steps * batch * H * gateCount(cell) * H;
-      const grads = [w(dH), w(dG), ...dropout, ...own, ...gruOwn];
-      pool.run(work, 1, TASK.sequenceBackward, ...args, f(Ut), ...grads);
+      const written = [w(dH), w(dG), ...dropout, ...own, ...gruOwn];
+      pool.run(work, 1, TASK.sequenceBackward, ...args, f(Ut), ...written);
       done();
     },
     sequenceLast(cell, batch, steps, H, D, x, reverse, W, bias, U, mask, out, second) {

@@ -170,7 +170,8 @@ function forwardOneStep(
   const hIn = buffer(rng, BH);
   const c = buffer(rng, 2 * BH, uniform(rng, BH, -3, 3));
   const gru = cell.kind === 'gru';
-  const rec = buffer(rng, BG, onGrid(uniform(rng, BG, -2, 2)));
+  const rec = buffer(rng, BG);
+  const recBias = buffer(rng, G, onGrid(uniform(rng, G, -2, 2)));
   const rh = buffer(rng, BH);
   const mask = masked ? maskValues(rng, AT, B) : null;
   const ulps = cell.kind === 'simpleRnn' ? 8 : 16;
@@ -186,21 +187,22 @@ function forwardOneStep(
   const name = `sequenceForward one step ${cellName(cell)} ${B}×${H} masked=${masked} dropout=${dropout}`;
   check(ctx, name, (run) => {
     const s = scale && run.in('recurrentScale', scale);
-    run.backend.sequenceForward(
+    const seq = {
       cell,
-      B,
-      1,
-      H,
-      view(run.out('gates', gates, data(BG), gateBound)),
-      view(run.in('U', U)),
-      view(run.out('h', h, data(BH, BH), hBound)),
-      s && view(run.out('hIn', hIn, data(BH), EXACT)),
-      s,
-      mask && view(run.mask('mask', mask)),
-      cell.kind === 'lstm' ? view(run.out('c', c, data(BH, BH), rel(ulps))) : null,
-      gru ? view(run.out('rec', rec, data(BG), recBound)) : null,
-      gru && !cell.resetAfter ? view(run.out('rh', rh, data(BH), rel(8))) : null,
-    );
+      batch: B,
+      steps: 1,
+      units: H,
+      gates: view(run.out('gates', gates, data(BG), gateBound)),
+      h: view(run.out('h', h, data(BH, BH), hBound)),
+      hIn: s && view(run.out('hIn', hIn, data(BH), EXACT)),
+      recurrentScale: s,
+      mask: mask && view(run.mask('mask', mask)),
+      c: cell.kind === 'lstm' ? view(run.out('c', c, data(BH, BH), rel(ulps))) : null,
+      rec: gru ? view(run.out('rec', rec, data(BG), recBound)) : null,
+      rh: gru && !cell.resetAfter ? view(run.out('rh', rh, data(BH), rel(8))) : null,
+      recurrentBias: gru && cell.resetAfter ? view(run.in('recurrentBias', recBias)) : null,
+    };
+    run.backend.sequenceForward(seq, view(run.in('U', U)));
   });
 }
 
@@ -251,26 +253,28 @@ function backwardOneStep(
   const name = `sequenceBackward one step ${cellName(cell)} ${B}×${H} masked=${masked} dropout=${dropout}`;
   check(ctx, name, (run) => {
     const s = scale && run.in('recurrentScale', scale);
-    run.backend.sequenceBackward(
+    const seq = {
       cell,
-      B,
-      1,
-      H,
-      view(run.in('gates', gates)),
-      view(run.in('h', h)),
-      s && view(run.in('hIn', hIn)),
-      view(run.in('Ut', Ut)),
-      view(run.in('dH', dH)),
-      view(run.out('dGates', dGates, data(BG), dGatesBound)),
-      s && view(run.out('dHIn', dHIn, data(BH), ANY)),
-      s,
-      mask && view(run.mask('mask', mask)),
-      lstm ? view(run.in('c', c)) : null,
-      lstm ? view(run.out('dc', dc, data(BH), rel(ulps))) : null,
-      gru ? view(run.in('rec', rec)) : null,
-      gru && !resetBefore ? view(run.out('dRec', dRec, data(BG), rel(ulps))) : null,
-      resetBefore ? view(run.out('dRh', dRh, data(BH), ANY)) : null,
-    );
+      batch: B,
+      steps: 1,
+      units: H,
+      gates: view(run.in('gates', gates)),
+      h: view(run.in('h', h)),
+      hIn: s && view(run.in('hIn', hIn)),
+      recurrentScale: s,
+      mask: mask && view(run.mask('mask', mask)),
+      c: lstm ? view(run.in('c', c)) : null,
+      rec: gru ? view(run.in('rec', rec)) : null,
+      rh: null,
+    };
+    run.backend.sequenceBackward(seq, view(run.in('Ut', Ut)), {
+      dH: view(run.in('dH', dH)),
+      dGates: view(run.out('dGates', dGates, data(BG), dGatesBound)),
+      dHIn: s && view(run.out('dHIn', dHIn, data(BH), ANY)),
+      dc: lstm ? view(run.out('dc', dc, data(BH), rel(ulps))) : null,
+      dRec: gru && !resetBefore ? view(run.out('dRec', dRec, data(BG), rel(ulps))) : null,
+      dRh: resetBefore ? view(run.out('dRh', dRh, data(BH), ANY)) : null,
+    });
   });
 }
 
@@ -346,6 +350,7 @@ function sequenceCase(
   const mask = masked ? maskValues(rng, AT, T * B) : null;
   const c = buffer(rng, (T + 1) * BH);
   const rec = buffer(rng, T * BG);
+  const recBias = buffer(rng, G, uniform(rng, G, -2, 2));
   const rh = buffer(rng, T * BH);
   const dH = buffer(rng, T * BH);
   const dGates = buffer(rng, T * BG);
@@ -357,49 +362,31 @@ function sequenceCase(
   const name = `${cellName(cell)} ${B}×${T}×${H} masked=${masked} dropout=${dropout}`;
   check(ctx, name, (run) => {
     const s = scale && run.in('recurrentScale', scale);
-    const m = mask && view(run.mask('mask', mask));
-    const g = view(run.out('gates', gates, data(T * BG), bound));
-    const states = view(run.out('h', h, data(T * BH, BH), bound));
-    const dropped = s && view(run.out('hIn', hIn, data(T * BH), bound));
-    const cs = lstm ? view(run.out('c', c, data(T * BH, BH), bound)) : null;
-    const recs = gru ? view(run.out('rec', rec, data(T * BG), bound)) : null;
-    const rhs = resetBefore ? view(run.out('rh', rh, data(T * BH), bound)) : null;
+    const seq = {
+      cell,
+      batch: B,
+      steps: T,
+      units: H,
+      mask: mask && view(run.mask('mask', mask)),
+      gates: view(run.out('gates', gates, data(T * BG), bound)),
+      h: view(run.out('h', h, data(T * BH, BH), bound)),
+      hIn: s && view(run.out('hIn', hIn, data(T * BH), bound)),
+      recurrentScale: s,
+      c: lstm ? view(run.out('c', c, data(T * BH, BH), bound)) : null,
+      rec: gru ? view(run.out('rec', rec, data(T * BG), bound)) : null,
+      rh: resetBefore ? view(run.out('rh', rh, data(T * BH), bound)) : null,
+      recurrentBias: gru && !resetBefore ? view(run.in('recurrentBias', recBias)) : null,
+    };
     const be = run.backend;
-    be.sequenceForward(
-      cell,
-      B,
-      T,
-      H,
-      g,
-      view(run.in('U', U)),
-      states,
-      dropped,
-      s,
-      m,
-      cs,
-      recs,
-      rhs,
-    );
-    be.sequenceBackward(
-      cell,
-      B,
-      T,
-      H,
-      g,
-      states,
-      dropped,
-      view(run.in('Ut', Ut)),
-      view(run.out('dH', dH, data(T * BH), bound)),
-      view(run.out('dGates', dGates, data(T * BG), bound)),
-      s && view(run.out('dHIn', dHIn, data(BH), ANY)),
-      s,
-      m,
-      cs,
-      lstm ? view(run.out('dc', dc, data(BH), bound)) : null,
-      recs,
-      gru && !resetBefore ? view(run.out('dRec', dRec, data(T * BG), bound)) : null,
-      resetBefore ? view(run.out('dRh', dRh, data(BH), ANY)) : null,
-    );
+    be.sequenceForward(seq, view(run.in('U', U)));
+    be.sequenceBackward(seq, view(run.in('Ut', Ut)), {
+      dH: view(run.out('dH', dH, data(T * BH), bound)),
+      dGates: view(run.out('dGates', dGates, data(T * BG), bound)),
+      dHIn: s && view(run.out('dHIn', dHIn, data(BH), ANY)),
+      dc: lstm ? view(run.out('dc', dc, data(BH), bound)) : null,
+      dRec: gru && !resetBefore ? view(run.out('dRec', dRec, data(T * BG), bound)) : null,
+      dRh: resetBefore ? view(run.out('dRh', dRh, data(BH), ANY)) : null,
+    });
   });
 }
 

@@ -11,8 +11,9 @@ import assert from 'node:assert/strict';
 import type { Backend } from '../../../src/backend/backend.js';
 import {
   gateCount,
-  sequenceBlocks,
+  sequenceStep,
   type GateRows,
+  type SequenceBuffers,
   type SequenceCell,
 } from '../../../src/backend/recurrent-ops.js';
 import { sequenceLastByTrainingPath } from '../../../src/backend/reference/sequence.js';
@@ -64,6 +65,12 @@ function assertSameBits(got: FloatArray[], want: FloatArray[], what: string): vo
 /** Zero-filled arrays of n values: the backend's own, or ordinary ones of its dtype. */
 type Alloc = (n: number) => FloatArray;
 
+/** A sequenceForward over whole buffers: the sequence and U. */
+interface ForwardArgs {
+  readonly seq: SequenceBuffers;
+  readonly U: FloatArray;
+}
+
 /** The arguments of a sequenceForward over whole buffers, drawn from `rng`. */
 function forwardArgs(
   alloc: Alloc,
@@ -72,7 +79,7 @@ function forwardArgs(
   [B, T, H]: number[],
   masked: boolean,
   dropout: boolean,
-) {
+): ForwardArgs {
   const G = gateCount(cell) * H;
   const BH = B * H;
   const random = (n: number, scale = 1) => {
@@ -87,35 +94,27 @@ function forwardArgs(
   const c = cell.kind === 'lstm' ? random((T + 1) * BH) : null;
   const rec = gru ? random(T * B * G) : null;
   const rh = gru && !cell.resetAfter ? alloc(T * BH) : null;
+  const recurrentBias = gru && cell.resetAfter ? random(G) : null;
   const scale = dropout ? alloc(BH) : null;
   for (let i = 0; scale !== null && i < BH; i++) scale[i] = rng.next() < 0.3 ? 0 : 1 / 0.7;
   const hIn = dropout ? alloc(T * BH) : null;
   const mask = masked ? Uint8Array.from({ length: T * B }, () => (rng.next() < 0.3 ? 0 : 1)) : null;
-  return [cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] as const;
+  const shape = { cell, batch: B, steps: T, units: H };
+  const states = { h, hIn, recurrentScale: scale, mask, c, rec, rh, recurrentBias };
+  return { seq: { ...shape, gates, ...states }, U };
 }
 
 /** The arrays a sequenceForward writes. */
-function forwardOutputs(args: ReturnType<typeof forwardArgs>): FloatArray[] {
-  const [, , , , gates, , h, hIn, , , c, rec, rh] = args;
+function forwardOutputs({ seq }: ForwardArgs): FloatArray[] {
+  const { gates, h, hIn, c, rec, rh } = seq;
   return [gates, h, hIn, c, rec, rh].filter((a): a is FloatArray => a !== null);
 }
 
 /** sequenceForward as T calls of one step on views from block s of each buffer. */
-function forwardInSteps(
-  be: Backend,
-  args: ReturnType<typeof forwardArgs>,
-  gateRows: GateRows | null,
-): void {
-  const [cell, B, T, H, gates, U, h, hIn, scale, mask, c, rec, rh] = args;
-  const [BH, BG] = [B * H, B * gateCount(cell) * H];
-  for (let s = 0; s < T; s++) {
-    const at = (a: FloatArray | null, width: number, count = 1) =>
-      sequenceBlocks(a, s, width, count);
-    const state = [sequenceBlocks(h, s, BH, 2), at(hIn, BH), scale] as const;
-    const own = [at(c, BH, 2), at(rec, BG), at(rh, BH)] as const;
-    const [stepGates, stepMask] = [sequenceBlocks(gates, s, BG), sequenceBlocks(mask, s, B)];
-    const rows = gateRows && { ...gateRows, rows: sequenceBlocks(gateRows.rows, s, B) };
-    be.sequenceForward(cell, B, 1, H, stepGates, U, ...state, stepMask, ...own, rows);
+function forwardInSteps(be: Backend, { seq, U }: ForwardArgs, gateRows: GateRows | null): void {
+  for (let s = 0; s < seq.steps; s++) {
+    const [step, rows] = sequenceStep(seq, s, gateRows);
+    be.sequenceForward(step, U, rows);
   }
 }
 
@@ -140,15 +139,15 @@ function gateRowsAgainstGathered(ctx: SuiteContext): void {
       // Rows with a bias on three of the four shapes (the even seeds), without on the other.
       const bias = seed % 2 === 0 ? random(be, draw, G, 1) : null;
       const want = forwardArgs((n) => be.alloc(n), new Rng(seed), cell, shape, true, true);
-      be.gather(table, G, rows, want[4]);
-      if (bias !== null) be.addRowVector(want[4], T * B, G, bias);
-      be.sequenceForward(...want);
+      be.gather(table, G, rows, want.seq.gates);
+      if (bias !== null) be.addRowVector(want.seq.gates, T * B, G, bias);
+      be.sequenceForward(want.seq, want.U);
       for (const [i, tested] of backends.entries()) {
         for (const stepwise of [false, true]) {
           const got = forwardArgs((n) => tested.alloc(n), new Rng(seed), cell, shape, true, true);
-          got[4].fill(NaN);
+          got.seq.gates.fill(NaN);
           if (stepwise) forwardInSteps(tested, got, { table, rows, bias });
-          else tested.sequenceForward(...got, { table, rows, bias });
+          else tested.sequenceForward(got.seq, got.U, { table, rows, bias });
           const what = JSON.stringify({ cell, shape, stepwise, bias: !!bias, oneThread: i === 1 });
           assertSameBits(forwardOutputs(got), forwardOutputs(want), what);
         }
@@ -173,7 +172,7 @@ function forwardStepByStep(ctx: SuiteContext): void {
             const seed = shape[0] * 31 + shape[1];
             const want = forwardArgs(allocs[0], new Rng(seed), cell, shape, masked, dropout);
             const got = forwardArgs(alloc, new Rng(seed), cell, shape, masked, dropout);
-            be.sequenceForward(...want);
+            be.sequenceForward(want.seq, want.U);
             forwardInSteps(be, got, null);
             const what = JSON.stringify({
               cell,
@@ -200,11 +199,11 @@ function forwardBackward(
 ): FloatArray[] {
   const rng = new Rng(shape[0] * 31 + shape[1]);
   const fwd = forwardArgs((n) => be.alloc(n), rng, cell, shape, masked, dropout);
-  const [, B, T, H, gates, U, h, hIn, scale, mask, c, rec] = fwd;
+  const { batch: B, steps: T, units: H, c } = fwd.seq;
   const G = gateCount(cell) * H;
   const BH = B * H;
   const Ut = be.alloc(G * H);
-  be.sequenceToTimeMajor(U, Ut, H, G, 1, false, null);
+  be.sequenceToTimeMajor(fwd.U, Ut, H, G, 1, false, null);
   const dH = random(be, rng, T * BH);
   const dGates = be.alloc(T * B * G);
   const dHIn = dropout ? be.alloc(BH) : null;
@@ -212,9 +211,8 @@ function forwardBackward(
   const gru = cell.kind === 'gru';
   const dRec = gru && cell.resetAfter ? be.alloc(T * B * G) : null;
   const dRh = gru && !cell.resetAfter ? be.alloc(BH) : null;
-  be.sequenceForward(...fwd);
-  const grads = [dH, dGates, dHIn, scale, mask, c, dc, rec, dRec, dRh] as const;
-  be.sequenceBackward(cell, B, T, H, gates, h, hIn, Ut, ...grads);
+  be.sequenceForward(fwd.seq, fwd.U);
+  be.sequenceBackward(fwd.seq, Ut, { dH, dGates, dHIn, dc, dRec, dRh });
   const written = [...forwardOutputs(fwd), dH, dGates, dc, dRec];
   return written.filter((a): a is FloatArray => a !== null);
 }

@@ -57,6 +57,38 @@ const LSTM_C = { kind: 'lstm' };
 const GRU_A = { kind: 'gru', resetAfter: true };
 const GRU_R = { kind: 'gru', resetAfter: false };
 /** A valid adamUpdate call (n = 4), or its v replaced. */
+/** A SequenceBuffers of batch, steps and units 2 with every buffer (or `own`'s instead). */
+const SEQ = (be: Backend, cell: unknown, own: Record<string, unknown>) => ({
+  cell,
+  batch: 2,
+  steps: 2,
+  units: 2,
+  gates: F(be),
+  h: F(be),
+  hIn: F(be),
+  recurrentScale: F(be),
+  mask: M(),
+  c: F(be),
+  rec: F(be),
+  rh: F(be),
+  ...own,
+});
+const SEQ_SIZES: Where[] = [
+  [0, 'batch'],
+  [0, 'steps'],
+  [0, 'units'],
+];
+/** SequenceGradients with every buffer (or `own`'s instead). */
+const GRADS = (be: Backend, own: Record<string, unknown>) => ({
+  dH: F(be),
+  dGates: F(be),
+  dHIn: F(be),
+  dc: F(be),
+  dRec: F(be),
+  dRh: F(be),
+  ...own,
+});
+
 const adamArgs = (be: Backend, v: unknown = F(be)): unknown[] => [
   F(be),
   F(be),
@@ -95,12 +127,12 @@ const OPS: Record<string, OpCall> = {
   sequenceToTimeMajor: { args: (b) => [F(b), F(b), 2, 2, 2, false, F(b)], sizes: [2, 3, 4] },
   timeMajorToSequence: { args: (b) => [F(b), F(b), 2, 2, 2, true, null], sizes: [2, 3, 4] },
   sequenceForward: {
-    args: (b) => [GRU_R, 2, 2, 2, F(b), F(b), F(b), F(b), F(b), M(), null, F(b), F(b)],
-    sizes: [1, 2, 3],
+    args: (b) => [SEQ(b, GRU_R, { c: null }), F(b)],
+    sizes: SEQ_SIZES,
   },
   sequenceBackward: {
-    args: (b) => [LSTM_C, 2, 2, 2, ...[1, 2, 3, 4, 5, 6, 7, 8].map(() => F(b)), M(), F(b), F(b)],
-    sizes: [1, 2, 3],
+    args: (b) => [SEQ(b, LSTM_C, { rec: null, rh: null }), F(b), GRADS(b, {})],
+    sizes: SEQ_SIZES,
   },
   sequenceLast: {
     args: (b) => [GRU_A, 2, 2, 2, 2, F(b), false, F(b), F(b), F(b), M(), F(b)],
@@ -268,20 +300,29 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'conv1dBackwardSparse', sparse('relu', Int32Array.of(-1)), 'a negative entry');
   rejects(be, 'im2col1d', [F(be), { ...win(), stride: 0 }, F(be)], 'stride 0');
   rejects(be, 'maxPool1d', [F(be), { ...win(), steps: 0 }, F(be), I()], 'no input steps');
-  const floats = (n: number) => Array.from({ length: n }, () => F(be));
-  const nulls = (n: number) => new Array<null>(n).fill(null);
-  // sequenceForward's gates, U and h, then hIn and recurrentScale (none).
-  const forward = (cell: unknown) => [cell, 2, 2, 2, ...floats(3), null, null];
-  const lstm = (mask: unknown) => [...forward(LSTM_C), mask, F(be), null, null];
+  // sequenceForward without dropout: gates, U, h and what the cell needs.
+  const none = { hIn: null, recurrentScale: null, mask: null, c: null, rec: null, rh: null };
+  const forward = (cell: unknown, own: Record<string, unknown>) => [
+    SEQ(be, cell, { ...none, ...own }),
+    F(be),
+  ];
+  const lstm = (mask: unknown) => forward(LSTM_C, { mask, c: F(be) });
   rejects(be, 'sequenceForward', lstm(new Uint8Array(3)), 'a short mask');
   rejects(be, 'sequenceForward', lstm(Int32Array.of(1, 1, 1, 1)), 'an Int32Array mask');
   rejects(be, 'sequenceForward', lstm(M().subarray(61)), 'a short view of a mask');
-  rejects(be, 'sequenceForward', [...forward(LSTM_C), ...nulls(4)], 'an LSTM without c');
-  const rnn = (cell: unknown) => [...forward(cell), ...nulls(4)];
+  rejects(be, 'sequenceForward', forward(LSTM_C, {}), 'an LSTM without c');
+  rejects(be, 'sequenceForward', forward(LSTM_C, { c: F(be), gates: null }), 'no gates');
+  rejects(be, 'sequenceForward', forward(LSTM_C, { recurrentScale: F(be) }), 'a scale, no hIn');
+  const rnn = (cell: unknown) => forward(cell, {});
   const softmax = { kind: 'simpleRnn', activation: 'softmax' };
   rejects(be, 'sequenceForward', rnn(softmax), 'softmax in a cell');
   rejects(be, 'sequenceForward', rnn({ kind: 'transformer' }), 'an unknown cell');
   rejects(be, 'sequenceForward', rnn(null), 'no cell');
+  rejects(be, 'sequenceForward', [5, F(be)], 'a number as the sequence');
+  const gruForward = (recurrentBias: unknown) => forward(GRU_A, { rec: F(be), recurrentBias });
+  rejects(be, 'sequenceForward', gruForward(F(be).subarray(0, 5)), 'a short recurrent bias');
+  rejects(be, 'sequenceForward', gruForward(Int32Array.of(1, 2, 3, 4, 5, 6)), 'an int rec. bias');
+  fn('sequenceForward', ...gruForward(F(be))); // valid
   const tanh = { kind: 'simpleRnn', activation: 'tanh' };
   const rows = (gateRows: unknown) => [...rnn(tanh), gateRows];
   const ids = (...list: number[]) => Int32Array.from(list);
@@ -309,10 +350,16 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'sequenceLast', last({ ...layer(F(be)), W: null }), 'a second layer without W');
   rejects(be, 'sequenceLast', last(5), 'a number as the second layer');
   fn('sequenceLast', ...last(layer(F(be)))); // valid
-  // sequenceBackward's gates, h, hIn, Ut, dH and dGates, no dropout, mask or c, then rec.
-  const gru = (dRec: unknown) => [GRU_A, 2, 2, 2, ...floats(6), ...nulls(5), F(be), dRec, null];
+  // sequenceBackward without dropout, mask or c.
+  const gru = (dRec: unknown) => [
+    SEQ(be, GRU_A, { ...none, rec: F(be) }),
+    F(be),
+    GRADS(be, { dHIn: null, dc: null, dRec, dRh: null }),
+  ];
   rejects(be, 'sequenceBackward', gru(null), 'resetAfter without dRec');
   rejects(be, 'sequenceBackward', gru(be.alloc(7)), 'a short dRec');
+  rejects(be, 'sequenceBackward', [...gru(F(be)).slice(0, 2), null], 'no gradients');
+  fn('sequenceBackward', ...gru(F(be))); // valid
   rejects(be, 'adamUpdate', adamArgs(be, null), 'no v');
   const adamRows = (rows: unknown) => [...adamArgs(be), 2, rows];
   rejects(be, 'adamUpdateRows', adamRows(Int32Array.of(0, 2)), 'a row past the table');
