@@ -28,9 +28,19 @@ export interface GateRows {
   readonly bias?: FloatArray | null;
 }
 
+/** What sequenceLast reads a layer's input as: its cell and sizes, x [batch, steps, inputDim]. */
+export interface SequenceInput {
+  readonly cell: SequenceCell;
+  readonly batch: number;
+  readonly steps: number;
+  readonly units: number;
+  readonly inputDim: number;
+  readonly x: FloatArray;
+}
+
 /**
- * One layer's own arguments of sequenceLast (its direction, weights, mask and output): the
- * second layer of a call that runs two over the same input (Bidirectional's two directions).
+ * One layer's own arguments of sequenceLast (its direction, weights, mask and output); a call
+ * may run two over the same input (Bidirectional's two directions).
  */
 export interface SequenceLastLayer {
   readonly reverse: boolean;
@@ -196,10 +206,10 @@ export interface RecurrentOps {
    */
   sequenceBackward(seq: SequenceBuffers, Ut: FloatArray, grads: SequenceGradients): void;
   /**
-   * Inference of the last state, exactly the training path's ops: x [batch, steps, inputDim]
-   * batch-major to time-major (reversed when `reverse`), gates = x·W (W [inputDim, G·units]) +
-   * bias (or none; GRU resetAfter: bias [2, 3·units], row 0 here and row 1 the recurrent bias),
-   * zero initial states, sequenceForward with `mask` ([steps, batch] in processing order, or
+   * Inference of the last state, exactly the training path's ops: input.x batch-major to
+   * time-major (reversed when layer.reverse), gates = x·W (W [inputDim, G·units]) + bias (or
+   * none; GRU resetAfter: bias [2, 3·units], row 0 here and row 1 the recurrent bias), zero
+   * initial states, sequenceForward with the layer's mask ([steps, batch] in processing order, or
    * null), and the state after the last step into out [batch, units]. A fast backend runs it
    * without keeping what only backward needs. `second`, when given, is a second layer of the same
    * cell and sizes over the same x (Bidirectional's other direction), computed as by its own
@@ -207,18 +217,8 @@ export interface RecurrentOps {
    * cannot be split.
    */
   sequenceLast(
-    cell: SequenceCell,
-    batch: number,
-    steps: number,
-    units: number,
-    inputDim: number,
-    x: FloatArray,
-    reverse: boolean,
-    W: FloatArray,
-    bias: FloatArray | null,
-    U: FloatArray,
-    mask: Uint8Array | null,
-    out: FloatArray,
+    input: SequenceInput,
+    layer: SequenceLastLayer,
     second?: SequenceLastLayer | null,
   ): void;
 }

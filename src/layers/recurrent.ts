@@ -630,9 +630,15 @@ export abstract class RecurrentLayer extends Layer {
         out: l.ws.get('y', B * l.units),
       };
     });
-    const { reverse, W, bias, U, mask, out } = args[0];
-    const shape = [this.cell, B, T, this.units, D, x.data] as const;
-    this.backend.sequenceLast(...shape, reverse, W, bias, U, mask, out, args[1] ?? null);
+    const input = {
+      cell: this.cell,
+      batch: B,
+      steps: T,
+      units: this.units,
+      inputDim: D,
+      x: x.data,
+    };
+    this.backend.sequenceLast(input, args[0], args[1] ?? null);
     return args.map((a) => new Tensor(a.out, [B, this.units]));
   }
 

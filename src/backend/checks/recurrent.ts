@@ -103,12 +103,13 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
     if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('grads.dRh', g.dRh, 0, BH);
     return BH > 0;
   },
-  sequenceLast(cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out, second) {
+  sequenceLast(input, first, second) {
     const c = new Args('sequenceLast');
-    const q = sequenceShape(c, cell, batch, steps, units);
+    const i = c.record('input', input);
+    const q = sequenceShape(c, i.cell, i.batch, i.steps, i.units);
     const { B, H, T, G } = q;
-    const D = c.size('inputDim', inputDim);
-    c.floatSpan('x', x, 0, B * T * D);
+    const D = c.size('input.inputDim', i.inputDim);
+    c.floatSpan('input.x', i.x, 0, B * T * D);
     const twoRows = q.cell.kind === 'gru' && q.cell.resetAfter;
     const layer = (name: string, l: Record<string, unknown>) => {
       c.flag(`${name}reverse`, l.reverse);
@@ -118,7 +119,7 @@ export const recurrentChecks: Checks<keyof RecurrentOps> = {
       c.maskSpan(`${name}mask`, l.mask, 0, T * B);
       c.floatSpan(`${name}out`, l.out, 0, q.BH);
     };
-    layer('', { reverse, W, bias, U, mask, out });
+    layer('layer.', c.record('layer', first));
     if (second !== undefined && second !== null) layer('second.', c.record('second', second));
     return q.BH > 0;
   },

@@ -3,21 +3,22 @@ import type { ConvOps } from '../conv-ops.js';
 import type { CoreOps } from '../core-ops.js';
 import type { EmbeddingBagMode, EmbeddingOps } from '../embedding-ops.js';
 import type { FlatGemm } from '../gemm-args.js';
-import type { RecurrentOps, TransposeShape } from '../recurrent-ops.js';
+import type { TransposeShape } from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 
 /** Kernel variants of the addon, fastest first. */
 export const NATIVE_VARIANTS = ['avx512', 'avx2', 'baseline'] as const;
 export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
 
-type DropLast<T extends unknown[]> = T extends [...infer A, unknown] ? A : never;
-/** sequenceLast's second layer, field by field: the arguments of its first (reverse … out). */
-type SecondLayer =
-  Required<SequenceArgs<'sequenceLast'>> extends [...ShapeArgs, ...infer Layer, unknown]
-    ? Layer
-    : never;
-/** cell, batch, steps, units, inputDim, x. */
-type ShapeArgs = [unknown, unknown, unknown, unknown, unknown, unknown];
+/** A sequenceLast layer field by field, in SequenceLastLayer's order. */
+type LastLayer = [
+  reverse: boolean,
+  W: FloatArray,
+  bias: FloatArray | null,
+  U: FloatArray,
+  mask: Uint8Array | null,
+  out: FloatArray,
+];
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
 type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
 /** A Window1d passed as its 8 fields in declaration order. */
@@ -82,13 +83,11 @@ export interface NativeAddon
       dRh: FloatArray | null,
     ]
   ): void;
-  /** second as its six fields, or left out. */
+  /** The input's cell, sizes and x, the layer's fields, then the second's, or left out. */
   sequenceLast(
-    kind: number,
-    option: number,
-    ...rest:
-      | DropLast<Required<Tail<SequenceArgs<'sequenceLast'>>>>
-      | [...DropLast<Required<Tail<SequenceArgs<'sequenceLast'>>>>, ...SecondLayer]
+    ...args:
+      | [...SequenceShape, inputDim: number, x: FloatArray, ...LastLayer]
+      | [...SequenceShape, inputDim: number, x: FloatArray, ...LastLayer, ...LastLayer]
   ): void;
   embeddingBag(...args: ModeAsNumber<Parameters<EmbeddingOps['embeddingBag']>>): void;
   embeddingBagBackward(
@@ -169,7 +168,6 @@ type SequenceStates = [
   rec: FloatArray | null,
   rh: FloatArray | null,
 ];
-type SequenceArgs<K extends keyof RecurrentOps> = Parameters<RecurrentOps[K]>;
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
 

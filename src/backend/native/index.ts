@@ -4,7 +4,7 @@ import { OP_CHECKS } from '../checks/index.js';
 import { flatGemm } from '../gemm-args.js';
 import type { Window1d } from '../conv-ops.js';
 import { EMBEDDING_BAG_MODES } from '../embedding-ops.js';
-import type { SequenceBuffers } from '../recurrent-ops.js';
+import type { SequenceBuffers, SequenceLastLayer } from '../recurrent-ops.js';
 import { ACTIVATION_CODES, cellCode } from '../kernel-codes.js';
 import { BackendSettingsError, resolveThreads } from '../settings.js';
 import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
@@ -145,11 +145,21 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
       const pass = [gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask] as const;
       use().sequenceBackward(...shapeOf(seq), ...pass, c, dc, rec, dRec, dRh);
     },
-    sequenceLast: (cell, B, T, H, D, x, reverse, W, bias, U, mask, out, second) => {
-      const first = [B, T, H, D, x, reverse, W, bias, U, mask, out] as const;
-      if (second == null) return use().sequenceLast(...cellCode(cell), ...first);
-      const { reverse: r, W: w, bias: b, U: u, mask: m, out: o } = second;
-      use().sequenceLast(...cellCode(cell), ...first, r, w, b, u, m, o);
+    sequenceLast: (input, layer, second) => {
+      const { cell, batch, steps, units, inputDim, x } = input;
+      const fields = (l: SequenceLastLayer) =>
+        [l.reverse, l.W, l.bias, l.U, l.mask, l.out] as const;
+      const first = [
+        ...cellCode(cell),
+        batch,
+        steps,
+        units,
+        inputDim,
+        x,
+        ...fields(layer),
+      ] as const;
+      if (second == null) use().sequenceLast(...first);
+      else use().sequenceLast(...first, ...fields(second));
     },
 
     im2col1d: (x, w, cols) => use().im2col1d(x, ...win(w), cols),

@@ -4,10 +4,11 @@ import type { Backend } from '../backend.js';
 import {
   gateCount,
   type GateRows,
-  type RecurrentOps,
   type SequenceBuffers,
   type SequenceCell,
   type SequenceGradients,
+  type SequenceInput,
+  type SequenceLastLayer,
 } from '../recurrent-ops.js';
 import {
   gruCellBackward,
@@ -216,15 +217,13 @@ export type TrainingPathOps = Pick<
  */
 export function sequenceLastByTrainingPath(
   ops: TrainingPathOps,
-  ...[cell, batch, steps, units, inputDim, x, reverse, W, bias, U, mask, out, second]: Parameters<
-    RecurrentOps['sequenceLast']
-  >
+  input: SequenceInput,
+  layer: SequenceLastLayer,
+  second?: SequenceLastLayer | null,
 ): void {
-  const shape = [cell, batch, steps, units, inputDim, x] as const;
-  if (second) {
-    const { reverse: r, W: w, bias: b, U: u, mask: m, out: o } = second;
-    sequenceLastByTrainingPath(ops, ...shape, r, w, b, u, m, o);
-  }
+  if (second) sequenceLastByTrainingPath(ops, input, second);
+  const { cell, batch, steps, units, inputDim, x } = input;
+  const { reverse, W, bias, U, mask, out } = layer;
   const BH = batch * units;
   const G = gateCount(cell) * units;
   const rows = steps * batch;

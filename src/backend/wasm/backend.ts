@@ -270,7 +270,8 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       pool.run(work, 1, TASK.sequenceBackward, ...args, f(Ut), ...written);
       done();
     },
-    sequenceLast(cell, batch, steps, H, D, x, reverse, W, bias, U, mask, out, second) {
+    sequenceLast(seqInput, layer, second) {
+      const { cell, batch, steps, units: H, inputDim: D, x } = seqInput;
       const [kind, option] = cellCode(cell);
       const G = gateCount(cell) * H;
       const BH = batch * H;
@@ -289,7 +290,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
         const args = [batch, steps, H, kind, option, gates, f(l.U), h, 0, 0, m, c, rec, rh];
         return [...args, input, D, +l.reverse, f(l.W), opt(l.bias, 0, false), w(l.out), chunk];
       };
-      const first = task({ reverse, W, bias, U, mask, out });
+      const first = task(layer);
       const work = steps * batch * G * (D + H);
       if (second == null) {
         pool.run(work, 1, TASK.sequenceForward, ...first);

@@ -260,10 +260,10 @@ function sequenceLast(ctx: SuiteContext): void {
         const bias = withBias ? random(be, rng, rows * G) : null;
         const U = random(be, rng, H * G, 0.5);
         const mask = masked ? Uint8Array.from({ length: T * B }, () => +(rng.next() >= 0.3)) : null;
-        const args = [cell, B, T, H, D, x, reverse, W, bias, U, mask] as const;
+        const input = { cell, batch: B, steps: T, units: H, inputDim: D, x };
         const [want, got] = [be.alloc(B * H), be.alloc(B * H)];
-        sequenceLastByTrainingPath(be, ...args, want);
-        be.sequenceLast(...args, got);
+        sequenceLastByTrainingPath(be, input, { reverse, W, bias, U, mask, out: want });
+        be.sequenceLast(input, { reverse, W, bias, U, mask, out: got });
         assertSameBits([got], [want], JSON.stringify({ cell, B, T, H, D, masked, reverse }));
       }
     }
@@ -293,17 +293,16 @@ function sequenceLastTwoLayers(ctx: SuiteContext): void {
         out: be.alloc(B * H),
       });
       const [first, second] = [layer(false, true), layer(true, false)];
-      const call = (l: typeof first) => [l.reverse, l.W, l.bias, l.U, l.mask] as const;
-      const shape = [cell, B, T, H, D, x] as const;
+      const input = { cell, batch: B, steps: T, units: H, inputDim: D, x };
       const want = [first, second].map((l) => {
         const out = be.alloc(B * H);
-        be.sequenceLast(...shape, ...call(l), out);
+        be.sequenceLast(input, { ...l, out });
         return out;
       });
       for (const [i, tested] of backends.entries()) {
         first.out.fill(NaN);
         second.out.fill(NaN);
-        tested.sequenceLast(...shape, ...call(first), first.out, second);
+        tested.sequenceLast(input, first, second);
         const what = JSON.stringify({ cell, B, T, H, D, oneThread: i === 1 });
         assertSameBits([first.out, second.out], want, what);
       }

@@ -135,8 +135,16 @@ const OPS: Record<string, OpCall> = {
     sizes: SEQ_SIZES,
   },
   sequenceLast: {
-    args: (b) => [GRU_A, 2, 2, 2, 2, F(b), false, F(b), F(b), F(b), M(), F(b)],
-    sizes: [1, 2, 3, 4],
+    args: (b) => [
+      { cell: GRU_A, batch: 2, steps: 2, units: 2, inputDim: 2, x: F(b) },
+      { reverse: false, W: F(b), bias: F(b), U: F(b), mask: M(), out: F(b) },
+    ],
+    sizes: [
+      [0, 'batch'],
+      [0, 'steps'],
+      [0, 'units'],
+      [0, 'inputDim'],
+    ],
   },
   im2col1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
   col2im1d: { args: (b) => [F(b), win(), F(b)], sizes: at(1) },
@@ -349,6 +357,10 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'sequenceLast', last(layer(be.alloc(3))), 'a short second out');
   rejects(be, 'sequenceLast', last({ ...layer(F(be)), W: null }), 'a second layer without W');
   rejects(be, 'sequenceLast', last(5), 'a number as the second layer');
+  rejects(be, 'sequenceLast', [OPS.sequenceLast.args(be)[0], 5], 'a number as the layer');
+  rejects(be, 'sequenceLast', [null, layer(F(be))], 'no input');
+  const input = OPS.sequenceLast.args(be)[0] as object;
+  rejects(be, 'sequenceLast', [{ ...input, x: be.alloc(7) }, layer(F(be))], 'a short x');
   fn('sequenceLast', ...last(layer(F(be)))); // valid
   // sequenceBackward without dropout, mask or c.
   const gru = (dRec: unknown) => [
