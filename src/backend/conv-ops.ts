@@ -61,6 +61,26 @@ export function window1d(
   };
 }
 
+/**
+ * A Conv1D's output gradient dy [batch·outSteps, filters] where it is zero except at the `count`
+ * flat indices `at` (each listed once: a max pooling's winners), with the output y of its
+ * activation `kind`.
+ */
+export interface SparseConvOutput {
+  readonly kind: ActivationKind;
+  readonly y: FloatArray;
+  readonly dy: FloatArray;
+  readonly at: Int32Array;
+  readonly count: number;
+}
+
+/** What a Conv1D's backward adds to (dKernel, dBias or null) and writes (dx). */
+export interface ConvGradients {
+  readonly dKernel: FloatArray;
+  readonly dBias: FloatArray | null;
+  readonly dx: FloatArray;
+}
+
 /** Conv1D (as im2col + GEMM) and pooling primitives over [batch, steps, channels] arrays. */
 export interface ConvOps {
   /**
@@ -80,28 +100,22 @@ export interface ConvOps {
   /** dx = 0, then dx[argmax[i]] += dy[i]: overlapping windows accumulate. */
   maxPool1dBackward(dy: FloatArray, argmax: Int32Array, w: Window1d, dx: FloatArray): void;
   /**
-   * Conv1D's backward when its output gradient dy [batch·outSteps, filters] is zero except at
-   * the `count` flat indices `at` (each listed once: a max pooling's winners), at the cost of
+   * Conv1D's backward when its output gradient is sparse (out: SparseConvOutput), at the cost of
    * count·size·channels instead of three GEMMs over every output. With g = dy·f'(y) at each
-   * listed index (f = `kind`, not softmax; y the activation's output, as activationBackward):
-   * per filter f, s = Σ g·(its im2col row) and σ = Σ g over the entries of f in list order,
-   * from 0; then dKernel[:, f] += s and dBias[f] += σ (dBias null: no bias). dx (the input
-   * gradient, [batch, steps, channels]) = 0, then every entry in list order adds g·kernel[j, :, f]
-   * at each of its window's input steps j. The dense path's values up to the order of rounding.
+   * listed index (f = out.kind, not softmax; y the activation's output, as activationBackward):
+   * per filter f, s = Σ g·(its im2col row of x) and σ = Σ g over the entries of f in list order,
+   * from 0; then grads.dKernel[:, f] += s and grads.dBias[f] += σ (dBias null: no bias).
+   * grads.dx (the input gradient, [batch, steps, channels]) = 0, then every entry in list order
+   * adds g·kernel[j, :, f] at each of its window's input steps j (kernel [size, channels,
+   * filters]). The dense path's values up to the order of rounding.
    */
   conv1dBackwardSparse(
-    kind: ActivationKind,
-    y: FloatArray,
-    dy: FloatArray,
-    at: Int32Array,
-    count: number,
+    out: SparseConvOutput,
     x: FloatArray,
     w: Window1d,
     kernel: FloatArray,
     filters: number,
-    dKernel: FloatArray,
-    dBias: FloatArray | null,
-    dx: FloatArray,
+    grads: ConvGradients,
   ): void;
   /**
    * y[b, c] = mean of x[b, t, c] over the steps t with mask[b, t] ≠ 0 (all steps when mask is

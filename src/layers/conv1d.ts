@@ -169,20 +169,16 @@ export class Conv1D extends Layer {
     const dx = this.ws.get('dx', w.batch * w.steps * w.channels);
     if (this.sparseEnough(dy)) {
       const { kernel, bias } = affine;
-      this.backend.conv1dBackwardSparse(
-        this.activation,
-        affine.output,
-        dy.data,
-        dy.at,
-        dy.at.length,
-        input,
-        w,
-        kernel.value.data,
-        this.filters,
-        kernel.grad.data,
-        bias === null ? null : bias.grad.data,
-        dx,
-      );
+      const out = {
+        kind: this.activation,
+        y: affine.output,
+        dy: dy.data,
+        at: dy.at,
+        count: dy.at.length,
+      };
+      const dBias = bias === null ? null : bias.grad.data;
+      const grads = { dKernel: kernel.grad.data, dBias, dx };
+      this.backend.conv1dBackwardSparse(out, input, w, kernel.value.data, this.filters, grads);
     } else {
       // After an in-place forward the im2col rows are made now, for the dense path only.
       const cols = this.inPlace ? this.im2col(input, w) : undefined;

@@ -89,26 +89,29 @@ export const convOptimizerChecks: Checks<keyof ConvOps | keyof OptimizerOps> = {
     c.floatSpan('dx', dx, 0, n.input);
     return n.input > 0;
   },
-  conv1dBackwardSparse(kind, y, dy, at, count, x, w, kernel, filters, dKernel, dBias, dx) {
+  conv1dBackwardSparse(out, x, w, kernel, filters, grads) {
     const c = new Args('conv1dBackwardSparse');
-    c.choice('kind', kind, SPARSE_KINDS);
+    const { kind, y, dy, at, count } = c.record('out', out);
+    const { dKernel, dBias, dx } = c.record('grads', grads);
+    c.choice('out.kind', kind, SPARSE_KINDS);
     const n = windowLengths(c, w);
     const F = c.size('filters', filters);
     const outputs = w.batch * w.outSteps * F;
     const weights = w.size * w.channels * F;
-    c.floatSpan('y', y, 0, outputs);
-    c.floatSpan('dy', dy, 0, outputs);
-    const list = c.ints('at', at);
-    const entries = c.size('count', count);
-    c.span('at', list, 0, entries);
+    c.floatSpan('out.y', y, 0, outputs);
+    c.floatSpan('out.dy', dy, 0, outputs);
+    const list = c.ints('out.at', at);
+    const entries = c.size('out.count', count);
+    c.span('out.at', list, 0, entries);
     for (let e = 0; e < entries; e++) {
-      if (list[e] < 0 || list[e] >= outputs) c.fail(`at[${e}] = ${list[e]} is outside the output`);
+      if (list[e] < 0 || list[e] >= outputs)
+        c.fail(`out.at[${e}] = ${list[e]} is outside the output`);
     }
     c.floatSpan('x', x, 0, n.input);
     c.floatSpan('kernel', kernel, 0, weights);
-    c.floatSpan('dKernel', dKernel, 0, weights);
-    c.floatSpanOrNull('dBias', dBias, 0, F);
-    c.floatSpan('dx', dx, 0, n.input);
+    c.floatSpan('grads.dKernel', dKernel, 0, weights);
+    c.floatSpanOrNull('grads.dBias', dBias, 0, F);
+    c.floatSpan('grads.dx', dx, 0, n.input);
     return n.input > 0 || (dBias !== null && F > 0);
   },
   globalAvgPool1d: (...a) => avgPool('globalAvgPool1d', ...a),

@@ -166,8 +166,11 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
     col2im1d: (dCols, w, dx) => use().col2im1d(dCols, ...win(w), dx),
     maxPool1d: (x, w, y, argmax) => use().maxPool1d(x, ...win(w), y, argmax),
     maxPool1dBackward: (dy, argmax, w, dx) => use().maxPool1dBackward(dy, argmax, ...win(w), dx),
-    conv1dBackwardSparse: (kind, y, dy, at, count, x, w, ...rest) =>
-      use().conv1dBackwardSparse(ACTIVATION_CODES[kind], y, dy, at, count, x, ...win(w), ...rest),
+    conv1dBackwardSparse: ({ kind, y, dy, at, count }, x, w, kernel, filters, grads) => {
+      const { dKernel, dBias, dx } = grads;
+      const sparse = [ACTIVATION_CODES[kind], y, dy, at, count] as const;
+      use().conv1dBackwardSparse(...sparse, x, ...win(w), kernel, filters, dKernel, dBias, dx);
+    },
     globalAvgPool1d: (...a) => use().globalAvgPool1d(...a),
     globalAvgPool1dBackward: (...a) => use().globalAvgPool1dBackward(...a),
 

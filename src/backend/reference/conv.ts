@@ -95,7 +95,8 @@ export const referenceConvOps: ConvOps = {
     for (let i = 0; i < n; i++) dx[argmax[i]] += dy[i];
   },
 
-  conv1dBackwardSparse(kind, y, dy, at, count, x, w, kernel, filters, dKernel, dBias, dx) {
+  conv1dBackwardSparse({ kind, y, dy, at, count }, x, w, kernel, filters, grads) {
+    const { dKernel, dBias, dx } = grads;
     const { batch, steps, channels: C, size, stride, dilation, padLeft, outSteps } = w;
     const K = size * C;
     // Per filter, the sums of its entries from 0 (kept transposed: one row of K per filter).

@@ -321,12 +321,13 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       k.maxPoolBackward(f(dy), heap.i32(argmax), n, w(dx), win.batch * win.steps * win.channels);
       done();
     },
-    conv1dBackwardSparse(kind, y, dy, at, count, x, win, kernel, filters, dKernel, dBias, dx) {
+    conv1dBackwardSparse({ kind, y, dy, at, count }, x, win, kernel, filters, grads) {
+      const { dKernel, dBias, dx } = grads;
       // Per-filter sums, bias sums and the transposed kernel (see assembly/conv.ts).
       const weights = win.size * win.channels * filters;
       const scratch = sparseScratch(2 * weights + filters);
-      const grads = [f(y), f(dy), heap.i32(at), count, f(x), ...geometry(win), f(kernel), filters];
-      const args = [ACTIVATION_CODES[kind], ...grads, w(dKernel), opt(dBias), w(dx), f(scratch)];
+      const read = [f(y), f(dy), heap.i32(at), count, f(x), ...geometry(win), f(kernel), filters];
+      const args = [ACTIVATION_CODES[kind], ...read, w(dKernel), opt(dBias), w(dx), f(scratch)];
       // The weights pass (filters split) writes the transposed kernel the input pass reads.
       const work = 2 * count * win.size * win.channels;
       pool.run(work + weights, POINTWISE_SPLIT, TASK.convSparseWeights, ...args);

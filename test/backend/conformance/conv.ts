@@ -177,8 +177,9 @@ function conv1dBackwardSparse(ctx: SuiteContext): void {
       const absKernel = reference.alloc(weights);
       const absBias = reference.alloc(filters);
       const absDx = reference.alloc(inputSize(w));
-      const absArgs = [abs(dy), at, at.length, abs(x), w, abs(kernel), filters] as const;
-      reference.conv1dBackwardSparse('linear', y, ...absArgs, absKernel, absBias, absDx);
+      const absOut = { kind: 'linear' as const, y, dy: abs(dy), at, count: at.length };
+      const absGrads = { dKernel: absKernel, dBias: absBias, dx: absDx };
+      reference.conv1dBackwardSparse(absOut, abs(x), w, abs(kernel), filters, absGrads);
       const name = `conv1dBackwardSparse ${kind} ${describeWindow(w)} F${filters} entries ${at.length} bias=${useBias}`;
       check(ctx, name, (run) => {
         const dK = run.out(
@@ -191,20 +192,20 @@ function conv1dBackwardSparse(ctx: SuiteContext): void {
           ? run.out('dBias', dBias, span(0, filters), listSumBound(absBias, dBias, at.length))
           : null;
         const dX = run.out('dx', dx, span(0, inputSize(w)), listSumBound(absDx, [], at.length));
-        run.backend.conv1dBackwardSparse(
+        const out = {
           kind,
-          run.in('y', y),
-          run.in('dy', dy),
-          run.ints('at', at),
-          at.length,
-          run.in('x', x),
-          w,
-          run.in('kernel', kernel),
-          filters,
-          dK,
-          dB,
-          dX,
-        );
+          y: run.in('y', y),
+          dy: run.in('dy', dy),
+          at: run.ints('at', at),
+          count: at.length,
+        };
+        const x1 = run.in('x', x);
+        const k1 = run.in('kernel', kernel);
+        run.backend.conv1dBackwardSparse(out, x1, w, k1, filters, {
+          dKernel: dK,
+          dBias: dB,
+          dx: dX,
+        });
       });
     }
   });

@@ -151,8 +151,15 @@ const OPS: Record<string, OpCall> = {
   maxPool1d: { args: (b) => [F(b), win(), F(b), I()], sizes: at(1) },
   maxPool1dBackward: { args: (b) => [F(b), I(), win(), F(b)], sizes: at(2) },
   conv1dBackwardSparse: {
-    args: (b) => ['relu', F(b), F(b), SPARSE_AT(), 4, F(b), win(), F(b), 2, F(b), F(b), F(b)],
-    sizes: [...at(6), 8, 4],
+    args: (b) => [
+      { kind: 'relu', y: F(b), dy: F(b), at: SPARSE_AT(), count: 4 },
+      F(b),
+      win(),
+      F(b),
+      2,
+      { dKernel: F(b), dBias: F(b), dx: F(b) },
+    ],
+    sizes: [...at(2), 4, [0, 'count']],
   },
   globalAvgPool1d: { args: (b) => [F(b), 2, 2, 2, M(), F(b)], sizes: [1, 2, 3] },
   globalAvgPool1dBackward: { args: (b) => [F(b), 2, 2, 2, null, F(b)], sizes: [1, 2, 3] },
@@ -288,24 +295,21 @@ function specific(ctx: SuiteContext): void {
     [F(be), Int32Array.of(0, 1, 2, 3, 4, 5, 6, 99), win(), F(be)],
     'an argmax past the input',
   );
-  const sparse = (kind: string, list: Int32Array) =>
-    [
-      kind,
-      F(be),
-      F(be),
-      list,
-      list.length,
-      F(be),
-      win(),
-      F(be),
-      2,
-      F(be),
-      null,
-      F(be),
-    ] as unknown[];
+  const sparse = (kind: string, list: Int32Array, grads: unknown = null) => [
+    { kind, y: F(be), dy: F(be), at: list, count: list.length },
+    F(be),
+    win(),
+    F(be),
+    2,
+    grads ?? { dKernel: F(be), dBias: null, dx: F(be) },
+  ];
   rejects(be, 'conv1dBackwardSparse', sparse('softmax', SPARSE_AT()), 'softmax');
   rejects(be, 'conv1dBackwardSparse', sparse('relu', Int32Array.of(0, 8)), 'an entry past dy');
   rejects(be, 'conv1dBackwardSparse', sparse('relu', Int32Array.of(-1)), 'a negative entry');
+  rejects(be, 'conv1dBackwardSparse', sparse('relu', SPARSE_AT(), 5), 'a number as the gradients');
+  const short = { dKernel: F(be), dBias: null, dx: be.alloc(3) };
+  rejects(be, 'conv1dBackwardSparse', sparse('relu', SPARSE_AT(), short), 'a short dx');
+  rejects(be, 'conv1dBackwardSparse', [null, ...sparse('relu', SPARSE_AT()).slice(1)], 'no out');
   rejects(be, 'im2col1d', [F(be), { ...win(), stride: 0 }, F(be)], 'stride 0');
   rejects(be, 'maxPool1d', [F(be), { ...win(), steps: 0 }, F(be), I()], 'no input steps');
   // sequenceForward without dropout: gates, U, h and what the cell needs.
