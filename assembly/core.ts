@@ -2,7 +2,7 @@
 // elements. Vector loops take 4 values at a time and the same body handles the tail (ld/st),
 // inlined twice: for the whole vectors (full) and for the tail (see lanes).
 import { ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH } from './codes';
-import { fmadd, lanes, ld, st, vexp, vsigmoid, vtanh } from './simd';
+import { addRow, fmadd, lanes, ld, st, vexp, vsigmoid, vtanh } from './simd';
 
 /** f(x) for the activations that work value by value (everything but softmax). */
 @inline export function activate(kind: i32, x: v128): v128 {
@@ -99,18 +99,7 @@ export function expArray(x: usize, y: usize, n: i32): void {
 }
 
 export function addRowVector(x: usize, rows: i32, cols: i32, v: usize): void {
-  if ((cols & 3) == 0) addRowVectorRows(true, x, rows, cols, v);
-  else addRowVectorRows(false, x, rows, cols, v);
-}
-
-@inline function addRowVectorRows(full: bool, x: usize, rows: i32, cols: i32, v: usize): void {
-  for (let r = 0; r < rows; r++) {
-    const row = x + (<usize>(r * cols) << 2);
-    for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2, cnt = lanes(full, cols, c);
-      st(row + o, f32x4.add(ld(row + o, cnt), ld(v + o, cnt)), cnt);
-    }
-  }
+  for (let r = 0; r < rows; r++) addRow(x + (<usize>(r * cols) << 2), v, cols);
 }
 
 /** Column sums row after row (the reference's order), 4 columns at a time. */
@@ -127,18 +116,7 @@ export function sumRows(x: usize, rows: i32, cols: i32, out: usize, beta: i32): 
   }
   // Row by row into out (in L1), so x streams once in order rather than once per 4 columns.
   if (beta == 0) memory.fill(out, 0, <usize>cols << 2);
-  if ((cols & 3) == 0) addRows(true, x, rows, cols, out);
-  else addRows(false, x, rows, cols, out);
-}
-
-@inline function addRows(full: bool, x: usize, rows: i32, cols: i32, out: usize): void {
-  for (let r = 0; r < rows; r++) {
-    const row = x + (<usize>(r * cols) << 2);
-    for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2, cnt = lanes(full, cols, c);
-      st(out + o, f32x4.add(ld(out + o, cnt), ld(row + o, cnt)), cnt);
-    }
-  }
+  for (let r = 0; r < rows; r++) addRow(out, x + (<usize>(r * cols) << 2), cols);
 }
 
 /** out[i] = beta·out[i] + a[i]·b[i] (out may alias a or b). */

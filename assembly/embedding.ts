@@ -1,5 +1,5 @@
 // Embedding lookup and its sparse gradient. ids are int32 values at `ids`.
-import { lanes, ld, st } from './simd';
+import { addRow, lanes, ld, st } from './simd';
 
 /** Output rows [i0, i1): row i is the table row ids[i]. */
 export function gather(table: usize, dim: i32, ids: usize, out: usize, i0: i32, i1: i32): void {
@@ -12,21 +12,10 @@ export function gather(table: usize, dim: i32, ids: usize, out: usize, i0: i32, 
 
 /** In id order, like the reference: repeated ids accumulate in the same sequence. */
 export function scatterAdd(dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize): void {
-  if ((dim & 3) == 0) scatterAddRows(true, dOut, ids, count, dim, dTable);
-  else scatterAddRows(false, dOut, ids, count, dim, dTable);
-}
-
-@inline function scatterAddRows(
-  full: bool, dOut: usize, ids: usize, count: i32, dim: i32, dTable: usize,
-): void {
   const rowBytes = <usize>dim << 2;
   for (let i = 0; i < count; i++) {
-    const dst = dTable + <usize>load<i32>(ids + (<usize>i << 2)) * rowBytes;
-    const src = dOut + <usize>i * rowBytes;
-    for (let d = 0; d < dim; d += 4) {
-      const o = <usize>d << 2, cnt = lanes(full, dim, d);
-      st(dst + o, f32x4.add(ld(dst + o, cnt), ld(src + o, cnt)), cnt);
-    }
+    const id = <usize>load<i32>(ids + (<usize>i << 2));
+    addRow(dTable + id * rowBytes, dOut + <usize>i * rowBytes, dim);
   }
 }
 

@@ -119,7 +119,8 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     // Rows: [x, rows, cols, v].
     const r = share(arg(task, 2), 1, part, parts), cols = arg(task, 3);
     const r0 = <i32>(r >> 32);
-    addRowVector(arg(task, 1) + (<usize>(r0 * cols) << 2), <i32>r - r0, cols, arg(task, 4));
+    const x = <usize>arg(task, 1) + (<usize>(r0 * cols) << 2);
+    addRowVector(x, <i32>r - r0, cols, <usize>arg(task, 4));
     return;
   }
   if (op == TASK_EMBEDDING_BAG) {

@@ -2,17 +2,10 @@
 // [r0, r1) so a step can be split across threads (rows are independent). Pointers are byte addresses of the step's block; a mask
 // pointer of 0 means no mask, and so does 0 for an optional output (dhPrev, dRec).
 import { activate, derivative } from './core';
-import { fmadd, lanes, ld, st, vsigmoid, vtanh } from './simd';
+import { addRow, fmadd, lanes, ld, st, vsigmoid, vtanh } from './simd';
 
 @inline function masked(mask: usize, b: i32): bool {
   return mask != 0 && load<u8>(mask + <usize>b) == 0;
-}
-
-@inline function addRow(src: usize, dst: usize, n: i32): void {
-  for (let j = 0; j < n; j += 4) {
-    const o = <usize>j << 2, cnt = min(4, n - j);
-    st(dst + o, f32x4.add(ld(dst + o, cnt), ld(src + o, cnt)), cnt);
-  }
 }
 
 @inline function row(base: usize, b: i32, width: i32): usize {
@@ -55,7 +48,7 @@ export function rnnBackward(
     const g = row(gates, b, H), d = row(dh, b, H), dg = row(dG, b, H);
     if (masked(mask, b)) {
       memory.fill(dg, 0, <usize>H << 2);
-      if (dhPrev != 0) addRow(d, row(dhPrev, b, H), H);
+      if (dhPrev != 0) addRow(row(dhPrev, b, H), d, H);
       continue;
     }
     for (let j = 0; j < H; j += 4) {
@@ -119,7 +112,7 @@ export function lstmBackward(
     const g = row(gates, b, 4 * H), dg = row(dG, b, 4 * H), d = row(dh, b, H);
     if (masked(mask, b)) {
       memory.fill(dg, 0, hb << 2);
-      if (dhPrev != 0) addRow(d, row(dhPrev, b, H), H);
+      if (dhPrev != 0) addRow(row(dhPrev, b, H), d, H);
       continue;
     }
     const cp = row(cPrev, b, H), co = row(c, b, H), dco = row(dc, b, H);
@@ -217,7 +210,7 @@ export function gruBackward(
     if (masked(mask, b)) {
       memory.fill(dg, 0, 3 * hb);
       if (dr != 0) memory.fill(dr, 0, 3 * hb);
-      if (dp != 0) addRow(d, dp, H);
+      if (dp != 0) addRow(dp, d, H);
       continue;
     }
     const rc = row(rec, b, 3 * H), hp = row(hPrev, b, H);

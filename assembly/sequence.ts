@@ -109,7 +109,7 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
       if (opt != 0) {
         // rec starts as zeros plus the recurrent bias (inference: row 1 of the bias).
         const rRows = rec + (<usize>(r0 * G) << 2);
-        const recBias = x != 0 ? (bias == 0 ? 0 : bias + (<usize>G << 2)) : <usize>arg(task, 19);
+        const recBias: usize = x == 0 ? <usize>arg(task, 19) : bias == 0 ? 0 : bias + (<usize>G << 2);
         memory.fill(rRows, 0, <usize>(rows * G) << 2);
         if (recBias != 0) addRowVector(rRows, rows, G, recBias);
         rowsGemm(r0, r1, G, H, rin, H, U, G, rec, G, 1, scratch);

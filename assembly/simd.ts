@@ -16,6 +16,19 @@
   return full ? 4 : min(4, n - j);
 }
 
+/** dst[j] += src[j] for j < n, whole vectors without tail branches when n is a multiple of 4. */
+@inline export function addRow(dst: usize, src: usize, n: i32): void {
+  if ((n & 3) == 0) addRowLanes(true, dst, src, n);
+  else addRowLanes(false, dst, src, n);
+}
+
+@inline function addRowLanes(full: bool, dst: usize, src: usize, n: i32): void {
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2, cnt = lanes(full, n, j);
+    st(dst + o, f32x4.add(ld(dst + o, cnt), ld(src + o, cnt)), cnt);
+  }
+}
+
 /** The first `count` (1..4) floats at p; the other lanes are 0. */
 @inline export function ld(p: usize, count: i32): v128 {
   if (count == 4) return v128.load(p);

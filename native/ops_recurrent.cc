@@ -154,14 +154,12 @@ Step trainingStep(const Sequence& q, long s, long b0, long b1) {
   Step t{.gates = q.gates + sG, .rec = at(q.rec, sG), .rh = at(q.rh, s * BH), .rin = q.h + s * BH,
          .hPrev = q.h + s * BH, .cPrev = at(q.c, s * BH), .h = q.h + (s + 1) * BH,
          .c = at(q.c, (s + 1) * BH), .mask = at(q.mask, s * q.B)};
-  if (q.gateTable)
-    for (long b = b0; b < b1; b++) {
-      float* dst = t.gates + b * q.G;
-      const float* src = q.gateTable + (long)q.gateRows[s * q.B + b] * q.G;
-      if (!q.gateBias) std::memcpy(dst, src, q.G * sizeof(float));
-      else
-        for (long j = 0; j < q.G; j++) dst[j] = src[j] + q.gateBias[j];
-    }
+  if (q.gateTable) {
+    for (long b = b0; b < b1; b++)
+      std::memcpy(t.gates + b * q.G, q.gateTable + (long)q.gateRows[s * q.B + b] * q.G,
+                  q.G * sizeof(float));
+    if (q.gateBias) generic::addRowVector(t.gates, q.G, q.gateBias, b0, b1);
+  }
   if (q.kind == CELL_GRU && q.resetAfter) startRec(t.rec, q.recBias, q.G, b0, b1);
   if (q.scale) {
     generic::multiplyAt(t.rin, q.scale, q.hIn + s * BH, false, b0 * q.H, b1 * q.H);

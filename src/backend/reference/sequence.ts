@@ -21,7 +21,10 @@ import {
   rnnCellForward,
   type View,
 } from './cells.js';
+import { referenceCoreOps } from './core.js';
 import { gemm } from './gemm.js';
+
+const { addRowVector } = referenceCoreOps;
 
 // The whole-sequence ops as loops over the per-step cell kernels (./cells.ts) and gemm: the
 // definition every fast backend's fused version is tested against, and what the reference
@@ -71,8 +74,8 @@ export function sequenceForward(
       for (let b = 0; b < B; b++) {
         const row = rows[s * B + b] * G;
         gates.set(table.subarray(row, row + G), sG + b * G);
-        if (bias) for (let j = 0; j < G; j++) gates[sG + b * G + j] += bias[j];
       }
+      if (bias) addRowVector(gates.subarray(sG, sG + B * G), B, G, bias);
     }
     if (recurrentScale !== null && scaled !== null) {
       multiplyAt(BH, h, sH, recurrentScale, scaled, sH, 0);
@@ -85,8 +88,7 @@ export function sequenceForward(
       if (cell.resetAfter) {
         // Zeros plus the recurrent bias, then hIn·U added.
         r.fill(0, sG, sG + B * G);
-        const bias = seq.recurrentBias;
-        if (bias) for (let i = 0; i < B * G; i++) r[sG + i] += bias[i % G];
+        if (seq.recurrentBias) addRowVector(r.subarray(sG, sG + B * G), B, G, seq.recurrentBias);
         gemm(
           matrix(rin, B, H, { offset: sH }),
           matrix(U, H, G),
