@@ -133,20 +133,24 @@ export function runTask(task: usize, part: i32, parts: i32, scratch: usize): voi
     return;
   }
   if (op == TASK_SEQUENCE_PAIR) {
-    // Two inference records (sequenceLast's two layers): part p takes rows of layer p % 2, so a
+    // Two records of one sequence task (a Bidirectional layer's two directions): part p takes
+    // rows of layer p % 2, so each thread of two runs whole blocks of one layer's steps and a
     // batch of one review still gives each thread a layer; one part runs both.
     const B = load<i32>(<usize>arg(task, 1) + 4);
     for (let layer = 0; layer < 2; layer++) {
       if (parts > 1 && part % 2 != layer) continue;
       const r = parts > 1 ? share(B, 6, part / 2, (parts - layer + 1) / 2) : share(B, 6, 0, 1);
-      if (<i32>(r >> 32) < <i32>r) sequenceForwardRows(arg(task, 1 + layer), <i32>(r >> 32), <i32>r, scratch);
+      if (<i32>(r >> 32) < <i32>r) sequenceRows(arg(task, 1 + layer), <i32>(r >> 32), <i32>r, scratch);
     }
     return;
   }
   // The sequence tasks: whole 6-row tiles per part, so every step's GEMM runs full tiles.
   const r = share(arg(task, 1), 6, part, parts);
-  const r0 = <i32>(r >> 32), r1 = <i32>r;
-  if (r0 >= r1) return;
-  if (op == TASK_SEQUENCE_FORWARD) sequenceForwardRows(task, r0, r1, scratch);
+  if (<i32>(r >> 32) < <i32>r) sequenceRows(task, <i32>(r >> 32), <i32>r, scratch);
+}
+
+/** Rows [r0, r1) of the sequence task at `task` (forward or backward). */
+function sequenceRows(task: usize, r0: i32, r1: i32, scratch: usize): void {
+  if (arg(task, 0) == TASK_SEQUENCE_FORWARD) sequenceForwardRows(task, r0, r1, scratch);
   else sequenceBackwardRows(task, r0, r1, scratch);
 }

@@ -8,6 +8,9 @@ Call::Call(napi_env e, napi_callback_info info) : env(e) {
   if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, &data) != napi_ok)
     throw ArgError("could not read the arguments");
   entry = static_cast<const OpEntry*>(data);
+  // argc_ is now the number passed, which may exceed the kMaxArgs read into argv_.
+  if (argc_ > kMaxArgs)
+    fail("takes at most " + std::to_string(kMaxArgs) + " arguments, got " + std::to_string(argc_));
 }
 
 void Call::fail(const std::string& what) const {

@@ -234,13 +234,16 @@ void backwardRows(Cell, const Sequence& q, long b0, long b1) {
 
 // Runs rows(cell, q, lo, hi) with the cell type of qs[0…count) (one cell, one batch size) over
 // their batch rows, in blocks of a GEMM tile's height so that every step's tiles are full. With
-// two sequences (sequenceLast's two layers), part p takes rows of sequence p % 2: a batch too
-// small to split still gives each thread a layer.
+// two sequences (a Bidirectional layer's two directions), part p takes rows of sequence p % 2,
+// and with no more threads than sequences each part is a whole sequence: a thread then runs
+// whole blocks of every step, where rows of a block shared with another thread ran 1.3–2x slower
+// per row (bench/NOTES.md), and a batch too small to split still gives each thread a layer.
 template <class Rows>
 void forSequenceRows(const Sequence* qs, int count, double work, Rows rows) {
   const long B = qs[0].B;
   const auto split = [&](auto cell) {
-    const int parts = partsFor(count * ((B + K->mr - 1) / K->mr), work);
+    const int byWork = partsFor(count * ((B + K->mr - 1) / K->mr), work);
+    const int parts = count > 1 && byWork >= count && pool::threads() <= count ? count : byWork;
     if (parts < count) {
       const long first = 0;
       for (int i = 0; i < count; i++) rows(cell, qs[i], first, B);
@@ -257,81 +260,119 @@ void forSequenceRows(const Sequence* qs, int count, double work, Rows rows) {
   else split(GruCell{});
 }
 
-// cell (kind, param), batch, steps, units: the first five arguments of every sequence op.
-Sequence sequenceShape(Call& c) {
+// cell (kind, param), batch, steps, units: the first five arguments of every sequence op (from
+// `at`, names prefixed by `name`: a second layer's).
+Sequence sequenceShape(Call& c, size_t at = 0, const std::string& name = "") {
+  const auto arg = [&](const char* field) { return name + field; };
   Sequence q{};
-  q.kind = c.choice(0, "cell", CELL_COUNT);
-  if (q.kind == CELL_SIMPLE_RNN) q.act = c.choice(1, "activation", ELEMENTWISE_ACT_COUNT);
-  if (q.kind == CELL_GRU) q.resetAfter = c.flag(1, "resetAfter");
-  q.B = c.size(2, "batch");
-  q.T = c.size(3, "steps");
-  q.H = c.size(4, "units");
+  q.kind = c.choice(at, arg("cell").c_str(), CELL_COUNT);
+  if (q.kind == CELL_SIMPLE_RNN)
+    q.act = c.choice(at + 1, arg("activation").c_str(), ELEMENTWISE_ACT_COUNT);
+  if (q.kind == CELL_GRU) q.resetAfter = c.flag(at + 1, arg("resetAfter").c_str());
+  q.B = c.size(at + 2, arg("batch").c_str());
+  q.T = c.size(at + 3, arg("steps").c_str());
+  q.H = c.size(at + 4, arg("units").c_str());
   q.G = c.product({q.kind == CELL_SIMPLE_RNN ? 1 : q.kind == CELL_LSTM ? 4 : 3, q.H});
   return q;
 }
 
-float* seq(Call& c, size_t i, const char* name, long blocks, long width) {
-  return c.span(c.f32(i, name), name, 0, c.product({blocks, width}));
+// The layers of a sequence op: the first's shape and buffers (`layer` reads `width` arguments
+// from 5), and a second layer's shape and buffers after them when given, which must match.
+template <class Layer>
+int sequenceLayers(Call& c, Sequence (&qs)[2], size_t width, Layer layer) {
+  qs[0] = sequenceShape(c);
+  layer(c, qs[0], 5, "");
+  const size_t at = 5 + width;
+  if (!c.arg(at)) return 1;
+  qs[1] = sequenceShape(c, at, "second.");
+  const Sequence& a = qs[0];
+  const Sequence& b = qs[1];
+  if (a.kind != b.kind || a.act != b.act || a.resetAfter != b.resetAfter || a.B != b.B ||
+      a.T != b.T || a.H != b.H)
+    c.fail("second.seq must have seq's cell, batch, steps and units");
+  layer(c, qs[1], at + 5, "second.");
+  return 2;
 }
 
-// sequenceForward(kind, param, batch, steps, units, gates, U, h, hIn, recurrentScale, mask, c,
-// rec, rh, gateRows.table, gateRows.rows, gateRows.bias, recurrentBias)
-napi_value sequenceForward(Call& c) {
-  Sequence q = sequenceShape(c);
+float* seq(Call& c, size_t i, const std::string& name, long blocks, long width) {
+  return c.span(c.f32(i, name.c_str()), name.c_str(), 0, c.product({blocks, width}));
+}
+
+// One layer of sequenceForward: gates, U, h, hIn, recurrentScale, mask, c, rec, rh,
+// gateRows.table, gateRows.rows, gateRows.bias, recurrentBias from `at` (names prefixed by `name`).
+void forwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
   const long BH = c.product({q.B, q.H}), T = q.T;
-  q.gates = seq(c, 5, "gates", T * q.B, q.G);
-  q.U = seq(c, 6, "U", q.H, q.G);
-  q.h = seq(c, 7, "h", T + 1, BH);
-  if (c.f32OrNull(9, "recurrentScale")) {
-    q.scale = seq(c, 9, "recurrentScale", 1, BH);
-    q.hIn = seq(c, 8, "hIn", T, BH);
+  const auto arg = [&](const char* field) { return name + field; };
+  q.gates = seq(c, at, arg("gates"), T * q.B, q.G);
+  q.U = seq(c, at + 1, arg("U"), q.H, q.G);
+  q.h = seq(c, at + 2, arg("h"), T + 1, BH);
+  if (c.f32OrNull(at + 4, arg("recurrentScale").c_str())) {
+    q.scale = seq(c, at + 4, arg("recurrentScale"), 1, BH);
+    q.hIn = seq(c, at + 3, arg("hIn"), T, BH);
   }
-  const auto m = c.u8OrNull(10, "mask");
-  q.mask = m ? c.span(m, "mask", 0, c.product({T, q.B})) : nullptr;
-  if (q.kind == CELL_LSTM) q.c = seq(c, 11, "c", T + 1, BH);
-  if (q.kind == CELL_GRU) q.rec = seq(c, 12, "rec", T * q.B, q.G);
-  if (q.kind == CELL_GRU && !q.resetAfter) q.rh = seq(c, 13, "rh", T, BH);
-  if (const auto table = c.f32OrNull(14, "gateRows.table")) {
-    const auto rows = c.i32(15, "gateRows.rows");
-    c.span(rows, "gateRows.rows", 0, c.product({T, q.B}));
+  const auto m = c.u8OrNull(at + 5, arg("mask").c_str());
+  q.mask = m ? c.span(m, arg("mask").c_str(), 0, c.product({T, q.B})) : nullptr;
+  if (q.kind == CELL_LSTM) q.c = seq(c, at + 6, arg("c"), T + 1, BH);
+  if (q.kind == CELL_GRU) q.rec = seq(c, at + 7, arg("rec"), T * q.B, q.G);
+  if (q.kind == CELL_GRU && !q.resetAfter) q.rh = seq(c, at + 8, arg("rh"), T, BH);
+  if (const auto table = c.f32OrNull(at + 9, arg("gateRows.table").c_str())) {
+    const auto rows = c.i32(at + 10, arg("gateRows.rows").c_str());
+    c.span(rows, arg("gateRows.rows").c_str(), 0, c.product({T, q.B}));
     c.ids(rows, q.G == 0 ? 0 : table.len / q.G);
     q.gateTable = table.p;
     q.gateRows = rows.p;
-    if (c.f32OrNull(16, "gateRows.bias")) q.gateBias = seq(c, 16, "gateRows.bias", 1, q.G);
+    if (c.f32OrNull(at + 11, arg("gateRows.bias").c_str()))
+      q.gateBias = seq(c, at + 11, arg("gateRows.bias"), 1, q.G);
   }
-  if (q.kind == CELL_GRU && q.resetAfter && c.f32OrNull(17, "recurrentBias"))
-    q.recBias = seq(c, 17, "recurrentBias", 1, q.G);
-  if (BH == 0) return undefined(c.env);  // no empty loop over a huge number of steps
-  forSequenceRows(&q, 1, (double)T * BH * q.G, [](auto cell, auto&... a) { forwardRows(cell, a...); });
+  if (q.kind == CELL_GRU && q.resetAfter && c.f32OrNull(at + 12, arg("recurrentBias").c_str()))
+    q.recBias = seq(c, at + 12, arg("recurrentBias"), 1, q.G);
+}
+
+// sequenceForward(kind, param, batch, steps, units, <layer> [, the second's five, <layer>]): each
+// layer's 13 arguments as forwardLayer reads them.
+napi_value sequenceForward(Call& c) {
+  Sequence qs[2];
+  const int count = sequenceLayers(c, qs, 13, forwardLayer);
+  const double work = count * (double)qs[0].T * qs[0].B * qs[0].G * qs[0].H;
+  if (c.product({qs[0].B, qs[0].H}) == 0) return undefined(c.env);  // no empty loop over many steps
+  forSequenceRows(qs, count, work, [](auto cell, auto&... a) { forwardRows(cell, a...); });
   return undefined(c.env);
 }
 
-// sequenceBackward(kind, param, batch, steps, units, gates, h, hIn, Ut, dH, dGates, dHIn,
-// recurrentScale, mask, c, dc, rec, dRec, dRh)
-napi_value sequenceBackward(Call& c) {
-  Sequence q = sequenceShape(c);
+// One layer of sequenceBackward: gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask, c, dc,
+// rec, dRec, dRh from `at` (names prefixed by `name`).
+void backwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
   const long BH = c.product({q.B, q.H}), T = q.T;
-  q.gates = seq(c, 5, "gates", T * q.B, q.G);
-  q.h = seq(c, 6, "h", T + 1, BH);
-  q.Ut = seq(c, 8, "Ut", q.G, q.H);
-  q.dH = seq(c, 9, "dH", T, BH);
-  q.dGates = seq(c, 10, "dGates", T * q.B, q.G);
-  if (c.f32OrNull(12, "recurrentScale")) {
-    q.scale = seq(c, 12, "recurrentScale", 1, BH);
-    q.dHIn = seq(c, 11, "dHIn", 1, BH);
-    q.hIn = seq(c, 7, "hIn", T, BH);
+  const auto arg = [&](const char* field) { return name + field; };
+  q.gates = seq(c, at, arg("gates"), T * q.B, q.G);
+  q.h = seq(c, at + 1, arg("h"), T + 1, BH);
+  q.Ut = seq(c, at + 3, arg("Ut"), q.G, q.H);
+  q.dH = seq(c, at + 4, arg("dH"), T, BH);
+  q.dGates = seq(c, at + 5, arg("dGates"), T * q.B, q.G);
+  if (c.f32OrNull(at + 7, arg("recurrentScale").c_str())) {
+    q.scale = seq(c, at + 7, arg("recurrentScale"), 1, BH);
+    q.dHIn = seq(c, at + 6, arg("dHIn"), 1, BH);
+    q.hIn = seq(c, at + 2, arg("hIn"), T, BH);
   }
-  const auto m = c.u8OrNull(13, "mask");
-  q.mask = m ? c.span(m, "mask", 0, c.product({T, q.B})) : nullptr;
+  const auto m = c.u8OrNull(at + 8, arg("mask").c_str());
+  q.mask = m ? c.span(m, arg("mask").c_str(), 0, c.product({T, q.B})) : nullptr;
   if (q.kind == CELL_LSTM) {
-    q.c = seq(c, 14, "c", T + 1, BH);
-    q.dc = seq(c, 15, "dc", 1, BH);
+    q.c = seq(c, at + 9, arg("c"), T + 1, BH);
+    q.dc = seq(c, at + 10, arg("dc"), 1, BH);
   }
-  if (q.kind == CELL_GRU) q.rec = seq(c, 16, "rec", T * q.B, q.G);
-  if (q.kind == CELL_GRU && q.resetAfter) q.dRec = seq(c, 17, "dRec", T * q.B, q.G);
-  if (q.kind == CELL_GRU && !q.resetAfter) q.dRh = seq(c, 18, "dRh", 1, BH);
-  if (BH == 0) return undefined(c.env);
-  forSequenceRows(&q, 1, (double)T * BH * q.G, [](auto cell, auto&... a) { backwardRows(cell, a...); });
+  if (q.kind == CELL_GRU) q.rec = seq(c, at + 11, arg("rec"), T * q.B, q.G);
+  if (q.kind == CELL_GRU && q.resetAfter) q.dRec = seq(c, at + 12, arg("dRec"), T * q.B, q.G);
+  if (q.kind == CELL_GRU && !q.resetAfter) q.dRh = seq(c, at + 13, arg("dRh"), 1, BH);
+}
+
+// sequenceBackward(kind, param, batch, steps, units, <layer> [, the second's five, <layer>]): each
+// layer's 14 arguments as backwardLayer reads them.
+napi_value sequenceBackward(Call& c) {
+  Sequence qs[2];
+  const int count = sequenceLayers(c, qs, 14, backwardLayer);
+  const double work = count * (double)qs[0].T * qs[0].B * qs[0].G * qs[0].H;
+  if (c.product({qs[0].B, qs[0].H}) == 0) return undefined(c.env);
+  forSequenceRows(qs, count, work, [](auto cell, auto&... a) { backwardRows(cell, a...); });
   return undefined(c.env);
 }
 
@@ -344,14 +385,14 @@ void lastLayer(Call& c, Sequence& q, size_t at, const std::string& name, std::ve
   const long BH = c.product({q.B, q.H}), G = q.G;
   const auto arg = [&](const char* field) { return name + field; };
   q.reverse = c.flag(at, arg("reverse").c_str());
-  q.W = seq(c, at + 1, arg("W").c_str(), q.D, G);
+  q.W = seq(c, at + 1, arg("W"), q.D, G);
   q.bias = nullptr;
   if (c.f32OrNull(at + 2, arg("bias").c_str()))
-    q.bias = seq(c, at + 2, arg("bias").c_str(), q.kind == CELL_GRU && q.resetAfter ? 2 : 1, G);
-  q.U = seq(c, at + 3, arg("U").c_str(), q.H, G);
+    q.bias = seq(c, at + 2, arg("bias"), q.kind == CELL_GRU && q.resetAfter ? 2 : 1, G);
+  q.U = seq(c, at + 3, arg("U"), q.H, G);
   const auto m = c.u8OrNull(at + 4, arg("mask").c_str());
   q.mask = m ? c.span(m, arg("mask").c_str(), 0, c.product({q.T, q.B})) : nullptr;
-  q.out = seq(c, at + 5, arg("out").c_str(), 1, BH);
+  q.out = seq(c, at + 5, arg("out"), 1, BH);
   // Chunks when the batch is less than one row tile (a single review).
   const long chunk = q.B >= K->mr ? 1 : q.T < kInferenceChunk ? q.T : kInferenceChunk;
   scratch.assign(c.product({chunk + 1, q.B, G}) + 5 * BH, 0.0f);  // zeroed: c, h start at 0

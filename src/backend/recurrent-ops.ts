@@ -100,6 +100,23 @@ export interface SequenceGradients {
 }
 
 /**
+ * A second layer's sequenceForward arguments, run in the same call (Bidirectional's other
+ * direction): the same cell, batch, steps and units as the first.
+ */
+export interface SecondSequence {
+  readonly seq: SequenceBuffers;
+  readonly U: FloatArray;
+  readonly gateRows?: GateRows | null;
+}
+
+/** A second layer's sequenceBackward arguments, run in the same call. */
+export interface SecondSequenceBackward {
+  readonly seq: SequenceBuffers;
+  readonly Ut: FloatArray;
+  readonly grads: SequenceGradients;
+}
+
+/**
  * Step s of seq as views (steps 1, block s of each buffer; h and c from block s, their initial
  * state), and the rows of step s of gateRows: one call of a step has the bits of step s within
  * the whole call.
@@ -195,16 +212,30 @@ export interface RecurrentOps {
    *   the cell's recurrent projection of hIn_s (U [units, G·units]) and its step kernel.
    * gates hold the input projections on entry, or are copied in from gateRows when given, and
    * the gate activations on return; h, hIn, c, rec and rh are written as SequenceBuffers says.
+   * `second`, when given, is a second layer of the same cell and sizes (Bidirectional's other
+   * direction), computed as by its own call: a fast backend then gives each layer its own
+   * threads, which run whole blocks of every step instead of rows of both layers' blocks.
    */
-  sequenceForward(seq: SequenceBuffers, U: FloatArray, gateRows?: GateRows | null): void;
+  sequenceForward(
+    seq: SequenceBuffers,
+    U: FloatArray,
+    gateRows?: GateRows | null,
+    second?: SecondSequence | null,
+  ): void;
   /**
    * Backward through time after sequenceForward over the same seq: for s = steps−1 … 0 the
    * cell's step backward (dh = dH block s; what passes straight to the previous state, a masked
    * row's dh and GRU's z ⊙ dh, is added to dH block s−1 when s > 0), then the gradient through U
    * (Ut = Uᵀ [G·units, units]) into dH block s−1, through recurrentScale when given. seq's
-   * buffers as sequenceForward left them; grads as SequenceGradients says.
+   * buffers as sequenceForward left them; grads as SequenceGradients says. `second` as in
+   * sequenceForward.
    */
-  sequenceBackward(seq: SequenceBuffers, Ut: FloatArray, grads: SequenceGradients): void;
+  sequenceBackward(
+    seq: SequenceBuffers,
+    Ut: FloatArray,
+    grads: SequenceGradients,
+    second?: SecondSequenceBackward | null,
+  ): void;
   /**
    * Inference of the last state, exactly the training path's ops: input.x batch-major to
    * time-major (reversed when layer.reverse), gates = x·W (W [inputDim, G·units]) + bias (or

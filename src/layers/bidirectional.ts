@@ -130,11 +130,8 @@ export class Bidirectional extends Layer {
   }
 
   override forward(x: Tensor, ctx: ForwardContext): Tensor {
-    // Inference of the last states: both directions in one backend call.
-    const [yf, yb] = this.forwardLayer.forwardLastStates(x, ctx, this.backwardLayer) ?? [
-      this.forwardLayer.forward(x, ctx),
-      this.backwardLayer.forward(x, ctx),
-    ];
+    // Both directions in one backend call (a fast backend gives each its own threads).
+    const [yf, yb] = this.forwardLayer.forwardWith(this.backwardLayer, x, ctx);
     const H = this.forwardLayer.units;
     const concat = this.mergeMode === 'concat';
     const width = concat ? 2 * H : H;
@@ -191,8 +188,11 @@ export class Bidirectional extends Layer {
         }
       }
     });
-    const dx = this.forwardLayer.backward(new Tensor(dyf, yf.shape));
-    const dxb = this.backwardLayer.backward(new Tensor(dyb, yb.shape));
+    const [dx, dxb] = this.forwardLayer.backwardWith(
+      this.backwardLayer,
+      new Tensor(dyf, yf.shape),
+      new Tensor(dyb, yb.shape),
+    );
     this.backend.axpy(1, dxb.data, dx.data, dx.size);
     return dx;
   }

@@ -4,6 +4,7 @@ import {
   sequenceStep,
   type GateRows,
   type SequenceBuffers,
+  type SequenceGradients,
   type SequenceCell,
 } from '../backend/recurrent-ops.js';
 import type { Rng } from '../random/rng.js';
@@ -110,6 +111,23 @@ export interface SequencePass {
   recurrentBias: FloatArray | null;
 }
 
+/** What a recurrent layer's forward hands its recurrence: the projected input. */
+type RecurrenceInput = Pick<
+  SequencePass,
+  'batch' | 'steps' | 'inputDim' | 'x' | 'tokens' | 'gates' | 'gateRows' | 'inputScale'
+>;
+
+/**
+ * A pass's backward through time (an observer watches forward steps only) as sequenceBackward
+ * takes it: dGates is filled and dH completed (dL/dh per step, output gradients on entry).
+ */
+interface BackwardPass {
+  readonly p: SequencePass;
+  readonly seq: SequenceBuffers;
+  readonly Ut: FloatArray;
+  readonly grads: SequenceGradients;
+}
+
 /** The cell's own backward buffers (RecurrentOps.sequenceBackward): LSTM dc; GRU dRec or dRh. */
 export interface BackwardBuffers {
   dc: FloatArray | null;
@@ -184,8 +202,6 @@ export abstract class RecurrentLayer extends Layer {
   kernel: Param | null = null;
   recurrentKernel: Param | null = null;
   bias: Param | null = null;
-  /** Uᵀ [G·H, H], refreshed at the start of each backward. */
-  private Ut: FloatArray | null = null;
   private tokenProjection: TokenProjection | null = null;
   protected pass: SequencePass | null = null;
 
@@ -311,6 +327,29 @@ export abstract class RecurrentLayer extends Layer {
   override forward(x: Tensor, ctx: ForwardContext): Tensor {
     const last = this.forwardLastStates(x, ctx, null);
     if (last !== null) return last[0];
+    return this.recur(this.projectInput(x, ctx), ctx);
+  }
+
+  /**
+   * forward() of this layer and `other` (Bidirectional's other direction: the same cell and
+   * units) over the same x, both recurrences in one backend call where neither needs its steps one
+   * by one (a fast backend then gives each layer its own threads); the same bits as two forwards.
+   */
+  forwardWith(other: RecurrentLayer, x: Tensor, ctx: ForwardContext): [Tensor, Tensor] {
+    const last = this.forwardLastStates(x, ctx, other);
+    if (last !== null) return [last[0], last[1]];
+    if (this.observer?.step !== undefined || other.observer?.step !== undefined) {
+      return [this.forward(x, ctx), other.forward(x, ctx)];
+    }
+    const p = this.startRecurrence(this.projectInput(x, ctx), ctx);
+    const q = other.startRecurrence(other.projectInput(x, ctx), ctx);
+    const second = { seq: other.sequenceOf(q), U: other.U.value.data, gateRows: q.gateRows };
+    this.backend.sequenceForward(this.sequenceOf(p), this.U.value.data, p.gateRows, second);
+    return [this.finishRecurrence(p), other.finishRecurrence(q)];
+  }
+
+  /** The time-major input projection of x (after input dropout), for recur. */
+  private projectInput(x: Tensor, ctx: ForwardContext): RecurrenceInput {
     const W = this.W;
     const [B, T, D] = this.checkedInput(x);
     const H = this.units;
@@ -327,10 +366,16 @@ export abstract class RecurrentLayer extends Layer {
     const gates = ws.get('gates', T * B * GH);
     be.gemm(matrix(x3, T * B, D), matrix(W.value.data, D, GH), matrix(gates, T * B, GH), 0);
     if (this.bias !== null) be.addRowVector(gates, T * B, GH, this.bias.value.data);
-    return this.recur(
-      { batch: B, steps: T, inputDim: D, x: x3, tokens: null, gates, gateRows: null, inputScale },
-      ctx,
-    );
+    return {
+      batch: B,
+      steps: T,
+      inputDim: D,
+      x: x3,
+      tokens: null,
+      gates,
+      gateRows: null,
+      inputScale,
+    };
   }
 
   /**
@@ -366,13 +411,14 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /** The recurrence over the projected inputs and the layer's output, for both forwards. */
-  private recur(
-    input: Pick<
-      SequencePass,
-      'batch' | 'steps' | 'inputDim' | 'x' | 'tokens' | 'gates' | 'gateRows' | 'inputScale'
-    >,
-    ctx: ForwardContext,
-  ): Tensor {
+  private recur(input: RecurrenceInput, ctx: ForwardContext): Tensor {
+    const p = this.startRecurrence(input, ctx);
+    this.runForward(p);
+    return this.finishRecurrence(p);
+  }
+
+  /** The pass of the recurrence over `input`: its buffers, dropout and mask (before the op). */
+  private startRecurrence(input: RecurrenceInput, ctx: ForwardContext): SequencePass {
     const { batch: B, steps: T } = input;
     const H = this.units;
     const ws = this.ws;
@@ -394,9 +440,15 @@ export abstract class RecurrentLayer extends Layer {
     };
     h.fill(0, 0, B * H);
     this.beginForward(p);
-    this.runForward(p);
-    this.pass = p;
+    return p;
+  }
 
+  /** Keeps the pass for backward and returns the layer's output from its states. */
+  private finishRecurrence(p: SequencePass): Tensor {
+    const { batch: B, steps: T, h } = p;
+    const H = this.units;
+    const ws = this.ws;
+    this.pass = p;
     if (!this.returnSequences) {
       const y = ws.get('y', B * H);
       y.set(h.subarray(T * B * H, (T + 1) * B * H));
@@ -410,7 +462,26 @@ export abstract class RecurrentLayer extends Layer {
 
   /** dL/dx [B, T, D] from dL/dy, accumulating the weights' gradients (after forward()). */
   override backward(dy: Tensor): Tensor {
-    const [p, dGates] = this.backwardThroughTime(dy);
+    return this.inputGradient(this.backwardThroughTime(dy));
+  }
+
+  /**
+   * backward() of this layer and `other` after forwardWith, both recurrences backward in one
+   * backend call: [dL/dx of this layer's dy, of other's dyOther].
+   */
+  backwardWith(other: RecurrentLayer, dy: Tensor, dyOther: Tensor): [Tensor, Tensor] {
+    const mine = this.startBackward(dy);
+    const theirs = other.startBackward(dyOther);
+    const second = { seq: theirs.seq, Ut: theirs.Ut, grads: theirs.grads };
+    this.backend.sequenceBackward(mine.seq, mine.Ut, mine.grads, second);
+    return [
+      this.inputGradient(this.finishBackward(mine)),
+      other.inputGradient(other.finishBackward(theirs)),
+    ];
+  }
+
+  /** dL/dx [B, T, D] and the kernel's and bias's gradients, after the recurrence's backward. */
+  private inputGradient([p, dGates]: [SequencePass, FloatArray]): Tensor {
     const { batch: B, steps: T, inputDim: D } = p;
     if (p.x === null) {
       throw new Error(
@@ -462,6 +533,13 @@ export abstract class RecurrentLayer extends Layer {
    * recurrent kernel's gradient; returns the pass and dL/d(gate pre-activations) [T·B, G·H].
    */
   private backwardThroughTime(dy: Tensor): [SequencePass, FloatArray] {
+    const b = this.startBackward(dy);
+    this.backend.sequenceBackward(b.seq, b.Ut, b.grads);
+    return this.finishBackward(b);
+  }
+
+  /** backwardThroughTime up to the sequence op: dy checked, dH of the outputs, Uᵀ, the buffers. */
+  private startBackward(dy: Tensor): BackwardPass {
     const p = this.pass;
     if (p === null) throw new Error(`${this.className} '${this.name}': backward before forward`);
     const { batch: B, steps: T } = p;
@@ -490,9 +568,18 @@ export abstract class RecurrentLayer extends Layer {
     }
     // Uᵀ and Wᵀ stored once per backward: the per-step dG·Uᵀ and dG·Wᵀ then run as plain
     // row-major products (about 1.4–1.8x faster than gemm's transB path on the reference backend).
-    this.Ut = this.transposed('Ut', this.U.value.data, H, GH);
-    this.runBackward(p, dGates, dH);
+    const Ut = this.transposed('Ut', this.U.value.data, H, GH);
+    const dHIn = p.recurrentScale === null ? null : ws.get('dHIn', BH);
+    const grads = { dH, dGates, dHIn, ...this.beginBackward(p) };
+    return { p, seq: this.sequenceOf(p), Ut, grads };
+  }
 
+  /** backwardThroughTime after the sequence op: the recurrent kernel's gradient, the observer. */
+  private finishBackward({ p, grads }: BackwardPass): [SequencePass, FloatArray] {
+    const { batch: B, steps: T } = p;
+    const BH = B * this.units;
+    const { dGates, dH } = grads;
+    const be = this.backend;
     this.recurrentGradients(p, dGates);
     if (this.observer?.stateGradients !== undefined) {
       const norms = new Float64Array(T);
@@ -577,17 +664,6 @@ export abstract class RecurrentLayer extends Layer {
         maskOffset: s * p.batch,
       });
     }
-  }
-
-  /**
-   * Backward through time in one backend call (an observer watches forward steps only): fills
-   * dGates and completes dH (dL/dh per step, output gradients on entry).
-   */
-  private runBackward(p: SequencePass, dGates: FloatArray, dH: FloatArray): void {
-    const seq = this.sequenceOf(p);
-    const dHIn = seq.recurrentScale === null ? null : this.ws.get('dHIn', p.batch * this.units);
-    const grads = { dH, dGates, dHIn, ...this.beginBackward(p) };
-    this.backend.sequenceBackward(seq, this.Ut as FloatArray, grads);
   }
 
   /** The pass as the sequence ops take it. */

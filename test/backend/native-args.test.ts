@@ -53,6 +53,14 @@ describe(
       );
     };
 
+    test('a call with more arguments than any op reads throws instead of reading past them', () => {
+      const many = new Array(39).fill(0);
+      assert.throws(
+        () => (addon.gemm as (...args: unknown[]) => void)(...many),
+        /gemm: takes at most 38 arguments, got 39/,
+      );
+    });
+
     test('gemm: every operand checked against its offset, shape and leading dimension', () => {
       gemm({});
       assert.throws(() => gemm({ A: f32(15) }), /gemm: a: needs 16 values from offset 0, has 15/);
@@ -160,23 +168,39 @@ describe(
         );
       rnn('relu');
       assert.throws(() => rnn('selu'), /sequenceForward: activation must be a number/);
-      const gruBackward = (dRec: Float32Array | null) =>
+      const gruSeq = () => ({
+        ...none,
+        cell: { kind: 'gru', resetAfter: true } as const,
+        batch: B,
+        steps: 1,
+        units: H,
+        gates: f32(3 * BH),
+        h: f32(2 * BH),
+        rec: f32(3 * BH),
+      });
+      const grads = (dRec: Float32Array | null) => ({
+        dH: f32(BH),
+        dGates: f32(3 * BH),
+        dHIn: null,
+        dc: null,
+        dRec,
+        dRh: null,
+      });
+      // `second`: a second layer's dRec, checked as the first's under its own name.
+      const gruBackward = (dRec: Float32Array | null, second?: Float32Array | null) =>
         be.sequenceBackward(
-          {
-            ...none,
-            cell: { kind: 'gru', resetAfter: true },
-            batch: B,
-            steps: 1,
-            units: H,
-            gates: f32(3 * BH),
-            h: f32(2 * BH),
-            rec: f32(3 * BH),
-          },
+          gruSeq(),
           f32(3 * H * H),
-          { dH: f32(BH), dGates: f32(3 * BH), dHIn: null, dc: null, dRec, dRh: null },
+          grads(dRec),
+          second === undefined ? null : { seq: gruSeq(), Ut: f32(3 * H * H), grads: grads(second) },
         );
       gruBackward(f32(3 * BH));
+      gruBackward(f32(3 * BH), f32(3 * BH));
       assert.throws(() => gruBackward(null), /sequenceBackward: dRec must be a Float32Array/);
+      assert.throws(
+        () => gruBackward(f32(3 * BH), null),
+        /sequenceBackward: second.dRec must be a Float32Array/,
+      );
       assert.throws(
         () => be.sequenceToTimeMajor(f32(10), f32(12), 2, 3, 2, false, null),
         /transposeSequence: batchMajor/,

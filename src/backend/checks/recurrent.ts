@@ -40,68 +40,102 @@ function sequenceShape(c: Args, cell: unknown, batch: unknown, steps: unknown, u
   return { cell: checked, B, H, BH: B * H, T: c.size('steps', steps), G: gateCount(checked) };
 }
 
-/** A SequenceBuffers record: its shape, and the record for its buffers' checks. */
-function sequenceOf(c: Args, seq: unknown) {
-  const r = c.record('seq', seq);
-  return { ...sequenceShape(c, r.cell, r.batch, r.steps, r.units), seq: r };
+/** A SequenceBuffers record (`${at}seq`): its shape, and the record for its buffers' checks. */
+function sequenceOf(c: Args, at: string, seq: unknown) {
+  const r = c.record(`${at}seq`, seq);
+  return { ...sequenceShape(c, r.cell, r.batch, r.steps, r.units), seq: r, at: `${at}seq.` };
 }
 
+type Sequence = ReturnType<typeof sequenceOf>;
+
 /** The states both sequence ops read: h, the dropout pair, the mask, LSTM c and GRU rec. */
-function states(c: Args, q: ReturnType<typeof sequenceOf>): void {
-  const { T, BH, G, seq } = q;
-  c.floatSpan('seq.h', seq.h, 0, (T + 1) * BH);
+function states(c: Args, q: Sequence): void {
+  const { T, BH, G, seq, at } = q;
+  c.floatSpan(`${at}gates`, seq.gates, 0, T * BH * G);
+  c.floatSpan(`${at}h`, seq.h, 0, (T + 1) * BH);
   if (seq.recurrentScale !== null) {
-    c.floatSpan('seq.recurrentScale', seq.recurrentScale, 0, BH);
-    c.floatSpan('seq.hIn', seq.hIn, 0, T * BH);
+    c.floatSpan(`${at}recurrentScale`, seq.recurrentScale, 0, BH);
+    c.floatSpan(`${at}hIn`, seq.hIn, 0, T * BH);
   }
-  c.maskSpan('seq.mask', seq.mask, 0, T * q.B);
-  if (q.cell.kind === 'lstm') c.floatSpan('seq.c', seq.c, 0, (T + 1) * BH);
-  if (q.cell.kind === 'gru') c.floatSpan('seq.rec', seq.rec, 0, T * BH * G);
+  c.maskSpan(`${at}mask`, seq.mask, 0, T * q.B);
+  if (q.cell.kind === 'lstm') c.floatSpan(`${at}c`, seq.c, 0, (T + 1) * BH);
+  if (q.cell.kind === 'gru') c.floatSpan(`${at}rec`, seq.rec, 0, T * BH * G);
+}
+
+/** sequenceForward's arguments of one layer, names prefixed by `at` ('' or 'second.'). */
+function forwardLayer(c: Args, at: string, seq: unknown, U: unknown, gr: unknown): Sequence {
+  const q = sequenceOf(c, at, seq);
+  const { T, BH, G } = q;
+  if (gr !== undefined && gr !== null) {
+    const { table, rows, bias } = c.record(`${at}gateRows`, gr);
+    const width = G * q.H;
+    const t = c.floats(`${at}gateRows.table`, table);
+    const list = c.ints(`${at}gateRows.rows`, rows);
+    c.span(`${at}gateRows.rows`, list, 0, T * q.B);
+    c.ids(`${at}gateRows.rows`, list, width === 0 ? 0 : Math.floor(t.length / width));
+    if (bias !== undefined && bias !== null) c.floatSpan(`${at}gateRows.bias`, bias, 0, width);
+  }
+  c.floatSpan(`${at}U`, U, 0, q.H * q.H * G);
+  states(c, q);
+  if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan(`${q.at}rh`, q.seq.rh, 0, T * BH);
+  const recBias = q.seq.recurrentBias;
+  if (q.cell.kind === 'gru' && q.cell.resetAfter && recBias !== undefined && recBias !== null) {
+    c.floatSpan(`${q.at}recurrentBias`, recBias, 0, G * q.H);
+  }
+  return q;
+}
+
+/** sequenceBackward's arguments of one layer, names prefixed by `at`. */
+function backwardLayer(c: Args, at: string, seq: unknown, Ut: unknown, grads: unknown): Sequence {
+  const q = sequenceOf(c, at, seq);
+  const { T, BH, G } = q;
+  const g = c.record(`${at}grads`, grads);
+  c.floatSpan(`${at}Ut`, Ut, 0, q.H * q.H * G);
+  states(c, q);
+  c.floatSpan(`${at}grads.dH`, g.dH, 0, T * BH);
+  c.floatSpan(`${at}grads.dGates`, g.dGates, 0, T * BH * G);
+  if (q.seq.recurrentScale !== null) c.floatSpan(`${at}grads.dHIn`, g.dHIn, 0, BH);
+  if (q.cell.kind === 'lstm') c.floatSpan(`${at}grads.dc`, g.dc, 0, BH);
+  if (q.cell.kind === 'gru' && q.cell.resetAfter)
+    c.floatSpan(`${at}grads.dRec`, g.dRec, 0, T * BH * G);
+  if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan(`${at}grads.dRh`, g.dRh, 0, BH);
+  return q;
+}
+
+/**
+ * The second layer of a pair (its record's fields read by `layer`), which must have the first's
+ * cell and sizes: one call runs both over the same row blocks.
+ */
+function secondLayer(
+  c: Args,
+  first: Sequence,
+  second: unknown,
+  layer: (c: Args, at: string, r: Record<string, unknown>) => Sequence,
+): void {
+  if (second === undefined || second === null) return;
+  const q = layer(c, 'second.', c.record('second', second));
+  const shape = (s: Sequence) =>
+    `${JSON.stringify(s.cell)}, batch ${s.B}, steps ${s.T}, units ${s.H}`;
+  if (shape(q) !== shape(first)) {
+    c.fail(`second.seq has ${shape(q)}; it must match seq: ${shape(first)}`);
+  }
 }
 
 export const recurrentChecks: Checks<keyof RecurrentOps> = {
   sequenceToTimeMajor: (x, y, ...rest) => transpose('sequenceToTimeMajor', x, y, ...rest),
   timeMajorToSequence: (y, x, ...rest) => transpose('timeMajorToSequence', x, y, ...rest),
 
-  sequenceForward(seq, U, gr) {
+  sequenceForward(seq, U, gr, second) {
     const c = new Args('sequenceForward');
-    const q = sequenceOf(c, seq);
-    const { T, BH, G } = q;
-    c.floatSpan('seq.gates', q.seq.gates, 0, T * BH * G);
-    if (gr !== undefined && gr !== null) {
-      const { table, rows, bias } = c.record('gateRows', gr);
-      const width = G * q.H;
-      const t = c.floats('gateRows.table', table);
-      const list = c.ints('gateRows.rows', rows);
-      c.span('gateRows.rows', list, 0, T * q.B);
-      c.ids('gateRows.rows', list, width === 0 ? 0 : Math.floor(t.length / width));
-      if (bias !== undefined && bias !== null) c.floatSpan('gateRows.bias', bias, 0, width);
-    }
-    c.floatSpan('U', U, 0, q.H * q.H * G);
-    states(c, q);
-    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('seq.rh', q.seq.rh, 0, T * BH);
-    const recBias = q.seq.recurrentBias;
-    if (q.cell.kind === 'gru' && q.cell.resetAfter && recBias !== undefined && recBias !== null) {
-      c.floatSpan('seq.recurrentBias', recBias, 0, G * q.H);
-    }
-    return BH > 0;
+    const q = forwardLayer(c, '', seq, U, gr);
+    secondLayer(c, q, second, (c, at, r) => forwardLayer(c, at, r.seq, r.U, r.gateRows));
+    return q.BH > 0;
   },
-  sequenceBackward(seq, Ut, grads) {
+  sequenceBackward(seq, Ut, grads, second) {
     const c = new Args('sequenceBackward');
-    const q = sequenceOf(c, seq);
-    const { T, BH, G } = q;
-    const g = c.record('grads', grads);
-    c.floatSpan('seq.gates', q.seq.gates, 0, T * BH * G);
-    c.floatSpan('Ut', Ut, 0, q.H * q.H * G);
-    states(c, q);
-    c.floatSpan('grads.dH', g.dH, 0, T * BH);
-    c.floatSpan('grads.dGates', g.dGates, 0, T * BH * G);
-    if (q.seq.recurrentScale !== null) c.floatSpan('grads.dHIn', g.dHIn, 0, BH);
-    if (q.cell.kind === 'lstm') c.floatSpan('grads.dc', g.dc, 0, BH);
-    if (q.cell.kind === 'gru' && q.cell.resetAfter)
-      c.floatSpan('grads.dRec', g.dRec, 0, T * BH * G);
-    if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan('grads.dRh', g.dRh, 0, BH);
-    return BH > 0;
+    const q = backwardLayer(c, '', seq, Ut, grads);
+    secondLayer(c, q, second, (c, at, r) => backwardLayer(c, at, r.seq, r.Ut, r.grads));
+    return q.BH > 0;
   },
   sequenceLast(input, first, second) {
     const c = new Args('sequenceLast');

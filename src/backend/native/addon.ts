@@ -19,6 +19,35 @@ type LastLayer = [
   mask: Uint8Array | null,
   out: FloatArray,
 ];
+/** One layer of sequenceForward: its shape, seq's buffers around U, gateRows' arrays, recurrentBias. */
+type ForwardLayer = [
+  ...SequenceShape,
+  gates: FloatArray,
+  U: FloatArray,
+  ...SequenceStates,
+  gateTable: FloatArray | null,
+  gateRows: Int32Array | null,
+  gateBias: FloatArray | null,
+  recurrentBias: FloatArray | null,
+];
+/** One layer of sequenceBackward: its shape, seq's and grads' fields in native/ops_recurrent.cc's order. */
+type BackwardLayer = [
+  ...SequenceShape,
+  gates: FloatArray,
+  h: FloatArray,
+  hIn: FloatArray | null,
+  Ut: FloatArray,
+  dH: FloatArray,
+  dGates: FloatArray,
+  dHIn: FloatArray | null,
+  recurrentScale: FloatArray | null,
+  mask: Uint8Array | null,
+  c: FloatArray | null,
+  dc: FloatArray | null,
+  rec: FloatArray | null,
+  dRec: FloatArray | null,
+  dRh: FloatArray | null,
+];
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
 type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };
 /** A Window1d passed as its 8 fields in declaration order. */
@@ -50,39 +79,10 @@ export interface NativeAddon
     timeMajor: FloatArray,
     ...rest: [...TransposeShape, toTimeMajor: boolean]
   ): void;
-  /** seq's fields (the cell as kind and option) around U, gateRows' arrays, recurrentBias. */
-  sequenceForward(
-    ...args: [
-      ...SequenceShape,
-      gates: FloatArray,
-      U: FloatArray,
-      ...SequenceStates,
-      gateTable: FloatArray | null,
-      gateRows: Int32Array | null,
-      gateBias: FloatArray | null,
-      recurrentBias: FloatArray | null,
-    ]
-  ): void;
-  /** seq's and grads' fields, interleaved in the order of native/ops_recurrent.cc. */
-  sequenceBackward(
-    ...args: [
-      ...SequenceShape,
-      gates: FloatArray,
-      h: FloatArray,
-      hIn: FloatArray | null,
-      Ut: FloatArray,
-      dH: FloatArray,
-      dGates: FloatArray,
-      dHIn: FloatArray | null,
-      recurrentScale: FloatArray | null,
-      mask: Uint8Array | null,
-      c: FloatArray | null,
-      dc: FloatArray | null,
-      rec: FloatArray | null,
-      dRec: FloatArray | null,
-      dRh: FloatArray | null,
-    ]
-  ): void;
+  /** The layer, then the second layer or nothing. */
+  sequenceForward(...args: ForwardLayer | [...ForwardLayer, ...ForwardLayer]): void;
+  /** The layer, then the second layer or nothing. */
+  sequenceBackward(...args: BackwardLayer | [...BackwardLayer, ...BackwardLayer]): void;
   /** The input's cell, sizes and x, the layer's fields, then the second's, or left out. */
   sequenceLast(
     ...args:

@@ -4,7 +4,13 @@ import { OP_CHECKS } from '../checks/index.js';
 import { flatGemm } from '../gemm-args.js';
 import type { Window1d } from '../conv-ops.js';
 import { EMBEDDING_BAG_MODES } from '../embedding-ops.js';
-import type { SequenceBuffers, SequenceLastLayer } from '../recurrent-ops.js';
+import type {
+  GateRows,
+  SequenceBuffers,
+  SequenceGradients,
+  SequenceLastLayer,
+} from '../recurrent-ops.js';
+import type { FloatArray } from '../../tensor/tensor.js';
 import { ACTIVATION_CODES, cellCode } from '../kernel-codes.js';
 import { BackendSettingsError, resolveThreads } from '../settings.js';
 import { loadNativeAddon, NATIVE_VARIANTS, type NativeAddon, type NativeVariant } from './addon.js';
@@ -14,6 +20,23 @@ export { loadNativeAddon, NATIVE_VARIANTS, type NativeVariant } from './addon.js
 /** A sequence's cell and sizes as the addon's first five arguments. */
 const shapeOf = (seq: SequenceBuffers) =>
   [...cellCode(seq.cell), seq.batch, seq.steps, seq.units] as const;
+
+/** One layer of sequenceForward as the addon takes it: its shape, then its buffers. */
+function forwardLayer(seq: SequenceBuffers, U: FloatArray, gateRows?: GateRows | null) {
+  const { table, rows, bias } = gateRows ?? { table: null, rows: null, bias: null };
+  const { gates, h, hIn, recurrentScale, mask, c, rec, rh, recurrentBias } = seq;
+  const states = [h, hIn, recurrentScale, mask, c, rec, rh] as const;
+  const own = [gates, U, ...states, table, rows, bias ?? null, recurrentBias ?? null] as const;
+  return [...shapeOf(seq), ...own] as const;
+}
+
+/** One layer of sequenceBackward as the addon takes it: its shape, then its buffers. */
+function backwardLayer(seq: SequenceBuffers, Ut: FloatArray, grads: SequenceGradients) {
+  const { gates, h, hIn, recurrentScale, mask, c, rec } = seq;
+  const { dH, dGates, dHIn, dc, dRec, dRh } = grads;
+  const pass = [gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask] as const;
+  return [...shapeOf(seq), ...pass, c, dc, rec, dRec, dRh] as const;
+}
 
 export interface NativeOptions {
   /**
@@ -125,26 +148,16 @@ export function createNativeBackend(options: NativeOptions = {}): NativeBackend 
 
     sequenceToTimeMajor: (x, y, ...shape) => use().transposeSequence(x, y, ...shape, true),
     timeMajorToSequence: (y, x, ...shape) => use().transposeSequence(x, y, ...shape, false),
-    sequenceForward: (seq, U, gateRows) => {
-      const { table, rows, bias } = gateRows ?? { table: null, rows: null, bias: null };
-      const { gates, h, hIn, recurrentScale, mask, c, rec, rh, recurrentBias } = seq;
-      const states = [h, hIn, recurrentScale, mask, c, rec, rh] as const;
-      const rowArgs = [table, rows, bias ?? null] as const;
+    sequenceForward: (seq, U, gateRows, second) =>
       use().sequenceForward(
-        ...shapeOf(seq),
-        gates,
-        U,
-        ...states,
-        ...rowArgs,
-        recurrentBias ?? null,
-      );
-    },
-    sequenceBackward: (seq, Ut, grads) => {
-      const { gates, h, hIn, recurrentScale, mask, c, rec } = seq;
-      const { dH, dGates, dHIn, dc, dRec, dRh } = grads;
-      const pass = [gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask] as const;
-      use().sequenceBackward(...shapeOf(seq), ...pass, c, dc, rec, dRec, dRh);
-    },
+        ...forwardLayer(seq, U, gateRows),
+        ...(second ? forwardLayer(second.seq, second.U, second.gateRows) : ([] as const)),
+      ),
+    sequenceBackward: (seq, Ut, grads, second) =>
+      use().sequenceBackward(
+        ...backwardLayer(seq, Ut, grads),
+        ...(second ? backwardLayer(second.seq, second.Ut, second.grads) : ([] as const)),
+      ),
     sequenceLast: (input, layer, second) => {
       const { cell, batch, steps, units, inputDim, x } = input;
       const fields = (l: SequenceLastLayer) =>

@@ -33,6 +33,13 @@ function transposeSequence(
 export const referenceRecurrentOps: Omit<RecurrentOps, 'sequenceLast'> = {
   sequenceToTimeMajor: (x, y, ...shape) => transposeSequence(x, y, shape, true),
   timeMajorToSequence: (y, x, ...shape) => transposeSequence(x, y, shape, false),
-  sequenceForward,
-  sequenceBackward,
+  // The second layer of a pair is computed as by its own call.
+  sequenceForward(seq, U, gateRows, second) {
+    sequenceForward(seq, U, gateRows);
+    if (second) sequenceForward(second.seq, second.U, second.gateRows);
+  },
+  sequenceBackward(seq, Ut, grads, second) {
+    sequenceBackward(seq, Ut, grads);
+    if (second) sequenceBackward(second.seq, second.Ut, second.grads);
+  },
 };

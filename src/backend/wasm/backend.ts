@@ -2,7 +2,13 @@ import { flatGemm } from '../gemm-args.js';
 import type { Backend } from '../backend.js';
 import { withArgumentChecks } from '../checks/index.js';
 import { ACTIVATION_CODES, cellCode, TASK } from '../kernel-codes.js';
-import { gateCount, type SequenceLastLayer } from '../recurrent-ops.js';
+import {
+  gateCount,
+  type GateRows,
+  type SequenceBuffers,
+  type SequenceGradients,
+  type SequenceLastLayer,
+} from '../recurrent-ops.js';
 import type { FloatArray } from '../../tensor/tensor.js';
 import { CTRL, TASK_SLOTS } from './codes.js';
 import { WasmHeap } from './heap.js';
@@ -132,6 +138,61 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     return [w(wt), f(grad), n, ...s, w(m), w(v)];
   };
 
+  /** A pool task: its op code and arguments. */
+  type Task = [op: number, ...args: number[]];
+
+  /** Multiply-adds of a sequence op's recurrent GEMMs: what the pool splits by. */
+  const sequenceWork = (seq: SequenceBuffers) =>
+    seq.steps * seq.batch * seq.units * gateCount(seq.cell) * seq.units;
+
+  /** sequenceForward's task: [op, args…] as assembly/sequence.ts reads them. */
+  const forwardTask = (seq: SequenceBuffers, U: FloatArray, gateRows?: GateRows | null): Task => {
+    const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
+    const { c, rec, rh, recurrentBias } = seq;
+    const [kind, option] = cellCode(cell);
+    const m = mask === null ? 0 : heap.u8(mask);
+    const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
+    const own = [when(lstm, c), when(gru, rec), when(gru && !option, rh)];
+    const args = [batch, steps, H, kind, option, w(gates), f(U), w(h)];
+    const dropout = [when(scale !== null, hIn), opt(scale, 0, false), m];
+    const bias = opt(gateRows?.bias ?? null, 0, false);
+    const rows = gateRows ? [f(gateRows.table), heap.i32(gateRows.rows), bias] : [0, 0, 0];
+    const recBias = gru && option === 1 ? opt(recurrentBias ?? null, 0, false) : 0;
+    // x = 0 in slot 15: the training pass (see sequenceLast), gateRows in 16 to 18, 19 recBias.
+    return [TASK.sequenceForward, ...args, ...dropout, ...own, 0, ...rows, recBias];
+  };
+
+  /** sequenceBackward's task: [op, args…]. */
+  const backwardTask = (seq: SequenceBuffers, Ut: FloatArray, grads: SequenceGradients): Task => {
+    const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
+    const { c, rec } = seq;
+    const { dH, dGates: dG, dHIn, dc, dRec, dRh } = grads;
+    const [kind, option] = cellCode(cell);
+    const m = mask === null ? 0 : heap.u8(mask);
+    const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
+    const shape = [batch, steps, H, kind, option];
+    const args = [...shape, f(gates), f(h), when(scale !== null, hIn, false)];
+    const dropout = [when(scale !== null, dHIn), opt(scale, 0, false), m];
+    const own = [when(lstm, c, false), when(lstm, dc), when(gru, rec, false)];
+    const gruOwn = [when(gru && option === 1, dRec), when(gru && option === 0, dRh)];
+    const written = [w(dH), w(dG), ...dropout, ...own, ...gruOwn];
+    return [TASK.sequenceBackward, ...args, f(Ut), ...written];
+  };
+
+  /**
+   * A sequence task, or two of one op (a second layer's) in one run: both records in memory, the
+   * pair task deals its parts out between them.
+   */
+  const runSequence = (work: number, first: Task, second: Task | null | undefined) => {
+    if (second == null) {
+      pool.run(work, 1, ...first);
+    } else {
+      const records = [first, second].map((task) => heap.i32(Int32Array.from(task)));
+      pool.run(2 * work, 1, TASK.sequencePair, ...records);
+    }
+    done();
+  };
+
   const backend: WasmBackend = {
     name: 'wasm',
     dtype: 'float32',
@@ -236,39 +297,13 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
       done();
     },
 
-    sequenceForward(seq, U, gateRows) {
-      const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
-      const { c, rec, rh, recurrentBias } = seq;
-      const [kind, option] = cellCode(cell);
-      const m = mask === null ? 0 : heap.u8(mask);
-      const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
-      const own = [when(lstm, c), when(gru, rec), when(gru && !option, rh)];
-      const args = [batch, steps, H, kind, option, w(gates), f(U), w(h)];
-      const dropout = [when(scale !== null, hIn), opt(scale, 0, false), m];
-      const bias = opt(gateRows?.bias ?? null, 0, false);
-      const rows = gateRows ? [f(gateRows.table), heap.i32(gateRows.rows), bias] : [0, 0, 0];
-      const recBias = gru && option === 1 ? opt(recurrentBias ?? null, 0, false) : 0;
-      // x = 0 in slot 15: the training pass (see sequenceLast), gateRows in 16 to 18, 19 recBias.
-      const work = steps * batch * H * gateCount(cell) * H;
-      pool.run(work, 1, TASK.sequenceForward, ...args, ...dropout, ...own, 0, ...rows, recBias);
-      done();
+    sequenceForward(seq, U, gateRows, second) {
+      const pair = second && forwardTask(second.seq, second.U, second.gateRows);
+      runSequence(sequenceWork(seq), forwardTask(seq, U, gateRows), pair);
     },
-    sequenceBackward(seq, Ut, grads) {
-      const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
-      const { c, rec } = seq;
-      const { dH, dGates: dG, dHIn, dc, dRec, dRh } = grads;
-      const [kind, option] = cellCode(cell);
-      const m = mask === null ? 0 : heap.u8(mask);
-      const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
-      const shape = [batch, steps, H, kind, option];
-      const args = [...shape, f(gates), f(h), when(scale !== null, hIn, false)];
-      const dropout = [when(scale !== null, dHIn), opt(scale, 0, false), m];
-      const own = [when(lstm, c, false), when(lstm, dc), when(gru, rec, false)];
-      const gruOwn = [when(gru && option === 1, dRec), when(gru && option === 0, dRh)];
-      const work = steps * batch * H * gateCount(cell) * H;
-      const written = [w(dH), w(dG), ...dropout, ...own, ...gruOwn];
-      pool.run(work, 1, TASK.sequenceBackward, ...args, f(Ut), ...written);
-      done();
+    sequenceBackward(seq, Ut, grads, second) {
+      const pair = second && backwardTask(second.seq, second.Ut, second.grads);
+      runSequence(sequenceWork(seq), backwardTask(seq, Ut, grads), pair);
     },
     sequenceLast(seqInput, layer, second) {
       const { cell, batch, steps, units: H, inputDim: D, x } = seqInput;
@@ -290,18 +325,8 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
         const args = [batch, steps, H, kind, option, gates, f(l.U), h, 0, 0, m, c, rec, rh];
         return [...args, input, D, +l.reverse, f(l.W), opt(l.bias, 0, false), w(l.out), chunk];
       };
-      const first = task(layer);
-      const work = steps * batch * G * (D + H);
-      if (second == null) {
-        pool.run(work, 1, TASK.sequenceForward, ...first);
-      } else {
-        // Both layers' records in memory: the pair task deals its parts out between them.
-        const records = [first, task(second)].map((args) =>
-          heap.i32(Int32Array.from([TASK.sequenceForward, ...args])),
-        );
-        pool.run(2 * work, 1, TASK.sequencePair, ...records);
-      }
-      done();
+      const pair: Task | null = second == null ? null : [TASK.sequenceForward, ...task(second)];
+      runSequence(steps * batch * G * (D + H), [TASK.sequenceForward, ...task(layer)], pair);
     },
 
     im2col1d(x, win, cols) {

@@ -2,7 +2,8 @@
  * The whole-sequence ops against themselves on the tested backend, bit for bit (their values
  * against the reference are the recurrent group's): sequenceForward of T steps against T calls
  * of one step on views, gate rows against the gates gathered first, the same ops on one thread,
- * sequenceLast against the training path's ops and two layers in one call against two calls.
+ * two layers in one call against a call each, sequenceLast against the training path's ops and
+ * two layers in one call against two calls.
  * Then the recurrent layers: with a step observer (forward one call per step) against without
  * (one call per pass): outputs, final states, every gradient; and inference's last state (a
  * Bidirectional's two in one call) against the training forward.
@@ -15,6 +16,7 @@ import {
   type GateRows,
   type SequenceBuffers,
   type SequenceCell,
+  type SequenceGradients,
 } from '../../../src/backend/recurrent-ops.js';
 import { sequenceLastByTrainingPath } from '../../../src/backend/reference/sequence.js';
 import { Bidirectional } from '../../../src/layers/bidirectional.js';
@@ -189,15 +191,21 @@ function forwardStepByStep(ctx: SuiteContext): void {
   }
 }
 
-/** Forward then backward over a sequence on `be`; returns every array written. */
-function forwardBackward(
+/** A sequence's forward arguments and its backward's (Uᵀ, the gradients), drawn from `seed`. */
+interface PassArgs extends ForwardArgs {
+  readonly Ut: FloatArray;
+  readonly grads: SequenceGradients;
+}
+
+function passArgs(
   be: Backend,
   cell: SequenceCell,
   shape: number[],
   masked: boolean,
   dropout: boolean,
-): FloatArray[] {
-  const rng = new Rng(shape[0] * 31 + shape[1]);
+  seed = shape[0] * 31 + shape[1],
+): PassArgs {
+  const rng = new Rng(seed);
   const fwd = forwardArgs((n) => be.alloc(n), rng, cell, shape, masked, dropout);
   const { batch: B, steps: T, units: H, c } = fwd.seq;
   const G = gateCount(cell) * H;
@@ -211,10 +219,68 @@ function forwardBackward(
   const gru = cell.kind === 'gru';
   const dRec = gru && cell.resetAfter ? be.alloc(T * B * G) : null;
   const dRh = gru && !cell.resetAfter ? be.alloc(BH) : null;
-  be.sequenceForward(fwd.seq, fwd.U);
-  be.sequenceBackward(fwd.seq, Ut, { dH, dGates, dHIn, dc, dRec, dRh });
-  const written = [...forwardOutputs(fwd), dH, dGates, dc, dRec];
-  return written.filter((a): a is FloatArray => a !== null);
+  return { ...fwd, Ut, grads: { dH, dGates, dHIn, dc, dRec, dRh } };
+}
+
+/** Every array a forward and backward over `a` write. */
+function passOutputs(a: PassArgs): FloatArray[] {
+  const { dH, dGates, dc, dRec } = a.grads;
+  return [...forwardOutputs(a), dH, dGates, dc, dRec].filter((x): x is FloatArray => x !== null);
+}
+
+/** Forward then backward over a sequence on `be`; returns every array written. */
+function forwardBackward(
+  be: Backend,
+  cell: SequenceCell,
+  shape: number[],
+  masked: boolean,
+  dropout: boolean,
+): FloatArray[] {
+  const a = passArgs(be, cell, shape, masked, dropout);
+  be.sequenceForward(a.seq, a.U);
+  be.sequenceBackward(a.seq, a.Ut, a.grads);
+  return passOutputs(a);
+}
+
+/**
+ * sequenceForward and sequenceBackward of two layers in one call (a Bidirectional layer's two
+ * directions: their own buffers, weights, masks and dropout, the second's gates as rows of a
+ * table) against a call per layer: each layer's bits, on the tested backend and on one thread.
+ */
+function twoLayers(ctx: SuiteContext): void {
+  const backends = [ctx.tested(), ...(ctx.oneThread ? [ctx.oneThread()] : [])];
+  const be = backends[0];
+  for (const cell of CELLS) {
+    for (const shape of SHAPES) {
+      for (const [masked, dropout] of [
+        [false, false],
+        [true, true],
+      ]) {
+        const [B, T, H] = shape;
+        const G = gateCount(cell) * H;
+        const draw = new Rng(shape[0] * 13 + shape[1]);
+        const table = random(be, draw, (B + 1) * G, 2);
+        const rows = Int32Array.from({ length: T * B }, () => draw.int(B + 1));
+        const gateRows = { table, rows, bias: random(be, draw, G) };
+        const layers = (on: Backend) => {
+          const first = passArgs(on, cell, shape, masked, dropout);
+          return [first, passArgs(on, cell, shape, !masked, dropout, shape[0] * 31 + 7)];
+        };
+        const want = layers(be);
+        be.sequenceForward(want[0].seq, want[0].U);
+        be.sequenceForward(want[1].seq, want[1].U, gateRows);
+        for (const a of want) be.sequenceBackward(a.seq, a.Ut, a.grads);
+        for (const [i, tested] of backends.entries()) {
+          const [first, second] = layers(tested);
+          tested.sequenceForward(first.seq, first.U, null, { ...second, gateRows });
+          tested.sequenceBackward(first.seq, first.Ut, first.grads, second);
+          const what = JSON.stringify({ cell, shape, masked, dropout, oneThread: i === 1 });
+          assertSameBits(passOutputs(first), passOutputs(want[0]), `${what} first`);
+          assertSameBits(passOutputs(second), passOutputs(want[1]), `${what} second`);
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -406,6 +472,7 @@ export const sequenceCases = {
   'sequenceForward: one call per step on views, bit for bit': forwardStepByStep,
   'sequenceForward: gateRows equal the gathered gates, bit for bit': gateRowsAgainstGathered,
   'sequenceForward / sequenceBackward: the bits of one thread': oneThread,
+  'sequenceForward / sequenceBackward: two layers in one call, each as by its own call': twoLayers,
   'sequenceLast: the training path, bit for bit': sequenceLast,
   'sequenceLast: two layers in one call, each as by its own call': sequenceLastTwoLayers,
   'layers: a step observer changes no bit (outputs, states, gradients)': layersObservedAgainstNot,

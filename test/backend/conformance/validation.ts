@@ -349,6 +349,17 @@ function specific(ctx: SuiteContext): void {
   rejects(be, 'sequenceForward', biased(ids(1, 2)), 'an int gate bias');
   fn('sequenceForward', ...rows({ table: F(be), rows: ids(0, 1, 2, 3) })); // valid
   fn('sequenceForward', ...biased(F(be).subarray(0, 2))); // valid
+  // A second layer in the same call: its own buffers checked, its cell and sizes the first's.
+  const pair = (second: unknown) => [...gruForward(F(be)), null, second];
+  const other = (own: Record<string, unknown>) => ({
+    seq: forward(GRU_A, { rec: F(be), ...own })[0],
+    U: F(be),
+  });
+  fn('sequenceForward', ...pair(other({}))); // valid
+  rejects(be, 'sequenceForward', pair(other({ rec: null })), 'a second GRU without rec');
+  rejects(be, 'sequenceForward', pair(other({ units: 1 })), 'a second layer of other units');
+  rejects(be, 'sequenceForward', pair({ ...other({}), seq: rnn(tanh)[0] }), 'a second cell');
+  rejects(be, 'sequenceForward', pair(5), 'a number as the second layer');
   const last = (second: unknown) => [...OPS.sequenceLast.args(be), second];
   const layer = (out: unknown) => ({
     reverse: true,
