@@ -130,8 +130,9 @@ export function sequenceForwardRows(task: usize, r0: i32, r1: i32, scratch: usiz
 
 /**
  * Backward steps T−1…0 of rows [r0, r1): the cell's backward, then (s > 0) dL/dh_{s−1} through U
- * into dH block s−1, through the dropout scale via the dHIn rows when there is one. Task: B, T,
- * H, kind, option, gates, h, hIn, Ut, dH, dGates, dHIn, scale, mask, c, dc, rec, dRec, dRh.
+ * into dH block s−1, through the dropout scale via the dHIn rows when there is one; with
+ * lastStepOnly, dH block s−1 starts as zeros. Task: B, T, H, kind, option, gates, h, hIn, Ut, dH,
+ * dGates, dHIn, scale, mask, c, dc, rec, dRec, dRh, lastStepOnly.
  */
 export function sequenceBackwardRows(task: usize, r0: i32, r1: i32, scratch: usize): void {
   const B = arg(task, 1), T = arg(task, 2), H = arg(task, 3), kind = arg(task, 4), opt = arg(task, 5);
@@ -140,7 +141,7 @@ export function sequenceBackwardRows(task: usize, r0: i32, r1: i32, scratch: usi
   const Ut = <usize>arg(task, 9), dH = <usize>arg(task, 10), dGates = <usize>arg(task, 11);
   const dHIn = <usize>arg(task, 12), scale = <usize>arg(task, 13), mask = <usize>arg(task, 14);
   const cs = <usize>arg(task, 15), dc = <usize>arg(task, 16), recs = <usize>arg(task, 17);
-  const dRecs = <usize>arg(task, 18), dRh = <usize>arg(task, 19);
+  const dRecs = <usize>arg(task, 18), dRh = <usize>arg(task, 19), lastStepOnly = arg(task, 20);
   const rowOff = <usize>(r0 * H) << 2, rowBytes = <usize>((r1 - r0) * H) << 2;
   for (let s = T - 1; s >= 0; s--) {
     const g = block(gates, s, B * G), dg = block(dGates, s, B * G), dh = block(dH, s, BH);
@@ -148,6 +149,7 @@ export function sequenceBackwardRows(task: usize, r0: i32, r1: i32, scratch: usi
     const into = scale != 0 && prev != 0 ? dHIn : prev;
     const m: usize = mask == 0 ? 0 : mask + <usize>(s * B);
     if (scale != 0 && prev != 0) memory.fill(dHIn + rowOff, 0, rowBytes);
+    if (lastStepOnly != 0 && prev != 0) memory.fill(prev + rowOff, 0, rowBytes);
     let dRecurrent = dg;
     if (kind == CELL_GRU) {
       const rec = block(recs, s, B * G), dRec = opt != 0 ? block(dRecs, s, B * G) : 0;

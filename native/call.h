@@ -25,8 +25,8 @@ struct Arr {
 
 class Call {
  public:
-  // sequenceBackward of two layers takes the most: 2 · (5 + 14).
-  static constexpr size_t kMaxArgs = 38;
+  // sequenceBackward of two layers takes the most: 2 · (5 + 15).
+  static constexpr size_t kMaxArgs = 40;
   Call(napi_env env, napi_callback_info info);
 
   napi_env env;

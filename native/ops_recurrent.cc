@@ -47,6 +47,7 @@ struct Sequence {
   // backward
   const float* Ut;
   float *dH, *dGates, *dHIn, *dc, *dRec, *dRh;
+  bool lastStepOnly;  // dH's blocks before the last read as zeros (written, not added to)
   // inference (sequenceLast): x set; gates a chunk of steps, rec and rh one step, c and h two
   // blocks of scratch
   const float* x;  // [B, T, D]
@@ -227,6 +228,8 @@ void backwardRows(Cell, const Sequence& q, long b0, long b1) {
     float* into = q.scale && prev ? q.dHIn : prev;
     if (q.scale && prev)
       for (long i = b0 * H; i < b1 * H; i++) q.dHIn[i] = 0;
+    if (q.lastStepOnly && prev)
+      for (long i = b0 * H; i < b1 * H; i++) prev[i] = 0;
     Cell::backward(q, s, prev, into, b0, b1, scratch);
     if (q.scale && prev) generic::multiplyAt(q.dHIn, q.scale, prev, true, b0 * H, b1 * H);
   }
@@ -340,7 +343,7 @@ napi_value sequenceForward(Call& c) {
 }
 
 // One layer of sequenceBackward: gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask, c, dc,
-// rec, dRec, dRh from `at` (names prefixed by `name`).
+// rec, dRec, dRh, lastStepOnly from `at` (names prefixed by `name`).
 void backwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
   const long BH = c.product({q.B, q.H}), T = q.T;
   const auto arg = [&](const char* field) { return name + field; };
@@ -363,13 +366,14 @@ void backwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
   if (q.kind == CELL_GRU) q.rec = seq(c, at + 11, arg("rec"), T * q.B, q.G);
   if (q.kind == CELL_GRU && q.resetAfter) q.dRec = seq(c, at + 12, arg("dRec"), T * q.B, q.G);
   if (q.kind == CELL_GRU && !q.resetAfter) q.dRh = seq(c, at + 13, arg("dRh"), 1, BH);
+  q.lastStepOnly = c.flag(at + 14, arg("lastStepOnly").c_str());
 }
 
 // sequenceBackward(kind, param, batch, steps, units, <layer> [, the second's five, <layer>]): each
-// layer's 14 arguments as backwardLayer reads them.
+// layer's 15 arguments as backwardLayer reads them.
 napi_value sequenceBackward(Call& c) {
   Sequence qs[2];
-  const int count = sequenceLayers(c, qs, 14, backwardLayer);
+  const int count = sequenceLayers(c, qs, 15, backwardLayer);
   const double work = count * (double)qs[0].T * qs[0].B * qs[0].G * qs[0].H;
   if (c.product({qs[0].B, qs[0].H}) == 0) return undefined(c.env);
   forSequenceRows(qs, count, work, [](auto cell, auto&... a) { backwardRows(cell, a...); });

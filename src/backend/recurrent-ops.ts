@@ -97,6 +97,12 @@ export interface SequenceGradients {
   readonly dRec: FloatArray | null;
   /** GRU without resetAfter: [batch, units] scratch. */
   readonly dRh: FloatArray | null;
+  /**
+   * True when only the last step has an output gradient (a layer that returns its last state):
+   * dH's other blocks are then not read on entry but written as if they held zeros, so the
+   * caller need not zero them. Absent: false.
+   */
+  readonly lastStepOnly?: boolean;
 }
 
 /**

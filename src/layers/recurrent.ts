@@ -563,14 +563,15 @@ export abstract class RecurrentLayer extends Layer {
       // Outputs at masked steps are constant zeros: their gradient goes nowhere.
       this.zeroMaskedRows(dH, p.mask, B, T, (b, s) => (s * B + b) * H);
     } else {
-      dH.fill(0, 0, (T - 1) * BH);
+      // Only the last block: the op writes the others (lastStepOnly).
       dH.set(dy.data, (T - 1) * BH);
     }
     // Uᵀ and Wᵀ stored once per backward: the per-step dG·Uᵀ and dG·Wᵀ then run as plain
     // row-major products (about 1.4–1.8x faster than gemm's transB path on the reference backend).
     const Ut = this.transposed('Ut', this.U.value.data, H, GH);
     const dHIn = p.recurrentScale === null ? null : ws.get('dHIn', BH);
-    const grads = { dH, dGates, dHIn, ...this.beginBackward(p) };
+    const lastStepOnly = !this.returnSequences;
+    const grads = { dH, dGates, dHIn, ...this.beginBackward(p), lastStepOnly };
     return { p, seq: this.sequenceOf(p), Ut, grads };
   }
 

@@ -99,6 +99,7 @@ function backwardLayer(c: Args, at: string, seq: unknown, Ut: unknown, grads: un
   if (q.cell.kind === 'gru' && q.cell.resetAfter)
     c.floatSpan(`${at}grads.dRec`, g.dRec, 0, T * BH * G);
   if (q.cell.kind === 'gru' && !q.cell.resetAfter) c.floatSpan(`${at}grads.dRh`, g.dRh, 0, BH);
+  if (g.lastStepOnly !== undefined) c.flag(`${at}grads.lastStepOnly`, g.lastStepOnly);
   return q;
 }
 

@@ -47,6 +47,7 @@ type BackwardLayer = [
   rec: FloatArray | null,
   dRec: FloatArray | null,
   dRh: FloatArray | null,
+  lastStepOnly: boolean,
 ];
 type Flat<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : never;
 type Same<O, K extends keyof O> = { [P in K]: Flat<O[P]> };

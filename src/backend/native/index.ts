@@ -33,9 +33,9 @@ function forwardLayer(seq: SequenceBuffers, U: FloatArray, gateRows?: GateRows |
 /** One layer of sequenceBackward as the addon takes it: its shape, then its buffers. */
 function backwardLayer(seq: SequenceBuffers, Ut: FloatArray, grads: SequenceGradients) {
   const { gates, h, hIn, recurrentScale, mask, c, rec } = seq;
-  const { dH, dGates, dHIn, dc, dRec, dRh } = grads;
+  const { dH, dGates, dHIn, dc, dRec, dRh, lastStepOnly } = grads;
   const pass = [gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask] as const;
-  return [...shapeOf(seq), ...pass, c, dc, rec, dRec, dRh] as const;
+  return [...shapeOf(seq), ...pass, c, dc, rec, dRec, dRh, lastStepOnly ?? false] as const;
 }
 
 export interface NativeOptions {

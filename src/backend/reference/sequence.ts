@@ -152,6 +152,7 @@ export function sequenceBackward(
     const into = s === 0 ? null : (scratch ?? dH);
     const intoAt = scratch === null ? sH - BH : 0;
     if (scratch !== null && s > 0) scratch.fill(0, 0, BH);
+    if (grads.lastStepOnly === true && s > 0) dH.fill(0, sH - BH, sH);
     const dhPrev = s > 0 ? at(dH, sH - BH) : null;
     const stepGrads = { dh: at(dH, sH), dGates: at(dGates, sG), dhPrev };
     const step = {

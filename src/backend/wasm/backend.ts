@@ -166,7 +166,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
   const backwardTask = (seq: SequenceBuffers, Ut: FloatArray, grads: SequenceGradients): Task => {
     const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
     const { c, rec } = seq;
-    const { dH, dGates: dG, dHIn, dc, dRec, dRh } = grads;
+    const { dH, dGates: dG, dHIn, dc, dRec, dRh, lastStepOnly } = grads;
     const [kind, option] = cellCode(cell);
     const m = mask === null ? 0 : heap.u8(mask);
     const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
@@ -176,7 +176,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     const own = [when(lstm, c, false), when(lstm, dc), when(gru, rec, false)];
     const gruOwn = [when(gru && option === 1, dRec), when(gru && option === 0, dRh)];
     const written = [w(dH), w(dG), ...dropout, ...own, ...gruOwn];
-    return [TASK.sequenceBackward, ...args, f(Ut), ...written];
+    return [TASK.sequenceBackward, ...args, f(Ut), ...written, +(lastStepOnly ?? false)];
   };
 
   /**

@@ -2,9 +2,9 @@
  * The whole-sequence ops against themselves on the tested backend, bit for bit (their values
  * against the reference are the recurrent group's): sequenceForward of T steps against T calls
  * of one step on views, gate rows against the gates gathered first, the same ops on one thread,
- * two layers in one call against a call each, sequenceLast against the training path's ops and
- * two layers in one call against two calls.
- * Then the recurrent layers: with a step observer (forward one call per step) against without
+ * two layers in one call against a call each, backward with lastStepOnly against dH's earlier
+ * blocks zeroed, sequenceLast against the training path's ops and two layers in one call against
+ * two calls. Then the recurrent layers: with a step observer (forward one call per step) against without
  * (one call per pass): outputs, final states, every gradient; and inference's last state (a
  * Bidirectional's two in one call) against the training forward.
  */
@@ -243,6 +243,32 @@ function forwardBackward(
 }
 
 /**
+ * sequenceBackward with lastStepOnly against dH's earlier blocks zeroed by the caller: the same
+ * bits. Those blocks hold NaN on entry, so the op must write each before it adds to it.
+ */
+function lastStepOnly(ctx: SuiteContext): void {
+  const be = ctx.tested();
+  for (const cell of CELLS) {
+    for (const shape of SHAPES) {
+      for (const [masked, dropout] of [
+        [false, false],
+        [true, true],
+      ]) {
+        const [B, T, H] = shape;
+        const [want, got] = [0, 1].map(() => passArgs(be, cell, shape, masked, dropout));
+        want.grads.dH.fill(0, 0, (T - 1) * B * H);
+        got.grads.dH.fill(NaN, 0, (T - 1) * B * H);
+        for (const a of [want, got]) be.sequenceForward(a.seq, a.U);
+        be.sequenceBackward(want.seq, want.Ut, want.grads);
+        be.sequenceBackward(got.seq, got.Ut, { ...got.grads, lastStepOnly: true });
+        const what = JSON.stringify({ cell, shape, masked, dropout });
+        assertSameBits(passOutputs(got), passOutputs(want), what);
+      }
+    }
+  }
+}
+
+/**
  * sequenceForward and sequenceBackward of two layers in one call (a Bidirectional layer's two
  * directions: their own buffers, weights, masks and dropout, the second's gates as rows of a
  * table) against a call per layer: each layer's bits, on the tested backend and on one thread.
@@ -473,6 +499,7 @@ export const sequenceCases = {
   'sequenceForward: gateRows equal the gathered gates, bit for bit': gateRowsAgainstGathered,
   'sequenceForward / sequenceBackward: the bits of one thread': oneThread,
   'sequenceForward / sequenceBackward: two layers in one call, each as by its own call': twoLayers,
+  'sequenceBackward: lastStepOnly equals the earlier blocks zeroed, bit for bit': lastStepOnly,
   'sequenceLast: the training path, bit for bit': sequenceLast,
   'sequenceLast: two layers in one call, each as by its own call': sequenceLastTwoLayers,
   'layers: a step observer changes no bit (outputs, states, gradients)': layersObservedAgainstNot,

@@ -384,6 +384,13 @@ function specific(ctx: SuiteContext): void {
     GRADS(be, { dHIn: null, dc: null, dRec, dRh: null }),
   ];
   rejects(be, 'sequenceBackward', gru(null), 'resetAfter without dRec');
+  const flagged = (lastStepOnly: unknown) => {
+    const [seq, Ut, grads] = gru(F(be));
+    return [seq, Ut, { ...(grads as object), lastStepOnly }];
+  };
+  rejects(be, 'sequenceBackward', flagged(2), 'lastStepOnly 2');
+  rejects(be, 'sequenceBackward', flagged('yes'), 'lastStepOnly a string');
+  fn('sequenceBackward', ...flagged(true)); // valid
   rejects(be, 'sequenceBackward', gru(be.alloc(7)), 'a short dRec');
   rejects(be, 'sequenceBackward', [...gru(F(be)).slice(0, 2), null], 'no gradients');
   fn('sequenceBackward', ...gru(F(be))); // valid
