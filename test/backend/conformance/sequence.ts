@@ -248,23 +248,25 @@ function forwardBackward(
  */
 function lastStepOnly(ctx: SuiteContext): void {
   const be = ctx.tested();
+  eachCase((cell, shape, masked, dropout) => {
+    const [B, T, H] = shape;
+    const [want, got] = [0, 1].map(() => passArgs(be, cell, shape, masked, dropout));
+    want.grads.dH.fill(0, 0, (T - 1) * B * H);
+    got.grads.dH.fill(NaN, 0, (T - 1) * B * H);
+    for (const a of [want, got]) be.sequenceForward(a.seq, a.U);
+    be.sequenceBackward(want.seq, want.Ut, want.grads);
+    be.sequenceBackward(got.seq, got.Ut, { ...got.grads, lastStepOnly: true });
+    const what = JSON.stringify({ cell, shape, masked, dropout });
+    assertSameBits(passOutputs(got), passOutputs(want), what);
+  });
+}
+
+/** Every cell and shape, with neither a mask nor dropout and with both. */
+function eachCase(
+  visit: (cell: SequenceCell, shape: number[], masked: boolean, dropout: boolean) => void,
+): void {
   for (const cell of CELLS) {
-    for (const shape of SHAPES) {
-      for (const [masked, dropout] of [
-        [false, false],
-        [true, true],
-      ]) {
-        const [B, T, H] = shape;
-        const [want, got] = [0, 1].map(() => passArgs(be, cell, shape, masked, dropout));
-        want.grads.dH.fill(0, 0, (T - 1) * B * H);
-        got.grads.dH.fill(NaN, 0, (T - 1) * B * H);
-        for (const a of [want, got]) be.sequenceForward(a.seq, a.U);
-        be.sequenceBackward(want.seq, want.Ut, want.grads);
-        be.sequenceBackward(got.seq, got.Ut, { ...got.grads, lastStepOnly: true });
-        const what = JSON.stringify({ cell, shape, masked, dropout });
-        assertSameBits(passOutputs(got), passOutputs(want), what);
-      }
-    }
+    for (const shape of SHAPES) for (const both of [false, true]) visit(cell, shape, both, both);
   }
 }
 
@@ -276,37 +278,30 @@ function lastStepOnly(ctx: SuiteContext): void {
 function twoLayers(ctx: SuiteContext): void {
   const backends = [ctx.tested(), ...(ctx.oneThread ? [ctx.oneThread()] : [])];
   const be = backends[0];
-  for (const cell of CELLS) {
-    for (const shape of SHAPES) {
-      for (const [masked, dropout] of [
-        [false, false],
-        [true, true],
-      ]) {
-        const [B, T, H] = shape;
-        const G = gateCount(cell) * H;
-        const draw = new Rng(shape[0] * 13 + shape[1]);
-        const table = random(be, draw, (B + 1) * G, 2);
-        const rows = Int32Array.from({ length: T * B }, () => draw.int(B + 1));
-        const gateRows = { table, rows, bias: random(be, draw, G) };
-        const layers = (on: Backend) => {
-          const first = passArgs(on, cell, shape, masked, dropout);
-          return [first, passArgs(on, cell, shape, !masked, dropout, shape[0] * 31 + 7)];
-        };
-        const want = layers(be);
-        be.sequenceForward(want[0].seq, want[0].U);
-        be.sequenceForward(want[1].seq, want[1].U, gateRows);
-        for (const a of want) be.sequenceBackward(a.seq, a.Ut, a.grads);
-        for (const [i, tested] of backends.entries()) {
-          const [first, second] = layers(tested);
-          tested.sequenceForward(first.seq, first.U, null, { ...second, gateRows });
-          tested.sequenceBackward(first.seq, first.Ut, first.grads, second);
-          const what = JSON.stringify({ cell, shape, masked, dropout, oneThread: i === 1 });
-          assertSameBits(passOutputs(first), passOutputs(want[0]), `${what} first`);
-          assertSameBits(passOutputs(second), passOutputs(want[1]), `${what} second`);
-        }
-      }
+  eachCase((cell, shape, masked, dropout) => {
+    const [B, T, H] = shape;
+    const G = gateCount(cell) * H;
+    const draw = new Rng(shape[0] * 13 + shape[1]);
+    const table = random(be, draw, (B + 1) * G, 2);
+    const rows = Int32Array.from({ length: T * B }, () => draw.int(B + 1));
+    const gateRows = { table, rows, bias: random(be, draw, G) };
+    const layers = (on: Backend) => {
+      const first = passArgs(on, cell, shape, masked, dropout);
+      return [first, passArgs(on, cell, shape, !masked, dropout, shape[0] * 31 + 7)];
+    };
+    const want = layers(be);
+    be.sequenceForward(want[0].seq, want[0].U);
+    be.sequenceForward(want[1].seq, want[1].U, gateRows);
+    for (const a of want) be.sequenceBackward(a.seq, a.Ut, a.grads);
+    for (const [i, tested] of backends.entries()) {
+      const [first, second] = layers(tested);
+      tested.sequenceForward(first.seq, first.U, null, { ...second, gateRows });
+      tested.sequenceBackward(first.seq, first.Ut, first.grads, second);
+      const what = JSON.stringify({ cell, shape, masked, dropout, oneThread: i === 1 });
+      assertSameBits(passOutputs(first), passOutputs(want[0]), `${what} first`);
+      assertSameBits(passOutputs(second), passOutputs(want[1]), `${what} second`);
     }
-  }
+  });
 }
 
 /**
