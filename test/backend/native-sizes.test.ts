@@ -81,6 +81,7 @@ const OPS: Record<string, OpCall> = {
       null,
       null,
       null,
+      false,
     ],
     sizes: [2, 3, 4],
   },
