@@ -336,6 +336,7 @@ export abstract class RecurrentLayer extends Layer {
    * by one (a fast backend then gives each layer its own threads); the same bits as two forwards.
    */
   forwardWith(other: RecurrentLayer, x: Tensor, ctx: ForwardContext): [Tensor, Tensor] {
+    this.checkTwin(other);
     const last = this.forwardLastStates(x, ctx, other);
     if (last !== null) return [last[0], last[1]];
     if (this.observer?.step !== undefined || other.observer?.step !== undefined) {
@@ -470,6 +471,7 @@ export abstract class RecurrentLayer extends Layer {
    * backend call: [dL/dx of this layer's dy, of other's dyOther].
    */
   backwardWith(other: RecurrentLayer, dy: Tensor, dyOther: Tensor): [Tensor, Tensor] {
+    this.checkTwin(other);
     const mine = this.startBackward(dy);
     const theirs = other.startBackward(dyOther);
     const second = { seq: theirs.seq, Ut: theirs.Ut, grads: theirs.grads };
@@ -683,13 +685,7 @@ export abstract class RecurrentLayer extends Layer {
    * own thread where one review cannot be split. Null when either layer needs its full forward.
    */
   forwardLastStates(x: Tensor, ctx: ForwardContext, other: RecurrentLayer | null): Tensor[] | null {
-    const twin = (l: RecurrentLayer) =>
-      l.units === this.units && JSON.stringify(l.cell) === JSON.stringify(this.cell);
-    if (other !== null && !twin(other)) {
-      throw new Error(
-        `${this.className} '${this.name}': the second layer must have its cell and units`,
-      );
-    }
+    if (other !== null) this.checkTwin(other);
     const layers = other === null ? [this] : [this, other];
     const full = (l: RecurrentLayer) =>
       ctx.training || ctx.keepForBackward || l.returnSequences || l.observer?.step !== undefined;
@@ -717,6 +713,15 @@ export abstract class RecurrentLayer extends Layer {
     };
     this.backend.sequenceLast(input, args[0], args[1] ?? null);
     return args.map((a) => new Tensor(a.out, [B, this.units]));
+  }
+
+  /** A second layer of one backend call must have this layer's cell and units. */
+  private checkTwin(other: RecurrentLayer): void {
+    if (other.units !== this.units || JSON.stringify(other.cell) !== JSON.stringify(this.cell)) {
+      throw new Error(
+        `${this.className} '${this.name}': the second layer must have its cell and units`,
+      );
+    }
   }
 
   /** The cell the sequence ops run. */

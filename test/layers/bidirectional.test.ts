@@ -85,13 +85,17 @@ describe('Bidirectional', () => {
     );
   });
 
-  it('runs its last states in one call only with a twin (same cell and units)', () => {
+  it('runs two layers in one call only with a twin (same cell and units)', () => {
     const x = randomTensor([2, 3, 4], new Rng(3));
     const lstm = new LSTM({ units: 2 });
     lstm.build([3, 4], f64, new Rng(1));
+    const training = { ...inference, training: true };
     for (const other of [new GRU({ units: 2 }), new LSTM({ units: 3 })]) {
       other.build([3, 4], f64, new Rng(2));
       assert.throws(() => lstm.forwardLastStates(x, inference, other), /must have its cell/);
+      assert.throws(() => lstm.forwardWith(other, x, training), /must have its cell/);
+      const dy = new Tensor(new Float64Array(4), [2, 2]);
+      assert.throws(() => lstm.backwardWith(other, dy, dy), /must have its cell/);
     }
     const twin = new LSTM({ units: 2, goBackwards: true });
     twin.build([3, 4], f64, new Rng(2));
