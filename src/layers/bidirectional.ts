@@ -8,6 +8,7 @@ import {
   type LayerConfig,
   type Param,
 } from './layer.js';
+import type { Embedding } from './embedding.js';
 import { RecurrentLayer, createRecurrentLayer } from './recurrent.js';
 
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
@@ -131,7 +132,26 @@ export class Bidirectional extends Layer {
 
   override forward(x: Tensor, ctx: ForwardContext): Tensor {
     // Both directions in one backend call (a fast backend gives each its own threads).
-    const [yf, yb] = this.forwardLayer.forwardWith(this.backwardLayer, x, ctx);
+    return this.merge(this.forwardLayer.forwardWith(this.backwardLayer, x, ctx));
+  }
+
+  /**
+   * forward() on what `embedding` would output for the token ids x [B, T]: both directions
+   * project the batch's distinct tokens themselves (RecurrentLayer.forwardTokens), in one backend
+   * call, and backwardTokens hands the embedding its rows' gradients. Sequential.trainOnBatch runs
+   * an Embedding and a Bidirectional after it this way when the layer has no input dropout.
+   */
+  forwardTokens(embedding: Embedding, x: Tensor, ctx: ForwardContext): Tensor {
+    return this.merge(this.forwardLayer.forwardWith(this.backwardLayer, x, ctx, embedding));
+  }
+
+  /** Whether the last forward was forwardTokens (its backward is then backwardTokens). */
+  get projectedTokens(): boolean {
+    return this.forwardLayer.projectedTokens;
+  }
+
+  /** The merged output of the two directions' outputs. */
+  private merge([yf, yb]: [Tensor, Tensor]): Tensor {
     const H = this.forwardLayer.units;
     const concat = this.mergeMode === 'concat';
     const width = concat ? 2 * H : H;
@@ -161,8 +181,26 @@ export class Bidirectional extends Layer {
   }
 
   override backward(dy: Tensor): Tensor {
+    // Not after projected tokens (backwardBoth checks): both directions return dL/dx.
+    const [dx, dxb] = this.backwardBoth(dy, false) as [Tensor, Tensor];
+    this.backend.axpy(1, dxb.data, dx.data, dx.size);
+    return dx;
+  }
+
+  /** backward() after forwardTokens: the embedding's rows' gradients go into its own gradient. */
+  backwardTokens(dy: Tensor): null {
+    this.backwardBoth(dy, true);
+    return null;
+  }
+
+  /** Both directions' backward from the merged output's gradient, in one backend call. */
+  private backwardBoth(dy: Tensor, tokens: boolean): [Tensor | null, Tensor | null] {
     if (this.outputs === null)
       throw new Error(`Bidirectional '${this.name}': backward before forward`);
+    if (this.projectedTokens !== tokens) {
+      const [did, use] = tokens ? ['did not project', 'backward'] : ['projected', 'backwardTokens'];
+      throw new Error(`Bidirectional '${this.name}': the last forward ${did} tokens: use ${use}`);
+    }
     const [yf, yb] = this.outputs;
     const H = this.forwardLayer.units;
     const width = this.mergeMode === 'concat' ? 2 * H : H;
@@ -188,12 +226,10 @@ export class Bidirectional extends Layer {
         }
       }
     });
-    const [dx, dxb] = this.forwardLayer.backwardWith(
+    return this.forwardLayer.backwardWith(
       this.backwardLayer,
       new Tensor(dyf, yf.shape),
       new Tensor(dyb, yb.shape),
     );
-    this.backend.axpy(1, dxb.data, dx.data, dx.size);
-    return dx;
   }
 }

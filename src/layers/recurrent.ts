@@ -332,18 +332,26 @@ export abstract class RecurrentLayer extends Layer {
 
   /**
    * forward() of this layer and `other` (Bidirectional's other direction: the same cell and
-   * units) over the same x, both recurrences in one backend call where neither needs its steps one
-   * by one (a fast backend then gives each layer its own threads); the same bits as two forwards.
+   * units) over the same x, or their forwardTokens when `embedding` is given, both recurrences in
+   * one backend call where neither needs its steps one by one (a fast backend then gives each
+   * layer its own threads); the same bits as two forwards.
    */
-  forwardWith(other: RecurrentLayer, x: Tensor, ctx: ForwardContext): [Tensor, Tensor] {
+  forwardWith(
+    other: RecurrentLayer,
+    x: Tensor,
+    ctx: ForwardContext,
+    embedding: Embedding | null = null,
+  ): [Tensor, Tensor] {
     this.checkTwin(other);
-    const last = this.forwardLastStates(x, ctx, other);
+    const last = embedding === null ? this.forwardLastStates(x, ctx, other) : null;
     if (last !== null) return [last[0], last[1]];
+    const project = (l: RecurrentLayer) =>
+      embedding === null ? l.projectInput(x, ctx) : l.projectTokens(embedding, x, ctx);
     if (this.observer?.step !== undefined || other.observer?.step !== undefined) {
-      return [this.forward(x, ctx), other.forward(x, ctx)];
+      return [this.recur(project(this), ctx), other.recur(project(other), ctx)];
     }
-    const p = this.startRecurrence(this.projectInput(x, ctx), ctx);
-    const q = other.startRecurrence(other.projectInput(x, ctx), ctx);
+    const p = this.startRecurrence(project(this), ctx);
+    const q = other.startRecurrence(project(other), ctx);
     const second = { seq: other.sequenceOf(q), U: other.U.value.data, gateRows: q.gateRows };
     this.backend.sequenceForward(this.sequenceOf(p), this.U.value.data, p.gateRows, second);
     return [this.finishRecurrence(p), other.finishRecurrence(q)];
@@ -386,6 +394,11 @@ export abstract class RecurrentLayer extends Layer {
    * Embedding and the recurrent layer after it this way when the layer has no input dropout.
    */
   forwardTokens(embedding: Embedding, x: Tensor, ctx: ForwardContext): Tensor {
+    return this.recur(this.projectTokens(embedding, x, ctx), ctx);
+  }
+
+  /** forwardTokens' input: the batch's distinct tokens projected once each, as gate rows. */
+  private projectTokens(embedding: Embedding, x: Tensor, ctx: ForwardContext): RecurrenceInput {
     const W = this.W;
     if (x.shape.length !== 2 || embedding.outputDim !== W.value.shape[0]) {
       throw new Error(
@@ -408,7 +421,7 @@ export abstract class RecurrentLayer extends Layer {
     );
     const D = embedding.outputDim;
     const pass = { batch: B, steps: T, inputDim: D, x: null, tokens: embedding, gates, gateRows };
-    return this.recur({ ...pass, inputScale: null }, ctx);
+    return { ...pass, inputScale: null };
   }
 
   /** The recurrence over the projected inputs and the layer's output, for both forwards. */
@@ -467,19 +480,25 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /**
-   * backward() of this layer and `other` after forwardWith, both recurrences backward in one
-   * backend call: [dL/dx of this layer's dy, of other's dyOther].
+   * backward() of this layer and `other` after forwardWith (backwardTokens after it projected
+   * tokens), both recurrences backward in one backend call: [dL/dx of this layer's dy, of other's
+   * dyOther], each null after projected tokens.
    */
-  backwardWith(other: RecurrentLayer, dy: Tensor, dyOther: Tensor): [Tensor, Tensor] {
+  backwardWith(other: RecurrentLayer, dy: Tensor, dyOther: Tensor): [Tensor | null, Tensor | null] {
     this.checkTwin(other);
     const mine = this.startBackward(dy);
     const theirs = other.startBackward(dyOther);
     const second = { seq: theirs.seq, Ut: theirs.Ut, grads: theirs.grads };
     this.backend.sequenceBackward(mine.seq, mine.Ut, mine.grads, second);
     return [
-      this.inputGradient(this.finishBackward(mine)),
-      other.inputGradient(other.finishBackward(theirs)),
+      this.afterRecurrence(this.finishBackward(mine)),
+      other.afterRecurrence(other.finishBackward(theirs)),
     ];
+  }
+
+  /** The rest of backward after the recurrence's: dL/dx, or null after projected tokens. */
+  private afterRecurrence(r: [SequencePass, FloatArray]): Tensor | null {
+    return r[0].tokens === null ? this.inputGradient(r) : this.tokenGradient(r);
   }
 
   /** dL/dx [B, T, D] and the kernel's and bias's gradients, after the recurrence's backward. */
@@ -518,7 +537,11 @@ export abstract class RecurrentLayer extends Layer {
    * added into the embedding's own gradient; the token ids have none to return.
    */
   backwardTokens(dy: Tensor): null {
-    const [p, dGates] = this.backwardThroughTime(dy);
+    return this.tokenGradient(this.backwardThroughTime(dy));
+  }
+
+  /** The weights' and the embedding rows' gradients after the recurrence (forwardTokens). */
+  private tokenGradient([p, dGates]: [SequencePass, FloatArray]): null {
     if (p.tokens === null || this.tokenProjection === null) {
       throw new Error(`${this.className} '${this.name}': the last forward did not project tokens`);
     }

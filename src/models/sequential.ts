@@ -1,5 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
+import { Bidirectional } from '../layers/bidirectional.js';
 import { Embedding } from '../layers/embedding.js';
 import { defaultLayerName, zeroGrad, type Layer, type Param } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
@@ -347,7 +348,7 @@ export class Sequential {
       const layer = this.layers[i];
       // After forwardTokens the recurrent layer fills its Embedding's gradient itself (null).
       grad =
-        layer instanceof RecurrentLayer && layer.projectedTokens
+        projectsTokens(layer) && layer.projectedTokens
           ? layer.backwardTokens(grad)
           : layer.backward(grad);
     }
@@ -611,7 +612,11 @@ function checkPair(x: Tensor, y: Tensor): void {
   if (x.shape[0] === 0) throw new Error('no data: x has 0 rows');
 }
 
-/** Whether `layer` can take an Embedding's token ids in training (RecurrentLayer.forwardTokens). */
-function projectsTokens(layer: Layer | undefined): layer is RecurrentLayer {
-  return layer instanceof RecurrentLayer && layer.dropout === 0;
+/**
+ * Whether `layer` can take an Embedding's token ids in training (RecurrentLayer.forwardTokens, or
+ * a Bidirectional's, which runs its two directions' that way).
+ */
+function projectsTokens(layer: Layer | undefined): layer is RecurrentLayer | Bidirectional {
+  const inner = layer instanceof Bidirectional ? layer.forwardLayer : layer;
+  return inner instanceof RecurrentLayer && inner.dropout === 0;
 }

@@ -1,6 +1,7 @@
 /**
  * A recurrent layer fed by an Embedding projects the batch's distinct tokens itself in training
- * (RecurrentLayer.forwardTokens, Sequential.trainOnBatch): the same outputs and gradients as
+ * (RecurrentLayer.forwardTokens, Sequential.trainOnBatch), and so do a Bidirectional's two
+ * directions in one call (Bidirectional.forwardTokens): the same outputs and gradients as
  * Embedding.forward → forward → backward → Embedding.backward, checked on the float64 backend
  * against that path and against finite differences of the embedding table.
  */
@@ -8,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createBackend } from '../../src/backend/registry.js';
 import type { Backend } from '../../src/backend/backend.js';
+import { Bidirectional } from '../../src/layers/bidirectional.js';
 import { Dense } from '../../src/layers/dense.js';
 import { Embedding } from '../../src/layers/embedding.js';
 import { GRU } from '../../src/layers/gru.js';
@@ -21,12 +23,15 @@ import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { f64, randomTensor } from '../helpers/gradcheck.js';
 
-type Make = (o: RecurrentOptions) => RecurrentLayer;
+type Make = (o: RecurrentOptions) => RecurrentLayer | Bidirectional;
 const CELLS: [string, Make][] = [
   ['SimpleRNN', (o) => new SimpleRNN(o)],
   ['LSTM', (o) => new LSTM(o)],
   ['GRU resetAfter', (o) => new GRU(o)],
   ['GRU resetBefore', (o) => new GRU({ ...o, resetAfter: false })],
+  // 'sum' keeps the output [B, H] / [B, T, H].
+  ['Bidirectional LSTM', (o) => new Bidirectional({ layer: new LSTM(o), mergeMode: 'sum' })],
+  ['Bidirectional GRU', (o) => new Bidirectional({ layer: new GRU(o), mergeMode: 'mul' })],
 ];
 const VOCAB = 7;
 const [B, T, D, H] = [3, 5, 4, 3];
@@ -149,10 +154,11 @@ for (const [label, make] of CELLS) {
 }
 
 describe('Sequential.trainOnBatch projects tokens', () => {
-  function model(backend: Backend, dropout: number) {
+  function model(backend: Backend, dropout: number, bidirectional = false) {
     const m = new Sequential({ seed: 4, backend });
     m.add(new Embedding({ inputDim: VOCAB, outputDim: D }));
-    m.add(new LSTM({ units: H, dropout }));
+    const lstm = new LSTM({ units: H, dropout });
+    m.add(bidirectional ? new Bidirectional({ layer: lstm }) : lstm);
     m.add(new Dense({ units: 1, activation: 'sigmoid' }));
     m.build([T]);
     m.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
@@ -171,23 +177,29 @@ describe('Sequential.trainOnBatch projects tokens', () => {
 
   const labels = (backend: Backend) => new Tensor(backend.alloc(B).fill(1), [B, 1]);
 
-  it('without input dropout: the weights of a step through the embedded path', () => {
-    const [a, b] = [model(f64, 0), model(f64, 0)];
-    const x = tokenIds(f64, 10);
-    a.trainOnBatch(x, labels(f64));
-    assert.equal((a.layers[1] as RecurrentLayer).projectedTokens, true);
-    embeddedStep(b, x, labels(f64));
-    assert.equal((b.layers[1] as RecurrentLayer).projectedTokens, false);
-    a.weights().forEach((w, i) =>
-      assertClose(w.value.data, b.weights()[i].value.data, 1e-12, w.name),
-    );
-  });
+  for (const bidirectional of [false, true]) {
+    const what = bidirectional ? 'a Bidirectional LSTM' : 'an LSTM';
+    const projected = (m: Sequential) =>
+      (m.layers[1] as RecurrentLayer | Bidirectional).projectedTokens;
 
-  it('with input dropout it runs the embedded path (the dropout needs the vectors)', () => {
-    const m = model(f64, 0.5);
-    m.trainOnBatch(tokenIds(f64, 11), labels(f64));
-    assert.equal((m.layers[1] as RecurrentLayer).projectedTokens, false);
-  });
+    it(`${what} without input dropout: the weights of a step through the embedded path`, () => {
+      const [a, b] = [model(f64, 0, bidirectional), model(f64, 0, bidirectional)];
+      const x = tokenIds(f64, 10);
+      a.trainOnBatch(x, labels(f64));
+      assert.equal(projected(a), true);
+      embeddedStep(b, x, labels(f64));
+      assert.equal(projected(b), false);
+      a.weights().forEach((w, i) =>
+        assertClose(w.value.data, b.weights()[i].value.data, 1e-12, w.name),
+      );
+    });
+
+    it(`${what} with input dropout runs the embedded path (the dropout needs the vectors)`, () => {
+      const m = model(f64, 0.5, bidirectional);
+      m.trainOnBatch(tokenIds(f64, 11), labels(f64));
+      assert.equal(projected(m), false);
+    });
+  }
 
   for (const name of ['native', 'wasm']) {
     it(`on ${name}: gradients of the embedded path to float32 rounding`, () => {
