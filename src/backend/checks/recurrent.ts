@@ -48,7 +48,7 @@ function sequenceOf(c: Args, at: string, seq: unknown) {
 
 type Sequence = ReturnType<typeof sequenceOf>;
 
-/** The states both sequence ops read: h, the dropout pair, the mask, LSTM c and GRU rec. */
+/** The buffers both sequence ops read: gates, h, the dropout pair, the mask, LSTM c and GRU rec. */
 function states(c: Args, q: Sequence): void {
   const { T, BH, G, seq, at } = q;
   c.floatSpan(`${at}gates`, seq.gates, 0, T * BH * G);
