@@ -279,26 +279,38 @@ Sequence sequenceShape(Call& c, size_t at = 0, const std::string& name = "") {
   return q;
 }
 
-// The layers of a sequence op: the first's shape and buffers (`layer` reads `width` arguments
-// from 5), and a second layer's shape and buffers after them when given, which must match.
-template <class Layer>
-int sequenceLayers(Call& c, Sequence (&qs)[2], size_t width, Layer layer) {
-  qs[0] = sequenceShape(c);
-  layer(c, qs[0], 5, "");
-  const size_t at = 5 + width;
-  if (!c.arg(at)) return 1;
-  qs[1] = sequenceShape(c, at, "second.");
-  const Sequence& a = qs[0];
-  const Sequence& b = qs[1];
-  if (a.kind != b.kind || a.act != b.act || a.resetAfter != b.resetAfter || a.B != b.B ||
-      a.T != b.T || a.H != b.H)
-    c.fail("second.seq must have seq's cell, batch, steps and units");
-  layer(c, qs[1], at + 5, "second.");
-  return 2;
-}
-
 float* seq(Call& c, size_t i, const std::string& name, long blocks, long width) {
   return c.span(c.f32(i, name.c_str()), name.c_str(), 0, c.product({blocks, width}));
+}
+
+// A [T, B] mask at argument i, or null.
+const uint8_t* stepMask(Call& c, size_t i, const std::string& name, long T, long B) {
+  const auto m = c.u8OrNull(i, name.c_str());
+  return m ? c.span(m, name.c_str(), 0, c.product({T, B})) : nullptr;
+}
+
+// A sequence op over one layer's shape and buffers (`layer` reads `width` arguments from 5), and a
+// second layer's shape and buffers after them when given, which must match: rows(cell, q, b0, b1)
+// over every row of both.
+template <class Layer, class Rows>
+napi_value sequenceOp(Call& c, size_t width, Layer layer, Rows rows) {
+  Sequence qs[2] = {sequenceShape(c)};
+  layer(c, qs[0], 5, "");
+  const size_t at = 5 + width;
+  const int count = c.arg(at) ? 2 : 1;
+  if (count == 2) {
+    qs[1] = sequenceShape(c, at, "second.");
+    const Sequence& a = qs[0];
+    const Sequence& b = qs[1];
+    if (a.kind != b.kind || a.act != b.act || a.resetAfter != b.resetAfter || a.B != b.B ||
+        a.T != b.T || a.H != b.H)
+      c.fail("second.seq must have seq's cell, batch, steps and units");
+    layer(c, qs[1], at + 5, "second.");
+  }
+  const Sequence& q = qs[0];
+  if (c.product({q.B, q.H}) == 0) return undefined(c.env);  // no empty loop over many steps
+  forSequenceRows(qs, count, count * (double)q.T * q.B * q.G * q.H, rows);
+  return undefined(c.env);
 }
 
 // One layer of sequenceForward: gates, U, h, hIn, recurrentScale, mask, c, rec, rh,
@@ -313,8 +325,7 @@ void forwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
     q.scale = seq(c, at + 4, arg("recurrentScale"), 1, BH);
     q.hIn = seq(c, at + 3, arg("hIn"), T, BH);
   }
-  const auto m = c.u8OrNull(at + 5, arg("mask").c_str());
-  q.mask = m ? c.span(m, arg("mask").c_str(), 0, c.product({T, q.B})) : nullptr;
+  q.mask = stepMask(c, at + 5, arg("mask"), T, q.B);
   if (q.kind == CELL_LSTM) q.c = seq(c, at + 6, arg("c"), T + 1, BH);
   if (q.kind == CELL_GRU) q.rec = seq(c, at + 7, arg("rec"), T * q.B, q.G);
   if (q.kind == CELL_GRU && !q.resetAfter) q.rh = seq(c, at + 8, arg("rh"), T, BH);
@@ -334,12 +345,7 @@ void forwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
 // sequenceForward(kind, param, batch, steps, units, <layer> [, the second's five, <layer>]): each
 // layer's 13 arguments as forwardLayer reads them.
 napi_value sequenceForward(Call& c) {
-  Sequence qs[2];
-  const int count = sequenceLayers(c, qs, 13, forwardLayer);
-  const double work = count * (double)qs[0].T * qs[0].B * qs[0].G * qs[0].H;
-  if (c.product({qs[0].B, qs[0].H}) == 0) return undefined(c.env);  // no empty loop over many steps
-  forSequenceRows(qs, count, work, [](auto cell, auto&... a) { forwardRows(cell, a...); });
-  return undefined(c.env);
+  return sequenceOp(c, 13, forwardLayer, [](auto cell, auto&... a) { forwardRows(cell, a...); });
 }
 
 // One layer of sequenceBackward: gates, h, hIn, Ut, dH, dGates, dHIn, recurrentScale, mask, c, dc,
@@ -357,8 +363,7 @@ void backwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
     q.dHIn = seq(c, at + 6, arg("dHIn"), 1, BH);
     q.hIn = seq(c, at + 2, arg("hIn"), T, BH);
   }
-  const auto m = c.u8OrNull(at + 8, arg("mask").c_str());
-  q.mask = m ? c.span(m, arg("mask").c_str(), 0, c.product({T, q.B})) : nullptr;
+  q.mask = stepMask(c, at + 8, arg("mask"), T, q.B);
   if (q.kind == CELL_LSTM) {
     q.c = seq(c, at + 9, arg("c"), T + 1, BH);
     q.dc = seq(c, at + 10, arg("dc"), 1, BH);
@@ -372,12 +377,7 @@ void backwardLayer(Call& c, Sequence& q, size_t at, const std::string& name) {
 // sequenceBackward(kind, param, batch, steps, units, <layer> [, the second's five, <layer>]): each
 // layer's 15 arguments as backwardLayer reads them.
 napi_value sequenceBackward(Call& c) {
-  Sequence qs[2];
-  const int count = sequenceLayers(c, qs, 15, backwardLayer);
-  const double work = count * (double)qs[0].T * qs[0].B * qs[0].G * qs[0].H;
-  if (c.product({qs[0].B, qs[0].H}) == 0) return undefined(c.env);
-  forSequenceRows(qs, count, work, [](auto cell, auto&... a) { backwardRows(cell, a...); });
-  return undefined(c.env);
+  return sequenceOp(c, 15, backwardLayer, [](auto cell, auto&... a) { backwardRows(cell, a...); });
 }
 
 // One layer of sequenceLast: its arguments reverse, W, bias, U, mask, out from `at` (names
@@ -394,8 +394,7 @@ void lastLayer(Call& c, Sequence& q, size_t at, const std::string& name, std::ve
   if (c.f32OrNull(at + 2, arg("bias").c_str()))
     q.bias = seq(c, at + 2, arg("bias"), q.kind == CELL_GRU && q.resetAfter ? 2 : 1, G);
   q.U = seq(c, at + 3, arg("U"), q.H, G);
-  const auto m = c.u8OrNull(at + 4, arg("mask").c_str());
-  q.mask = m ? c.span(m, arg("mask").c_str(), 0, c.product({q.T, q.B})) : nullptr;
+  q.mask = stepMask(c, at + 4, arg("mask"), q.T, q.B);
   q.out = seq(c, at + 5, arg("out"), 1, BH);
   // Chunks when the batch is less than one row tile (a single review).
   const long chunk = q.B >= K->mr ? 1 : q.T < kInferenceChunk ? q.T : kInferenceChunk;

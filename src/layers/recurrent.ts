@@ -4,7 +4,7 @@ import {
   sequenceStep,
   type GateRows,
   type SequenceBuffers,
-  type SequenceGradients,
+  type SecondSequenceBackward,
   type SequenceCell,
 } from '../backend/recurrent-ops.js';
 import type { Rng } from '../random/rng.js';
@@ -119,13 +119,11 @@ type RecurrenceInput = Pick<
 
 /**
  * A pass's backward through time (an observer watches forward steps only) as sequenceBackward
- * takes it: dGates is filled and dH completed (dL/dh per step, output gradients on entry).
+ * takes it (as its first layer or its second): dGates is filled and dH completed (dL/dh per step,
+ * output gradients on entry).
  */
-interface BackwardPass {
+interface BackwardPass extends SecondSequenceBackward {
   readonly p: SequencePass;
-  readonly seq: SequenceBuffers;
-  readonly Ut: FloatArray;
-  readonly grads: SequenceGradients;
 }
 
 /** The cell's own backward buffers (RecurrentOps.sequenceBackward): LSTM dc; GRU dRec or dRh. */
@@ -488,8 +486,7 @@ export abstract class RecurrentLayer extends Layer {
     this.checkTwin(other);
     const mine = this.startBackward(dy);
     const theirs = other.startBackward(dyOther);
-    const second = { seq: theirs.seq, Ut: theirs.Ut, grads: theirs.grads };
-    this.backend.sequenceBackward(mine.seq, mine.Ut, mine.grads, second);
+    this.backend.sequenceBackward(mine.seq, mine.Ut, mine.grads, theirs);
     return [
       this.afterRecurrence(this.finishBackward(mine)),
       other.afterRecurrence(other.finishBackward(theirs)),

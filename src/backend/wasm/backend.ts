@@ -119,6 +119,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
   const w = (a: FloatArray, offset = 0) => heap.f32(a, offset, true);
   const opt = (a: FloatArray | null, offset = 0, written = true) =>
     a === null ? 0 : heap.f32(a, offset, written);
+  const optMask = (a: Uint8Array | null) => (a === null ? 0 : heap.u8(a));
   const done = () => heap.done();
   /** An array the op uses only in some cases (checked non-null in those), else 0. */
   const when = (used: boolean, a: FloatArray | null, written = true) =>
@@ -150,7 +151,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     const { cell, batch, steps, units: H, gates, h, hIn, recurrentScale: scale, mask } = seq;
     const { c, rec, rh, recurrentBias } = seq;
     const [kind, option] = cellCode(cell);
-    const m = mask === null ? 0 : heap.u8(mask);
+    const m = optMask(mask);
     const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
     const own = [when(lstm, c), when(gru, rec), when(gru && !option, rh)];
     const args = [batch, steps, H, kind, option, w(gates), f(U), w(h)];
@@ -168,7 +169,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
     const { c, rec } = seq;
     const { dH, dGates: dG, dHIn, dc, dRec, dRh, lastStepOnly } = grads;
     const [kind, option] = cellCode(cell);
-    const m = mask === null ? 0 : heap.u8(mask);
+    const m = optMask(mask);
     const [lstm, gru] = [cell.kind === 'lstm', cell.kind === 'gru'];
     const shape = [batch, steps, H, kind, option];
     const args = [...shape, f(gates), f(h), when(scale !== null, hIn, false)];
@@ -321,7 +322,7 @@ export function createWasmBackendOn(setup: WasmSetup): WasmBackend {
         const at = (floats: number) => base + floats * 4;
         const [gates, rec, rh] = [base, at(gatesEnd), at(gatesEnd + batch * G)];
         const [c, h] = [at(gatesEnd + batch * G + BH), at(gatesEnd + batch * G + 3 * BH)];
-        const m = l.mask === null ? 0 : heap.u8(l.mask);
+        const m = optMask(l.mask);
         const args = [batch, steps, H, kind, option, gates, f(l.U), h, 0, 0, m, c, rec, rh];
         return [...args, input, D, +l.reverse, f(l.W), opt(l.bias, 0, false), w(l.out), chunk];
       };
