@@ -98,9 +98,12 @@ void gather(const float* table, long dim, const int32_t* ids, float* out, long i
     std::memcpy(out + i * dim, table + (long)ids[i] * dim, dim * sizeof(float));
 }
 
-// In id order, like the reference: repeated ids add up in the same sequence.
-void scatterAdd(const float* dOut, const int32_t* ids, long count, long dim, float* dTable) {
+// In id order, like the reference: repeated ids add up in the same sequence. Only the ids in
+// table rows [r0, r1): threads that split the rows never write the same one.
+void scatterAdd(const float* dOut, const int32_t* ids, long count, long dim, float* dTable,
+                long r0, long r1) {
   for (long i = 0; i < count; i++) {
+    if (ids[i] < r0 || ids[i] >= r1) continue;
     float* row = dTable + (long)ids[i] * dim;
     const float* src = dOut + i * dim;
     for (long d = 0; d < dim; d++) row[d] += src[d];

@@ -20,7 +20,8 @@ void scale(float* x, float alpha, long i0, long i1);
 double sumSquares(const float* x, long n);
 
 void gather(const float* table, long dim, const int32_t* ids, float* out, long i0, long i1);
-void scatterAdd(const float* dOut, const int32_t* ids, long count, long dim, float* dTable);
+void scatterAdd(const float* dOut, const int32_t* ids, long count, long dim, float* dTable,
+                long r0, long r1);
 // Bags b0..b1 of an embedding bag (CSR ids/offsets, weights or null, mean divides by the count).
 void embeddingBag(const float* table, long dim, const int32_t* ids, const int32_t* offsets,
                   const float* weights, bool mean, float* out, long b0, long b1);
