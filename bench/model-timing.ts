@@ -2,6 +2,7 @@ import type { Backend } from '../src/backend/backend.js';
 import { buildSentimentModel, type Architecture } from '../src/experiments/architectures.js';
 import { Rng } from '../src/random/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
+import { OpRecorder, type BatchProfile } from './batch-profile.js';
 import { summarize, timeCalls, type Plan, type Summary } from './stats.js';
 
 /** The seed configuration: Embedding(10000, 128) → LSTM(64) → Dense(1, sigmoid), batch 64 × 200. */
@@ -16,6 +17,8 @@ export interface ModelTimings {
   readonly predictMs: Summary;
   /** Loss of the last timed training batch: a NaN here means the numbers are not of real work. */
   readonly lastLoss: number;
+  /** Training batches timed op by op after the rest. */
+  readonly profile: BatchProfile;
 }
 
 /** Synthetic batch: tokens uniform in [1, numWords), labels uniform in {0, 1}. */
@@ -32,13 +35,16 @@ export interface ModelPlans {
   readonly train: Plan;
   readonly val: Plan;
   readonly predict: Plan;
+  readonly profile: Plan;
 }
 
 /**
  * Times train steps (forward + backward + Adam on one batch, as fit runs them), validation
  * batches (evaluate on one batch, as fit's validation pass) and single-review predictions of the
  * seed configuration with `architecture` as the encoder (the CNN: 128 filters of width 5), on
- * `data` (default: 4 synthetic batches, cycled). Building the batch tensors is not timed.
+ * `data` (default: 4 synthetic batches, cycled), then profiles training batches op by op (the
+ * model's backend is an OpRecorder's proxy, idle while timing). Building the batch tensors is not
+ * timed.
  */
 export function benchModel(
   backend: Backend,
@@ -47,17 +53,17 @@ export function benchModel(
   data?: readonly [Tensor, Tensor][],
 ): ModelTimings {
   const rng = new Rng(2024);
-  const model = buildSentimentModel({ architecture, ...SEED, seed: 1, backend });
+  const recorder = new OpRecorder(backend);
+  const model = buildSentimentModel({ architecture, ...SEED, seed: 1, backend: recorder.backend });
   model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
   const batches = data ?? Array.from({ length: 4 }, () => syntheticBatch(backend, rng, SEED.batch));
   let i = 0;
   let lastLoss = NaN;
-  const trainMs = summarize(
-    timeCalls(() => {
-      const [x, y] = batches[i++ % batches.length];
-      lastLoss = model.trainOnBatch(x, y).loss;
-    }, plans.train),
-  );
+  const train = () => {
+    const [x, y] = batches[i++ % batches.length];
+    lastLoss = model.trainOnBatch(x, y).loss;
+  };
+  const trainMs = summarize(timeCalls(train, plans.train));
   const valMs = summarize(
     timeCalls(() => {
       const [x, y] = batches[i++ % batches.length];
@@ -68,5 +74,7 @@ export function benchModel(
   const predictMs = summarize(
     timeCalls(() => model.predict(review, { batchSize: 1 }), plans.predict),
   );
-  return { trainMs, valMs, predictMs, lastLoss };
+  const timedLoss = lastLoss;
+  const profile = recorder.profile(train, plans.profile);
+  return { trainMs, valMs, predictMs, lastLoss: timedLoss, profile };
 }

@@ -6,6 +6,8 @@ export interface Plans {
   readonly train: Plan;
   readonly val: Plan;
   readonly predict: Plan;
+  /** Training batches timed op by op after the timings (bench/batch-profile.ts). */
+  readonly profile: Plan;
 }
 
 export const FULL: Plans = {
@@ -14,6 +16,7 @@ export const FULL: Plans = {
   train: { warmup: 5, minReps: 4, maxReps: 60, budgetSeconds: 20 },
   val: { warmup: 3, minReps: 4, maxReps: 79, budgetSeconds: 8 },
   predict: { warmup: 10, minReps: 10, maxReps: 500, budgetSeconds: 3 },
+  profile: { warmup: 1, minReps: 2, maxReps: 20, budgetSeconds: 3 },
 };
 
 export const QUICK: Plans = {
@@ -21,6 +24,7 @@ export const QUICK: Plans = {
   train: { warmup: 1, minReps: 2, maxReps: 5, budgetSeconds: 2 },
   val: { warmup: 1, minReps: 2, maxReps: 10, budgetSeconds: 1 },
   predict: { warmup: 2, minReps: 3, maxReps: 30, budgetSeconds: 0.5 },
+  profile: { warmup: 0, minReps: 1, maxReps: 2, budgetSeconds: 0.2 },
 };
 
 /** The model plans as the Python peers read them (`--plans JSON`, see peer_timing.py). */

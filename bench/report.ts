@@ -1,3 +1,4 @@
+import { batchShares, type BatchProfile } from './batch-profile.js';
 import { CEILING, type OpResult } from './gemm-ops.js';
 import { round } from './machine.js';
 import type { BenchResult, ConfigResult } from './results.js';
@@ -55,6 +56,52 @@ function architectureTable(result: BenchResult, markdown: boolean): string | nul
     }),
   ]);
   return table(['s/epoch by encoder', 'lstm', ...names], rows, markdown);
+}
+
+/**
+ * Each gated configuration's training batches op by op, per encoder, with the part that does not
+ * depend on the cell (optimizer, embedding rows, JavaScript) and each encoder's batch and rest
+ * against the seed LSTM's.
+ */
+function profileTable(result: BenchResult, markdown: boolean): string | null {
+  const rows: string[][] = [];
+  for (const c of result.configs) {
+    if (c.profile === undefined) continue;
+    const lstm = batchShares(c.profile);
+    const lstmRest = c.profile.batchMs - lstm.fixed;
+    const encoders: [string, BatchProfile][] = [['lstm', c.profile]];
+    for (const a of c.architectures ?? [])
+      if (a.profile) encoders.push([a.architecture, a.profile]);
+    for (const [name, p] of encoders) {
+      const s = batchShares(p);
+      const cells = [s.recurrence, s.gemm, s.otherOps, s.optimizer, s.embeddingRows, s.javascript];
+      rows.push([
+        `${c.label} ${name}`,
+        p.batchMs.toFixed(2),
+        ...cells.map((v) => v.toFixed(2)),
+        s.fixed.toFixed(2),
+        `${(p.batchMs / c.profile.batchMs).toFixed(2)} / ${((p.batchMs - s.fixed) / lstmRest).toFixed(2)}`,
+      ]);
+    }
+  }
+  if (rows.length === 0) return null;
+  const headers = [
+    'training batch, op by op (ms)',
+    'batch',
+    'recurrence',
+    'GEMM',
+    'other ops',
+    'optimizer',
+    'embedding rows',
+    'JavaScript',
+    'fixed',
+    '× lstm (batch / rest)',
+  ];
+  return [
+    table(headers, rows, markdown),
+    '',
+    'fixed = optimizer + embedding rows (gather, scatterAdd) + JavaScript: the part that does not depend on the cell; rest = batch − fixed. Mean of the profiled batches, after the timings.',
+  ].join('\n');
 }
 
 /** GFLOP/s, and its share of the configuration's 128-bit FMA ceiling when it measured one. */
@@ -154,6 +201,8 @@ export function renderReport(result: BenchResult, markdown: boolean): string {
   }
   const others = architectureTable(result, markdown);
   if (others) out.push('', others);
+  const profiles = profileTable(result, markdown);
+  if (profiles) out.push('', profiles);
   for (const c of result.configs) out.push(`${item}${c.label}: ${describe(c.details)}`);
   const gemm = gemmTable(result, markdown);
   if (gemm) out.push('', gemm);

@@ -1,3 +1,4 @@
+import type { BatchProfile } from './batch-profile.js';
 import type { OpResult } from './gemm-ops.js';
 import type { MachineInfo, contention } from './machine.js';
 import type { ServeLoadResult } from './serve-load.js';
@@ -33,6 +34,8 @@ export interface ConfigResult {
   readonly contention: ReturnType<typeof contention>;
   /** gated and Keras: the seed configuration with the other encoders (bench --architectures). */
   readonly architectures?: readonly ArchitectureTiming[];
+  /** gated: a training batch op by op (absent in runs before it existed). */
+  readonly profile?: BatchProfile;
 }
 
 /** Epoch time of the seed configuration with another encoder than the LSTM. */
@@ -42,6 +45,7 @@ export interface ArchitectureTiming {
   readonly valMs: Summary;
   readonly epochSeconds: number;
   readonly contention: ReturnType<typeof contention>;
+  readonly profile?: BatchProfile;
 }
 
 export interface Ratio {
@@ -78,6 +82,7 @@ export function architectureTiming(
   trainMs: Summary,
   valMs: Summary,
   contention: ArchitectureTiming['contention'],
+  profile?: BatchProfile,
 ): ArchitectureTiming {
   return {
     architecture,
@@ -85,6 +90,7 @@ export function architectureTiming(
     valMs,
     epochSeconds: epochSeconds(trainMs, valMs).epochSeconds,
     contention,
+    ...(profile && { profile }),
   };
 }
 

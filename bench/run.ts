@@ -110,8 +110,8 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
       [CHILD, 'model', backend, speed, architecture],
       env,
     );
-    const { trainMs, valMs } = other.result;
-    architectures.push(architectureTiming(architecture, trainMs, valMs, other.contention));
+    const { trainMs, valMs, profile } = other.result;
+    architectures.push(architectureTiming(architecture, trainMs, valMs, other.contention, profile));
   }
   if (flags.imdb !== undefined) {
     log(`${label}: lstm on IMDB reviews…`);
@@ -120,8 +120,8 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
       [CHILD, 'model', backend, speed, 'lstm', flags.imdb],
       env,
     );
-    const { trainMs, valMs } = real.result;
-    architectures.push(architectureTiming(IMDB_COLUMN, trainMs, valMs, real.contention));
+    const { trainMs, valMs, profile } = real.result;
+    architectures.push(architectureTiming(IMDB_COLUMN, trainMs, valMs, real.contention, profile));
   }
   return {
     label,
@@ -139,6 +139,7 @@ async function benchGated(backend: string, threads: number, speed: string): Prom
     cpuSeconds: gemm.result.cpuSeconds + r.cpuSeconds,
     contention: model.contention,
     architectures,
+    profile: r.profile,
   };
 }
 
