@@ -67,8 +67,7 @@ function profileTable(result: BenchResult, markdown: boolean): string | null {
   const rows: string[][] = [];
   for (const c of result.configs) {
     if (c.profile === undefined) continue;
-    const lstm = batchShares(c.profile);
-    const lstmRest = c.profile.batchMs - lstm.fixed;
+    const lstmRest = c.profile.batchMs - batchShares(c.profile).fixed;
     const encoders: [string, BatchProfile][] = [['lstm', c.profile]];
     for (const a of c.architectures ?? [])
       if (a.profile) encoders.push([a.architecture, a.profile]);
